@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the gluster CLI safely: argv lists, script mode, XML, success judged by opRet.
+
+Pure of Ansible: the caller passes a ``run_command(argv) -> (rc, stdout, stderr)`` function,
+so the runner is unit-tested with canned output captured from real servers.
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from xml.etree import ElementTree
+
+# glusterd's errno for "Another transaction is in progress" (GD_OP_... lock contention).
+TRANSACTION_IN_PROGRESS_ERRNO = 30802
+TRANSIENT_MESSAGES = (
+    'another transaction is in progress',
+    'locking failed',
+    'request timed out',
+    'error : request timed out',
+)
+
+
+class GlusterCommandError(Exception):
+    """A gluster command failed: carries everything an operator needs to see why."""
+
+    def __init__(self, command, rc, stdout, stderr, op_ret=None, op_errno=None, op_errstr=None, reason=None):
+        self.command = command
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.op_ret = op_ret
+        self.op_errno = op_errno
+        self.op_errstr = op_errstr
+        detail = reason or op_errstr or (stderr or '').strip() or (stdout or '').strip() or 'no output'
+        super(GlusterCommandError, self).__init__('%s failed: %s' % (command, detail))
+
+    @property
+    def transient(self):
+        """True when glusterd was busy or slow: the same command may succeed later."""
+        if self.op_errno == TRANSACTION_IN_PROGRESS_ERRNO:
+            return True
+        text = ' '.join(filter(None, (self.op_errstr, self.stderr, self.stdout))).lower()
+        return any(message in text for message in TRANSIENT_MESSAGES)
+
+    def details(self):
+        """The failure as keyword arguments for AnsibleModule.fail_json."""
+        return {
+            'msg': str(self),
+            'cmd': self.command,
+            'rc': self.rc,
+            'op_ret': self.op_ret,
+            'op_errno': self.op_errno,
+            'op_errstr': self.op_errstr,
+            'stdout': self.stdout,
+            'stderr': self.stderr,
+        }
+
+
+def parse_cli_output(command, rc, stdout, stderr):
+    """Return the <cliOutput> element of a reply, or raise GlusterCommandError.
+
+    With --xml the CLI may exit 0 on failure, and non-zero with a useful opErrstr: only
+    opRet decides.
+    """
+    try:
+        root = ElementTree.fromstring(stdout)
+    except ElementTree.ParseError:
+        raise GlusterCommandError(command, rc, stdout, stderr, reason=(stderr or stdout or '').strip() or
+                                  'no XML in the reply (rc=%s)' % rc)
+    if root.tag != 'cliOutput':
+        raise GlusterCommandError(command, rc, stdout, stderr, reason='unexpected XML root <%s>' % root.tag)
+    op_ret = _int(root.findtext('opRet'))
+    op_errno = _int(root.findtext('opErrno'))
+    op_errstr = (root.findtext('opErrstr') or '').strip() or None
+    if op_ret != 0:
+        raise GlusterCommandError(command, rc, stdout, stderr, op_ret, op_errno, op_errstr)
+    return root
+
+
+def _int(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+class GlusterCli(object):
+    """Runs gluster commands and keeps the record a module reports.
+
+    ``calls`` holds every command run (reads included): the benchmark counts it.
+    ``commands`` holds the changing commands: run, or in check mode only planned.
+    """
+
+    def __init__(self, run_command, check_mode=False, gluster='gluster', attempts=4,
+                 first_delay=0.5, max_delay=4.0, sleep=time.sleep):
+        self._run_command = run_command
+        self.check_mode = check_mode
+        self._gluster = gluster
+        self._attempts = attempts
+        self._first_delay = first_delay
+        self._max_delay = max_delay
+        self._sleep = sleep
+        self.calls = []
+        self.commands = []
+
+    @staticmethod
+    def argv(args):
+        """The full argv for a gluster subcommand, as it is recorded."""
+        return ['gluster', '--mode=script'] + [str(arg) for arg in args] + ['--xml']
+
+    def read(self, *args):
+        """Run a read-only command (also in check mode); retried while glusterd is busy."""
+        return self._run_with_retries(args, already_done=None)
+
+    def change(self, *args, **kwargs):
+        """Run a changing command, or in check mode only record it.
+
+        ``already_done`` (optional): a function that re-reads the state and says whether the
+        change has taken effect. It is asked before every retry, because a command that timed
+        out or met a concurrent transaction may have been applied anyway.
+        Returns the <cliOutput> element, or None when nothing was run.
+        """
+        already_done = kwargs.pop('already_done', None)
+        if kwargs:
+            raise TypeError('unexpected arguments: %s' % ', '.join(sorted(kwargs)))
+        self.commands.append(shlex.join(self.argv(args)))
+        if self.check_mode:
+            return None
+        return self._run_with_retries(args, already_done)
+
+    def _run_with_retries(self, args, already_done):
+        argv = self.argv(args)
+        command = shlex.join(argv)
+        delay = self._first_delay
+        for attempt in range(1, self._attempts + 1):
+            self.calls.append(command)
+            rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
+            try:
+                return parse_cli_output(command, rc, stdout, stderr)
+            except GlusterCommandError as error:
+                if not error.transient or attempt == self._attempts:
+                    raise
+            self._sleep(delay)
+            delay = min(delay * 2, self._max_delay)
+            if already_done is not None and already_done():
+                return None
+        raise AssertionError('unreachable')
