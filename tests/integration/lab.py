@@ -1,0 +1,113 @@
+"""Drive the container lab and run collection modules on it through ansible-playbook."""
+import json
+import os
+import subprocess
+import tempfile
+
+import yaml
+
+# Installed on every lab node: logs each gluster invocation, then runs the real CLI.
+GLUSTER_WRAPPER = '''#!/bin/sh
+printf '%s\\n' "$*" >> /var/log/gluster-calls.log
+exec /usr/sbin/gluster.real "$@"
+'''
+
+
+class Lab(object):
+    """A named lab of N nodes (containers NAME-node1..N, host names node1..N)."""
+
+    def __init__(self, root, name, nodes, suite='bookworm'):
+        self.root = root
+        self.name = name
+        self.nodes = ['node%d' % number for number in range(1, nodes + 1)]
+        self.suite = suite
+        self.inventory = os.path.join(root, '.build', '%s-inventory.yml' % name)
+
+    def _lab(self, *args):
+        env = dict(os.environ, GLUSTERDOCK_LAB=self.name)
+        subprocess.run([os.path.join(self.root, 'scripts', 'lab')] + list(args), env=env, check=True)
+
+    def up(self):
+        self._lab('down')
+        self._lab('up', '--gluster', '--nodes', str(len(self.nodes)), '--suite', self.suite)
+        for node in self.nodes:
+            self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
+            self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
+            self.wait_for_glusterd(node)
+        os.makedirs(os.path.dirname(self.inventory), exist_ok=True)
+        with open(self.inventory, 'w') as handle:
+            handle.write(subprocess.run(
+                [os.path.join(self.root, 'scripts', 'lab'), 'inventory', '--name', self.name],
+                check=True, capture_output=True, text=True).stdout)
+
+    def down(self):
+        self._lab('down')
+
+    def container(self, node):
+        return '%s-%s' % (self.name, node)
+
+    def sh(self, node, script, stdin=None, check=True):
+        """Run a shell script on a node; returns the CompletedProcess."""
+        result = subprocess.run(['docker', 'exec', '-i', self.container(node), 'sh', '-c', script],
+                                input=stdin, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise AssertionError('%s on %s failed (%s): %s%s' % (script, node, result.returncode,
+                                                                 result.stdout, result.stderr))
+        return result
+
+    def gluster(self, node, *args):
+        """Run gluster directly (not through the call log); returns stdout."""
+        result = subprocess.run(['docker', 'exec', self.container(node), 'gluster.real', '--mode=script'] + list(args),
+                                capture_output=True, text=True)
+        return result.stdout
+
+    def wait_for_glusterd(self, node, seconds=60):
+        self.sh(node, 'for i in $(seq 1 %d); do gluster.real --mode=script pool list >/dev/null 2>&1 && exit 0; '
+                      'sleep 1; done; exit 1' % seconds)
+
+    def form_pool(self, seconds=60):
+        """Probe every other node from node1 and wait until all are 'Peer in Cluster (Connected)'."""
+        for node in self.nodes[1:]:
+            self.gluster(self.nodes[0], 'peer', 'probe', node)
+        want = len(self.nodes) - 1
+        self.sh(self.nodes[0], 'for i in $(seq 1 %d); do [ "$(gluster.real peer status | grep -c '
+                               '\'Peer in Cluster (Connected)\')" = %d ] && exit 0; sleep 1; done; exit 1'
+                % (seconds, want))
+
+    def reset_call_log(self):
+        for node in self.nodes:
+            self.sh(node, ': > /var/log/gluster-calls.log')
+
+    def call_log(self, node):
+        """The gluster calls made on a node since the last reset, one argument string each."""
+        text = self.sh(node, 'cat /var/log/gluster-calls.log 2>/dev/null || true').stdout
+        return [line for line in text.splitlines() if line]
+
+    def run_module(self, node, module, args, check=False, diff=False, extra_vars=None):
+        """Run one module task on a node; returns its result dict (with 'failed' and 'msg')."""
+        play = [{
+            'hosts': node,
+            'gather_facts': False,
+            'tasks': [{'name': 'under test', module: args, 'register': 'result', 'ignore_errors': True}],
+        }]
+        with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as handle:
+            yaml.safe_dump(play, handle)
+            playbook = handle.name
+        command = ['ansible-playbook', '-i', self.inventory, playbook]
+        if check:
+            command.append('--check')
+        if diff:
+            command.append('--diff')
+        for key, value in (extra_vars or {}).items():
+            command += ['-e', '%s=%s' % (key, value)]
+        env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_NOCOLOR='1')
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=self.root)
+        finally:
+            os.unlink(playbook)
+        try:
+            output = json.loads(completed.stdout)
+        except ValueError:
+            raise AssertionError('ansible-playbook printed no JSON (rc=%s): %s %s'
+                                 % (completed.returncode, completed.stdout[-3000:], completed.stderr[-3000:]))
+        return output['plays'][0]['tasks'][0]['hosts'][node]
