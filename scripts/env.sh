@@ -11,7 +11,8 @@ ensure_venv() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "env: installing development requirements into $GLUSTERDOCK_VENV"
     python3 -m venv "$GLUSTERDOCK_VENV"
-    "$GLUSTERDOCK_VENV/bin/pip" install -q -r "$GLUSTERDOCK_ROOT/requirements-dev.txt"
+    "$GLUSTERDOCK_VENV/bin/pip" install -q -r "$GLUSTERDOCK_ROOT/requirements-dev.txt" > "$GLUSTERDOCK_VENV/pip.log" 2>&1 \
+      || { tail -30 "$GLUSTERDOCK_VENV/pip.log" >&2; return 1; }
     echo "$want" > "$stamp"
   fi
 }

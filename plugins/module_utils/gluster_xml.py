@@ -40,8 +40,8 @@ def _int(element, path, default=0):
 
 def split_brick(brick):
     """'host:/path' -> ('host', '/path'); the host is everything before the last colon."""
-    host, _, path = brick.rpartition(':')
-    return host, path
+    parts = brick.rpartition(':')
+    return parts[0], parts[2]
 
 
 @dataclass

@@ -49,7 +49,7 @@ class Lab(object):
     def sh(self, node, script, stdin=None, check=True):
         """Run a shell script on a node; returns the CompletedProcess."""
         result = subprocess.run(['docker', 'exec', '-i', self.container(node), 'sh', '-c', script],
-                                input=stdin, capture_output=True, text=True)
+                                input=stdin, capture_output=True, text=True, check=False)
         if check and result.returncode != 0:
             raise AssertionError('%s on %s failed (%s): %s%s' % (script, node, result.returncode,
                                                                  result.stdout, result.stderr))
@@ -58,7 +58,7 @@ class Lab(object):
     def gluster(self, node, *args):
         """Run gluster directly (not through the call log); returns stdout."""
         result = subprocess.run(['docker', 'exec', self.container(node), 'gluster.real', '--mode=script'] + list(args),
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, check=False)
         return result.stdout
 
     def wait_for_glusterd(self, node, seconds=60):
@@ -102,7 +102,7 @@ class Lab(object):
             command += ['-e', '%s=%s' % (key, value)]
         env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_NOCOLOR='1')
         try:
-            completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=self.root)
+            completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=self.root, check=False)
         finally:
             os.unlink(playbook)
         try:
