@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """What a no-op run costs: gluster CLI calls and time, against the floor of one plain read.
 
 Starts a 3-node lab (GlusterFS preinstalled), forms the pool and a replica 3 volume, then runs
@@ -37,7 +36,7 @@ CASES = [
 def measure(lab, module, args, repeat):
     """Durations and gluster call counts of REPEAT runs of one task on node1."""
     seconds, calls = [], []
-    for _ in range(repeat):
+    for run in range(repeat):  # pylint: disable=unused-variable
         lab.reset_call_log()
         result = lab.run_module('node1', module, args)
         if result.get('failed') or result.get('changed'):
@@ -48,7 +47,7 @@ def measure(lab, module, args, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--repeat', type=int, default=10)
     parser.add_argument('--suite', default='bookworm')
     options = parser.parse_args()

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from lab import Lab
+from .lab import Lab
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
