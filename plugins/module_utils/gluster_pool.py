@@ -13,8 +13,6 @@ import ipaddress
 import re
 import time
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import PEER_IN_CLUSTER
-
 # glusterd's "Peer Rejected" friend state: the peer's volume configuration conflicts with the
 # pool's. It does not heal by waiting, so waiting stops at once.
 PEER_REJECTED = 6

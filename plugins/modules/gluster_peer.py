@@ -22,7 +22,7 @@ description:
   - Accepts the options of C(gluster.gluster.gluster_peer), so a playbook can switch by changing
     only the module name.
 author:
-  - glusterdock developers
+  - glusterdock developers (@glusterdock)
 options:
   nodes:
     description:
@@ -268,8 +268,11 @@ class PeerManager(object):
         for name in probes:
             reply = self.cli.change('peer', 'probe', name,
                                     already_done=lambda name=name: self.read_pool().find(name) is not None)
-            # gluster answers success without changing anything for itself and for known friends.
-            if reply is None or _int(reply.findtext('opErrno')) not in PROBE_NOT_NEEDED_ERRNOS:
+            # gluster answers success without changing anything for itself and for known friends,
+            # under a name the pool list does not show: such a name is not waited for either.
+            if reply is not None and _int(reply.findtext('opErrno')) in PROBE_NOT_NEEDED_ERRNOS:
+                nodes = [node for node in nodes if node != name]
+            else:
                 self.changed = True
         if self.cli.check_mode and probes:
             # Probes that were not run can never settle, so there is nothing to wait for.
