@@ -26,9 +26,12 @@ def _lab_name(request):
 
 @pytest.fixture(scope='module')
 def lab(request):
-    """A lab of 3 nodes (or the module's LAB_NODES) with glusterd running and no pool formed."""
+    """A lab of 3 nodes (or the module's LAB_NODES) with glusterd running and no pool formed,
+    and the module's LAB_DOCKER_HOSTS Docker hosts (none by default)."""
     nodes = getattr(request.module, 'LAB_NODES', 3)
-    lab = Lab(ROOT, name=_lab_name(request), nodes=nodes, suite=request.config.getoption('--suite'))
+    docker_hosts = getattr(request.module, 'LAB_DOCKER_HOSTS', 0)
+    lab = Lab(ROOT, name=_lab_name(request), nodes=nodes, suite=request.config.getoption('--suite'),
+              docker_hosts=docker_hosts)
     lab.up()
     yield lab
     if os.environ.get('GLUSTERDOCK_KEEP_LAB') != '1':

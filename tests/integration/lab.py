@@ -15,12 +15,14 @@ exec /usr/sbin/gluster.real "$@"
 
 
 class Lab(object):
-    """A named lab of N nodes (containers NAME-node1..N, host names node1..N)."""
+    """A named lab of N nodes (containers NAME-node1..N, host names node1..N) and M Docker hosts
+    (NAME-docker1..M: dockerd, GlusterFS client, Docker SDK, local image glusterdock/busybox)."""
 
-    def __init__(self, root, name, nodes, suite='bookworm'):
+    def __init__(self, root, name, nodes, suite='bookworm', docker_hosts=0):
         self.root = root
         self.name = name
         self.nodes = ['node%d' % number for number in range(1, nodes + 1)]
+        self.docker_hosts = ['docker%d' % number for number in range(1, docker_hosts + 1)]
         self.suite = suite
         self.inventory = os.path.join(root, '.build', '%s-inventory.yml' % name)
 
@@ -30,7 +32,8 @@ class Lab(object):
 
     def up(self):
         self._lab('down')
-        self._lab('up', '--gluster', '--nodes', str(len(self.nodes)), '--suite', self.suite)
+        self._lab('up', '--gluster', '--nodes', str(len(self.nodes)), '--suite', self.suite,
+                  '--docker-hosts', str(len(self.docker_hosts)))
         for node in self.nodes:
             self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
             self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
