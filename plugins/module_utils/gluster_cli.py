@@ -115,6 +115,17 @@ class GlusterCli(object):
         """Run a read-only command (also in check mode); retried while glusterd is busy."""
         return self._run_with_retries(args, already_done=None)
 
+    def read_text(self, *args):
+        """Run a read-only command without --xml, for the few replies gluster has no XML for
+        (``volume status NAME client-list``); returns stdout. Success is the exit code here."""
+        argv = ['gluster', '--mode=script'] + [str(arg) for arg in args]
+        command = shlex.join(argv)
+        self.calls.append(command)
+        rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
+        if rc != 0:
+            raise GlusterCommandError(command, rc, stdout, stderr)
+        return stdout
+
     def change(self, *args, **kwargs):
         """Run a changing command, or in check mode only record it.
 

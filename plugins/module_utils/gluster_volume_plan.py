@@ -1,0 +1,414 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plan the gluster commands that bring one volume to a VolumeSpec.
+
+Pure: ``plan_volume(spec, volumes_by_name, ...)`` works only from state already read
+(``volume info --xml`` parsed into Volume objects, optionally ``volume get NAME all``,
+``pool list`` and ``volume status NAME client-list``), so one ``volume info --xml`` of the
+whole cluster can later feed the plans of many volumes. The ``needs_*`` helpers tell the caller
+which extra reads a plan needs; they are asked only when the answer can matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_options import (
+    option_catalog,
+    options_before,
+    plan_option_changes,
+    stopped_only_changes,
+    values_equal,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
+    VolumeSpecError,
+    check_brick_sets,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import split_brick
+
+# Processes that connect to bricks on their own (``volume status NAME client-list`` names):
+# they are not mounts, and stop with the volume.
+INTERNAL_CLIENT_NAMES = frozenset(('glustershd', 'quotad', 'rebalance', 'snapd', 'bitd', 'scrubd', 'tierd', 'gfproxyd'))
+
+
+class VolumePlanError(VolumeSpecError):
+    """The request cannot be met safely from the volume's current state."""
+
+
+@dataclass
+class Step:
+    """One changing gluster command (arguments after ``gluster --mode=script``).
+
+    ``done(volume)`` says from a fresh ``volume info`` whether the command has taken effect,
+    so a retry after a timeout does not repeat it.
+    """
+    args: List[str]
+    done: Callable[[Any], bool]
+
+    @property
+    def action(self):
+        return ' '.join(self.args[:2])
+
+
+@dataclass
+class Plan:
+    """The steps in order, the diff, and warnings for the operator."""
+    steps: List[Step] = field(default_factory=list)
+    before: Dict[str, Any] = field(default_factory=dict)
+    after: Dict[str, Any] = field(default_factory=dict)
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.steps)
+
+
+def volume_state(volume):
+    """'absent', 'started' or 'stopped' (a created, never started volume is stopped)."""
+    if volume is None:
+        return 'absent'
+    return 'started' if volume.started else 'stopped'
+
+
+def describe_volume(name, volume):
+    """A sentence for the operator: what state the volume is in now."""
+    if volume is None:
+        return 'volume %s does not exist' % name
+    if volume.status == 'created':
+        return 'volume %s exists (created, never started)' % name
+    return 'volume %s exists and is %s' % (name, volume.status)
+
+
+def volume_to_dict(volume):
+    """The volume as the module returns it."""
+    if volume is None:
+        return {}
+    return {
+        'name': volume.name,
+        'id': volume.id,
+        'status': volume.status,
+        'type': volume.type_name,
+        'transport': volume.transport,
+        'bricks': [brick.name for brick in volume.bricks],
+        'arbiter_bricks': [brick.name for brick in volume.bricks if brick.is_arbiter],
+        'brick_count': volume.brick_count,
+        'distribute_count': volume.distribute_count,
+        'replica_count': volume.replica_count,
+        'arbiter_count': volume.arbiter_count,
+        'disperse_count': volume.disperse_count,
+        'redundancy_count': volume.redundancy_count,
+        'options': dict(volume.options),
+    }
+
+
+def _layout(volume):
+    return {
+        'bricks': [brick.name for brick in volume.bricks],
+        'replica': volume.replica_count,
+        'arbiter': volume.arbiter_count,
+        'disperse': volume.disperse_count,
+        'redundancy': volume.redundancy_count,
+        'transport': volume.transport,
+    }
+
+
+def parse_client_list(text):
+    """name -> count from the text of ``volume status NAME client-list`` (it has no XML form:
+    with --xml the client names are left out)."""
+    counts = {}
+    in_table = False
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            in_table = False if counts else in_table
+            continue
+        if words[0] == 'Name':
+            in_table = True
+            continue
+        if in_table and len(words) == 2 and words[1].isdigit() and not words[0].startswith('-'):
+            counts[words[0]] = counts.get(words[0], 0) + int(words[1])
+    return counts
+
+
+def mounted_clients(client_counts):
+    """The client kinds that are mounts or applications (fuse, gfapi, ...), not gluster's daemons."""
+    return dict((name, count) for name, count in client_counts.items()
+                if name not in INTERNAL_CLIENT_NAMES and count > 0)
+
+
+# ---- what to read ---------------------------------------------------------------------------
+
+def needs_option_values(spec, volume):
+    """``volume get NAME all`` is read only for an existing volume and only when options are given."""
+    return volume is not None and not spec.absent and bool(spec.options)
+
+
+def needs_peers(spec, volume):
+    """``pool list`` is read only when a brick of the volume is not literally in ``bricks``:
+    it may be the same brick under another name of its host."""
+    if volume is None or spec.absent or not spec.bricks:
+        return False
+    wanted = set(spec.bricks)
+    return any(brick.name not in wanted for brick in volume.bricks)
+
+
+def needs_client_check(spec, volume):
+    """``volume status NAME client-list`` is read only before deleting a started volume."""
+    return spec.absent and volume is not None and volume.started and not spec.allow_delete_with_clients
+
+
+# ---- planning -------------------------------------------------------------------------------
+
+def plan_volume(spec, volumes_by_name, option_values=None, peers=None, client_counts=None):
+    """Plan for ``spec`` from ``volumes_by_name`` (``parse_volume_info``; may hold other volumes).
+
+    option_values: ``parse_volume_get`` of the volume when ``needs_option_values``.
+    peers: ``parse_peers`` of ``pool list`` when ``needs_peers``.
+    client_counts: ``parse_client_list`` when ``needs_client_check``.
+    Raises VolumePlanError when the request cannot be met safely.
+    """
+    volume = volumes_by_name.get(spec.name)
+    if spec.absent:
+        return _plan_absent(spec, volume, client_counts)
+    if volume is None:
+        return _plan_create(spec)
+    return _plan_existing(spec, volume, option_values, peers)
+
+
+def _plan_absent(spec, volume, client_counts):
+    plan = Plan(before={'name': spec.name, 'state': volume_state(volume)}, after={'name': spec.name, 'state': 'absent'})
+    if volume is None:
+        return plan
+    plan.before.update(_layout(volume))
+    if volume.started:
+        if not spec.allow_delete_with_clients:
+            if client_counts is None:
+                raise ValueError('client_counts is needed to delete a started volume')
+            mounts = mounted_clients(client_counts)
+            if mounts:
+                raise VolumePlanError(
+                    'volume %s has clients connected (%s): unmount them first, or set allow_delete_with_clients: true '
+                    '(their I/O will fail)' % (spec.name, ', '.join('%s: %d' % item for item in sorted(mounts.items()))))
+        plan.steps.append(Step(['volume', 'stop', spec.name], lambda current: current is None or not current.started))
+    plan.steps.append(Step(['volume', 'delete', spec.name], lambda current: current is None))
+    plan.warnings.append('the brick directories of %s keep their data and volume-id xattrs: %s'
+                         % (spec.name, ', '.join(brick.name for brick in volume.bricks)))
+    return plan
+
+
+def create_args(spec):
+    """``volume create`` arguments for ``spec`` (only counts the user asked for; never force
+    unless given)."""
+    args = ['volume', 'create', spec.name]
+    if spec.replica:
+        args += ['replica', str(spec.replica)]
+        if spec.arbiter:
+            args += ['arbiter', str(spec.arbiter)]
+    if spec.disperse:
+        args += ['disperse', str(spec.disperse)]
+        if spec.redundancy:
+            args += ['redundancy', str(spec.redundancy)]
+    if spec.transport and spec.transport != 'tcp':
+        args += ['transport', spec.transport]
+    args += list(spec.bricks)
+    if spec.force:
+        args.append('force')
+    return args
+
+
+def _set_step(name, change):
+    return Step(['volume', 'set', name, change.key, change.value],
+                lambda current: current is not None and values_equal(current.options.get(change.key), change.value))
+
+
+def _start_step(name):
+    return Step(['volume', 'start', name], lambda current: current is not None and current.started)
+
+
+def _stop_step(name):
+    return Step(['volume', 'stop', name], lambda current: current is not None and not current.started)
+
+
+def _plan_create(spec):
+    if not spec.bricks:
+        raise VolumePlanError('volume %s does not exist; give bricks to create it' % spec.name)
+    changes, resolved = plan_option_changes(spec.options, option_catalog())
+    plan = Plan(before={'name': spec.name, 'state': 'absent'})
+    plan.after = {
+        'name': spec.name,
+        'state': 'started' if spec.running else 'stopped',
+        'bricks': list(spec.bricks),
+        'replica': spec.replica or 0,
+        'arbiter': spec.arbiter or 0,
+        'disperse': spec.disperse or 0,
+        'redundancy': spec.redundancy or 0,
+        'transport': spec.transport or 'tcp',
+    }
+    if resolved:
+        plan.after['options'] = dict(resolved)
+    plan.steps.append(Step(create_args(spec), lambda current: current is not None))
+    # Options go in before the first start: TLS and transport options must be in place when
+    # the bricks start, and every other option then applies from the first mount.
+    plan.steps.extend(_set_step(spec.name, change) for change in changes)
+    if spec.running:
+        plan.steps.append(_start_step(spec.name))
+    return plan
+
+
+def _plan_existing(spec, volume, option_values, peers):
+    plan = Plan(before=dict({'name': spec.name, 'state': volume_state(volume)}, **_layout(volume)))
+    plan.after = dict(plan.before)
+    catalog = option_catalog(option_values, volume)
+    changes, resolved = plan_option_changes(spec.options, catalog, option_values or {}, volume)
+    if resolved:
+        plan.before['options'] = options_before(resolved, option_values, volume)
+        # Unchanged keys keep glusterd's spelling (off vs false), so a no-op diff is empty.
+        plan.after['options'] = dict(plan.before['options'])
+        plan.after['options'].update((change.key, change.value) for change in changes)
+    add_brick = _plan_add_brick(spec, volume, peers)
+    stop_first = volume.started and spec.running is False
+    start_last = not volume.started and spec.running is True
+    stays_started = volume.started and not stop_first
+    if stays_started:
+        refused = stopped_only_changes(changes)
+        if refused:
+            raise VolumePlanError('volume %s is started: glusterd changes %s only while it is stopped; run once with '
+                                  'state: stopped (clients lose access), then with state: started'
+                                  % (spec.name, ', '.join(change.key for change in refused)))
+        for change in changes:
+            if change.before_start:
+                plan.warnings.append('%s takes effect on volume %s when its bricks restart (volume stop and start)'
+                                     % (change.key, spec.name))
+    if stop_first:
+        plan.steps.append(_stop_step(spec.name))
+        plan.after['state'] = 'stopped'
+    if add_brick is not None:
+        plan.steps.append(add_brick['step'])
+        plan.after.update(add_brick['layout'])
+        if add_brick['rebalance_hint']:
+            plan.warnings.append('existing files stay on the old bricks until you run "gluster volume rebalance %s '
+                                 'start" (not done by this module)' % spec.name)
+    plan.steps.extend(_set_step(spec.name, change) for change in changes)
+    if start_last:
+        plan.steps.append(_start_step(spec.name))
+        plan.after['state'] = 'started'
+    return plan
+
+
+def _peer_identity(peers, volume):
+    """Lower-case host name or address -> peer UUID, from ``pool list`` and from the volume's
+    bricks (pool list names the local node only "localhost")."""
+    identity = dict((brick.host.lower(), brick.host_uuid) for brick in volume.bricks if brick.host_uuid)
+    for peer in peers or ():
+        for name in peer.hostnames + [peer.hostname]:
+            identity[name.lower()] = peer.uuid
+    return identity
+
+
+def _brick_keys(spec_bricks, volume, peers):
+    """Comparable identities (peer UUID or literal host, path) of the wanted and current bricks."""
+    identity = _peer_identity(peers, volume)
+
+    def key(host, path, uuid=''):
+        if peers is not None:
+            return (uuid or identity.get(host.lower(), host.lower()), path)
+        return (host.lower(), path)
+    wanted = [key(*split_brick(brick)) for brick in spec_bricks]
+    current = [key(brick.host, brick.path, brick.host_uuid) for brick in volume.bricks]
+    return wanted, current
+
+
+def _target_layout(spec, volume):
+    """(replica, arbiter, set size) the arguments ask of an existing volume; refuses changes
+    glusterd cannot make in place."""
+    kind = volume.type_name or 'this type'
+    if volume.disperse_count:
+        if spec.replica:
+            raise VolumePlanError('volume %s is %s (disperse %d): it cannot become replicated'
+                                  % (spec.name, kind, volume.disperse_count))
+        if spec.disperse and spec.disperse != volume.disperse_count:
+            raise VolumePlanError('volume %s has disperse %d: the disperse count of a volume cannot change (asked %d)'
+                                  % (spec.name, volume.disperse_count, spec.disperse))
+        if spec.redundancy and spec.redundancy != volume.redundancy_count:
+            raise VolumePlanError('volume %s has redundancy %d: it cannot change (asked %d)'
+                                  % (spec.name, volume.redundancy_count, spec.redundancy))
+        return 0, 0, volume.disperse_count
+    if spec.disperse:
+        raise VolumePlanError('volume %s is %s: it cannot become dispersed' % (spec.name, kind))
+    replica = spec.replica or volume.replica_count
+    if replica < volume.replica_count:
+        raise VolumePlanError('volume %s has replica %d: lowering it to %d removes bricks; use '
+                              'glusterdock.storage.gluster_brick with state: absent'
+                              % (spec.name, volume.replica_count, replica))
+    if spec.arbiter is not None:
+        arbiter = spec.arbiter
+    elif replica == volume.replica_count:
+        arbiter = volume.arbiter_count
+    else:
+        arbiter = 0
+    if arbiter != volume.arbiter_count:
+        converts_to_arbiter = volume.replica_count == 2 and replica == 3 and arbiter == 1
+        if not converts_to_arbiter:
+            raise VolumePlanError('volume %s has arbiter %d: it can only gain an arbiter by going from replica 2 to '
+                                  'replica 3 arbiter 1' % (spec.name, volume.arbiter_count))
+    if replica == 2 and volume.replica_count != 2 and not arbiter and not spec.allow_replica_two:
+        raise VolumePlanError('replica: 2 without an arbiter risks split-brain; set allow_replica_two: true to accept it')
+    return replica, arbiter, replica or 1
+
+
+def _plan_add_brick(spec, volume, peers):
+    """The add-brick step (and the layout after it) the brick list implies, or None."""
+    if spec.transport and spec.transport != volume.transport:
+        raise VolumePlanError('volume %s uses transport %s: this module does not change the transport (asked %s)'
+                              % (spec.name, volume.transport, spec.transport))
+    replica, arbiter, new_set = _target_layout(spec, volume)
+    old_set = volume.set_size
+    if spec.bricks is None:
+        if new_set != old_set or arbiter != volume.arbiter_count:
+            raise VolumePlanError('changing the replica count of volume %s needs the full bricks list' % spec.name)
+        return None
+    wanted, current = _brick_keys(spec.bricks, volume, peers)
+    missing = [brick.name for brick, key in zip(volume.bricks, current) if key not in wanted]
+    if missing:
+        raise VolumePlanError('volume %s has bricks not in bricks: %s. This module never removes bricks; to shrink the '
+                              'volume use glusterdock.storage.gluster_brick with state: absent'
+                              % (spec.name, ', '.join(missing)))
+    if len(wanted) == len(current):
+        if wanted != current:
+            raise VolumePlanError('bricks: the order differs from volume %s (%s); the order defines the replica/'
+                                  'disperse sets and cannot change' % (spec.name, ', '.join(b.name for b in volume.bricks)))
+        if new_set != old_set or arbiter != volume.arbiter_count:
+            raise VolumePlanError('volume %s: changing the replica count needs new bricks for every set' % spec.name)
+        return None
+    new_bricks = [brick for brick, key in zip(spec.bricks, wanted) if key not in current]
+    if new_set == old_set:
+        if wanted[:len(current)] != current:
+            raise VolumePlanError('bricks: keep the bricks of volume %s first and in their order (%s), then the new '
+                                  'ones' % (spec.name, ', '.join(b.name for b in volume.bricks)))
+        check_brick_sets(new_bricks, new_set, spec.force, what='new bricks')
+        args = ['volume', 'add-brick', spec.name]
+        rebalance_hint = True
+    else:
+        set_count = len(current) // old_set
+        if len(wanted) != set_count * new_set:
+            raise VolumePlanError('volume %s: raise the replica count (%d sets of %d) and add sets in separate runs'
+                                  % (spec.name, set_count, new_set))
+        for index in range(set_count):
+            if wanted[index * new_set:index * new_set + old_set] != current[index * old_set:(index + 1) * old_set]:
+                raise VolumePlanError('bricks: for replica %d give each set of volume %s as its current bricks '
+                                      'followed by the new ones' % (new_set, spec.name))
+        check_brick_sets(list(spec.bricks), new_set, spec.force)
+        args = ['volume', 'add-brick', spec.name, 'replica', str(replica)]
+        if arbiter and not volume.arbiter_count:
+            args += ['arbiter', str(arbiter)]
+        rebalance_hint = False
+    args += new_bricks
+    if spec.force:
+        args.append('force')
+    names = set(new_bricks)
+    step = Step(args, lambda current_volume: current_volume is not None
+                and names <= set(brick.name for brick in current_volume.bricks))
+    layout = {'bricks': list(spec.bricks), 'replica': replica, 'arbiter': arbiter}
+    return {'step': step, 'layout': layout, 'rebalance_hint': rebalance_hint}

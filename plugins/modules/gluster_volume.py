@@ -1,0 +1,482 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: gluster_volume
+short_description: Create, start, stop, grow, tune and delete a GlusterFS volume
+description:
+  - Manages one GlusterFS volume from any node of the trusted pool with the C(gluster) CLI in script
+    mode and XML output.
+  - Every argument is checked before any gluster call; bad input changes nothing.
+  - Creates distribute, replicate, arbiter, disperse, distributed-replicate and distributed-disperse
+    volumes. The order of O(bricks) defines the replica and disperse sets.
+  - Grows a volume with C(add-brick) when O(bricks) lists the volume's bricks plus new ones. It never
+    removes bricks; a shorter or different list fails, naming the bricks (use
+    M(glusterdock.storage.gluster_brick) with O(state=absent) to shrink a volume).
+  - Sets only the options whose value differs from what glusterd reports, comparing full keys (short
+    keys such as C(write-behind) are resolved as glusterd does) and treating C(on), C(yes), C(true),
+    C(enable) and C(1) (and their opposites) as equal.
+  - A run that changes nothing makes one gluster call (C(volume info NAME)), two when O(options) are
+    given (plus C(volume get NAME all)). It reads only the managed volume.
+  - Also accepts the arguments of C(gluster.gluster.gluster_volume) (O(cluster) with brick paths,
+    O(replica) as C(replicas), O(start_on_create), ...), so its playbooks work after only changing
+    the module name. Its C(rebalance=true), C(quota) and C(directory) are refused with a message.
+version_added: 1.0.0
+author:
+  - glusterdock developers (@glusterdock)
+requirements:
+  - The C(gluster) CLI on the managed node, which must be a member of the trusted pool.
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Returns in RV(commands) the commands it would run; reads the volume but changes nothing.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details: Shows state, bricks, replica/arbiter/disperse/redundancy counts, transport and the managed options.
+options:
+  name:
+    description:
+      - The volume name. Letters, digits, V(_) and V(-); at most 255 characters; not starting with V(-);
+        not a word the gluster CLI reserves (such as V(all)).
+    type: str
+    required: true
+    aliases: [volume]
+  state:
+    description:
+      - V(present) and V(started) make sure the volume exists and is started.
+      - V(stopped) makes sure it exists and is stopped (a new volume is created and not started).
+      - V(absent) stops and deletes it. Refused while clients are mounted unless O(allow_delete_with_clients).
+        Brick directories and their data are left untouched. A missing volume is not an error.
+      - With V(present) and O(start_on_create=false) a new volume is created but not started and the
+        run state of an existing volume is left alone (as C(gluster.gluster) did).
+    type: str
+    default: present
+    choices: [present, started, stopped, absent]
+  bricks:
+    description:
+      - The volume's bricks in order, each V(host:/absolute/path) (split at the last colon).
+      - With O(cluster), brick paths only (a list or a comma-separated string); each path is placed on
+        every host of O(cluster), path by path in host order (C(gluster.gluster) style).
+      - Consecutive bricks form the replica or disperse sets. Two bricks of one set on one host are refused
+        unless O(force).
+      - Paths are canonicalised like glusterd does (repeated and trailing V(/) removed); V(/), relative
+        paths and paths under C(/var/lib/glusterd) are refused.
+      - For an existing volume, omit it to leave the bricks alone, or list the current bricks followed
+        by new ones to add them.
+    type: list
+    elements: str
+    aliases: [brick]
+  cluster:
+    description:
+      - C(gluster.gluster) style. Hosts on which each path of O(bricks) is placed. The hosts must
+        already be in the pool (this module does not probe peers; use M(glusterdock.storage.gluster_peer)).
+    type: list
+    elements: str
+  replica:
+    description:
+      - Bricks per replica set (at least 2). V(2) without O(arbiter) is refused unless O(allow_replica_two).
+      - For an existing volume, omitted means the volume's own count; a higher count adds one brick per
+        set with C(add-brick).
+    type: int
+    aliases: [replicas]
+  arbiter:
+    description:
+      - V(1) makes the last brick of each replica 3 set an arbiter (metadata only).
+        V(replica=2) with V(arbiter=1) means replica 3 arbiter 1, as in gluster.
+    type: int
+    aliases: [arbiters]
+  disperse:
+    description:
+      - Bricks per disperse (erasure coded) set, at least 3.
+    type: int
+    aliases: [disperses]
+  redundancy:
+    description:
+      - Bricks of each disperse set that may fail; 1 <= redundancy and 2 * redundancy < O(disperse).
+        Omitted for a new volume, gluster picks it.
+    type: int
+    aliases: [redundancies]
+  stripe:
+    description:
+      - Not supported. Striped volumes were removed from GlusterFS; any value fails with a message.
+    type: int
+    aliases: [stripes]
+  transport:
+    description:
+      - Transport of a new volume (gluster's default V(tcp) when omitted). An existing volume's transport
+        is not changed; a different value fails.
+    type: str
+    choices: [tcp, rdma, 'tcp,rdma']
+  options:
+    description:
+      - Volume options, key to value. Keys are full (V(performance.write-behind)) or short (V(write-behind))
+        as glusterd accepts them; C(user.*) keys are free-form.
+      - Values must be strings, numbers or booleans (booleans become V(on)/V(off)); lists and dictionaries,
+        newlines, a leading V(--) and shell syntax (V($(), backquote, V(;)) are refused.
+      - Unknown keys fail before any gluster call. Keys are checked against the option keys of GlusterFS 10
+        and 11 (a key added by a later release is refused until this collection knows it), and for an
+        existing volume also resolved against its own C(volume get NAME all) list.
+      - Options the bricks read at start (V(server.ssl), V(client.ssl), V(auth.ssl-allow), V(ssl.*)) are set
+        before the volume is started. V(storage.linux-aio) and V(storage.linux-io_uring) change only while
+        the volume is stopped; changing them on a started volume fails.
+      - Options not listed are left as they are.
+    type: dict
+  force:
+    description:
+      - Append C(force) to C(volume create) and C(add-brick) (skips glusterd's brick checks, such as bricks on
+        the root file system or two bricks of a set on one server). Never added unless set here.
+    type: bool
+    default: false
+  allow_replica_two:
+    description:
+      - Accept replica 2 without an arbiter, which can end in split-brain.
+    type: bool
+    default: false
+  allow_delete_with_clients:
+    description:
+      - With O(state=absent), delete the volume even while clients (fuse mounts, gfapi applications) are
+        connected. Their I/O will fail.
+    type: bool
+    default: false
+  start_on_create:
+    description:
+      - C(gluster.gluster) style. With O(state=present), V(false) leaves a new volume created but not started.
+    type: bool
+    default: true
+  rebalance:
+    description:
+      - C(gluster.gluster) compatibility only. V(true) is refused; start a rebalance deliberately in its own task.
+    type: bool
+    default: false
+  quota:
+    description:
+      - C(gluster.gluster) compatibility only. Any value is refused; quota is not managed by this module.
+    type: str
+  directory:
+    description:
+      - C(gluster.gluster) compatibility only. Any value is refused; quota is not managed by this module.
+    type: str
+  host:
+    description:
+      - C(gluster.gluster) compatibility only. Ignored (it named the local host for peer probing, which this
+        module does not do).
+    type: str
+notes:
+  - Run it once per volume, on one node of the pool (for example with C(run_once)).
+  - For a new volume, options are set after C(volume create) and before C(volume start); if glusterd refuses
+    a value there, the result says that the volume was left created but not started.
+  - Growing a distributed volume does not move existing files; run C(gluster volume rebalance NAME start) when
+    you choose to.
+  - When a command fails, the result carries gluster's message, the commands run and the state the volume was
+    left in (RV(volume)).
+seealso:
+  - module: glusterdock.storage.gluster_peer
+'''
+
+EXAMPLES = r'''
+- name: Distribute volume over three servers
+  glusterdock.storage.gluster_volume:
+    name: scratch
+    bricks: [node1:/bricks/scratch/b1, node2:/bricks/scratch/b1, node3:/bricks/scratch/b1]
+  run_once: true
+
+- name: Replicate volume, three copies
+  glusterdock.storage.gluster_volume:
+    name: data
+    replica: 3
+    bricks: [node1:/bricks/data/b1, node2:/bricks/data/b1, node3:/bricks/data/b1]
+    options:
+      performance.cache-size: 256MB
+      write-behind: false
+      auth.allow: 192.0.2.10,192.0.2.11
+  run_once: true
+
+- name: Arbiter volume (two data copies and one metadata-only arbiter per set)
+  glusterdock.storage.gluster_volume:
+    name: vms
+    replica: 3
+    arbiter: 1
+    bricks: [node1:/bricks/vms/b1, node2:/bricks/vms/b1, node3:/bricks/vms/arbiter]
+  run_once: true
+
+- name: Disperse volume, 2 data + 1 redundancy
+  glusterdock.storage.gluster_volume:
+    name: archive
+    disperse: 3
+    redundancy: 1
+    bricks: [node1:/bricks/archive/b1, node2:/bricks/archive/b1, node3:/bricks/archive/b1]
+  run_once: true
+
+- name: Distributed-replicate volume, 2 x 3
+  glusterdock.storage.gluster_volume:
+    name: shared
+    replica: 3
+    bricks:
+      - node1:/bricks/shared/b1
+      - node2:/bricks/shared/b1
+      - node3:/bricks/shared/b1
+      - node4:/bricks/shared/b1
+      - node5:/bricks/shared/b1
+      - node6:/bricks/shared/b1
+  run_once: true
+
+- name: Distributed-disperse volume, 2 x (2 + 1)
+  glusterdock.storage.gluster_volume:
+    name: media
+    disperse: 3
+    redundancy: 1
+    bricks:
+      - node1:/bricks/media/b1
+      - node2:/bricks/media/b1
+      - node3:/bricks/media/b1
+      - node4:/bricks/media/b1
+      - node5:/bricks/media/b1
+      - node6:/bricks/media/b1
+  run_once: true
+
+- name: A gluster.gluster.gluster_volume task, only the module name changed
+  glusterdock.storage.gluster_volume:
+    state: present
+    name: test1
+    bricks: /bricks/test1/b1
+    replicas: 3
+    cluster: [node1, node2, node3]
+    options:
+      performance.cache-size: 128MB
+  run_once: true
+
+- name: Add a brick to the distribute volume (current bricks first, then the new one)
+  glusterdock.storage.gluster_volume:
+    name: scratch
+    bricks: [node1:/bricks/scratch/b1, node2:/bricks/scratch/b1, node3:/bricks/scratch/b1, node1:/bricks/scratch/b2]
+  run_once: true
+
+- name: Stop a volume
+  glusterdock.storage.gluster_volume:
+    name: scratch
+    state: stopped
+  run_once: true
+
+- name: Delete a volume (its brick directories keep their data)
+  glusterdock.storage.gluster_volume:
+    name: scratch
+    state: absent
+  run_once: true
+'''
+
+RETURN = r'''
+commands:
+  description: The changing gluster commands run, or in check mode those that would run.
+  returned: always
+  type: list
+  elements: str
+  sample: ["gluster --mode=script volume create data replica 3 node1:/bricks/data/b1 node2:/bricks/data/b1 node3:/bricks/data/b1 --xml",
+           "gluster --mode=script volume start data --xml"]
+volume:
+  description:
+    - The volume as C(volume info) reports it after the run; empty when it does not exist.
+    - In check mode, the volume as it is now. After a failure, the state it was left in.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Volume name.
+      type: str
+    id:
+      description: Volume UUID.
+      type: str
+    status:
+      description: V(created) (never started), V(started) or V(stopped).
+      type: str
+    type:
+      description: gluster's type name, such as V(Distributed-Replicate).
+      type: str
+    transport:
+      description: V(tcp), V(rdma) or V(tcp,rdma).
+      type: str
+    bricks:
+      description: Brick names in order.
+      type: list
+      elements: str
+    arbiter_bricks:
+      description: The bricks that are arbiters.
+      type: list
+      elements: str
+    brick_count:
+      description: Number of bricks.
+      type: int
+    distribute_count:
+      description: Number of replica/disperse sets (bricks for a distribute volume).
+      type: int
+    replica_count:
+      description: Bricks per replica set; 0 when the volume is not replicated.
+      type: int
+    arbiter_count:
+      description: 1 for an arbiter volume, else 0.
+      type: int
+    disperse_count:
+      description: Bricks per disperse set; 0 when not dispersed.
+      type: int
+    redundancy_count:
+      description: Redundancy of each disperse set; 0 when not dispersed.
+      type: int
+    options:
+      description: The options set on the volume (C(volume info)'s reconfigured options).
+      type: dict
+  sample: {"name": "data", "status": "started", "type": "Replicate", "replica_count": 3, "bricks": ["node1:/bricks/data/b1"]}
+state_left:
+  description: After a failed command, a sentence saying what state the volume was left in.
+  returned: failure after a change was attempted
+  type: str
+  sample: volume data exists (created, never started)
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
+    describe_volume,
+    needs_client_check,
+    needs_option_values,
+    needs_peers,
+    parse_client_list,
+    plan_volume,
+    volume_to_dict,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, parse_volume_spec
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    NO_SUCH_VOLUME_ERRNO,
+    parse_peers,
+    parse_volume_get,
+    parse_volume_info,
+)
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True, aliases=['volume']),
+    state=dict(type='str', default='present', choices=['present', 'started', 'stopped', 'absent']),
+    bricks=dict(type='list', elements='str', aliases=['brick']),
+    cluster=dict(type='list', elements='str'),
+    replica=dict(type='int', aliases=['replicas']),
+    arbiter=dict(type='int', aliases=['arbiters']),
+    disperse=dict(type='int', aliases=['disperses']),
+    redundancy=dict(type='int', aliases=['redundancies']),
+    stripe=dict(type='int', aliases=['stripes']),
+    transport=dict(type='str', choices=['tcp', 'rdma', 'tcp,rdma']),
+    options=dict(type='dict'),
+    force=dict(type='bool', default=False),
+    allow_replica_two=dict(type='bool', default=False),
+    allow_delete_with_clients=dict(type='bool', default=False),
+    start_on_create=dict(type='bool', default=True),
+    rebalance=dict(type='bool', default=False),
+    quota=dict(type='str'),
+    directory=dict(type='str'),
+    host=dict(type='str'),
+)
+
+
+class VolumeManager(object):
+    """Reads the volume, plans, applies the plan (unless in check mode) and reports."""
+
+    def __init__(self, module, cli, spec):
+        self.module = module
+        self.cli = cli
+        self.spec = spec
+
+    def read_volume(self):
+        """The managed volume from ``volume info NAME``, or None when it does not exist."""
+        try:
+            root = self.cli.read('volume', 'info', self.spec.name)
+        except GlusterCommandError as error:
+            if error.op_errno == NO_SUCH_VOLUME_ERRNO:
+                return None
+            raise
+        return parse_volume_info(root).get(self.spec.name)
+
+    def plan(self, volume):
+        spec = self.spec
+        option_values = peers = client_counts = None
+        if needs_option_values(spec, volume):
+            option_values = parse_volume_get(self.cli.read('volume', 'get', spec.name, 'all'))
+        if needs_peers(spec, volume):
+            peers = parse_peers(self.cli.read('pool', 'list'))
+        if needs_client_check(spec, volume):
+            try:
+                text = self.cli.read_text('volume', 'status', spec.name, 'client-list')
+            except GlusterCommandError as error:
+                # Unknown clients count as clients: nothing is deleted.
+                raise GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=(
+                    'cannot tell whether clients are connected to volume %s, so it is not deleted (%s); fix the '
+                    'cluster or set allow_delete_with_clients: true' % (spec.name, str(error).split(' failed: ', 1)[-1])))
+            client_counts = parse_client_list(text)
+        volumes = {spec.name: volume} if volume is not None else {}
+        return plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts)
+
+    def apply(self, plan):
+        for step in plan.steps:
+            self.cli.change(*step.args, already_done=lambda step=step: step.done(self.read_volume()))
+
+    def run(self):
+        volume = None
+        try:
+            volume = self.read_volume()
+            plan = self.plan(volume)
+        except GlusterCommandError as error:
+            self.module.fail_json(commands=self.cli.commands, **error.details())
+        except VolumeSpecError as error:
+            self.module.fail_json(msg=str(error), commands=self.cli.commands, volume=volume_to_dict(volume))
+        for warning in plan.warnings:
+            self.module.warn(warning)
+        try:
+            self.apply(plan)
+        except GlusterCommandError as error:
+            self.fail_after_change(error)
+        if plan.changed and not self.cli.check_mode:
+            volume = self.read_volume()
+        result = dict(changed=plan.changed, commands=self.cli.commands, volume=volume_to_dict(volume))
+        if self.module._diff:
+            result['diff'] = dict(before=plan.before, after=plan.after)
+        self.module.exit_json(**result)
+
+    def fail_after_change(self, error):
+        """Report a failed command with gluster's message and the state the volume was left in."""
+        details = error.details()
+        try:
+            left = self.read_volume()
+            state_left = describe_volume(self.spec.name, left)
+        except GlusterCommandError as read_error:
+            left = None
+            state_left = 'unknown: the volume could not be read afterwards (%s)' % read_error
+        done = self.cli.commands[:-1]
+        details['msg'] = '%s. Left: %s; %s.' % (
+            details['msg'], state_left,
+            'commands completed before: %s' % '; '.join(done) if done else 'no earlier command of this run had run')
+        self.module.fail_json(changed=bool(done), commands=self.cli.commands, state_left=state_left,
+                              volume=volume_to_dict(left), **details)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        spec = parse_volume_spec(module.params)
+    except VolumeSpecError as error:
+        module.fail_json(msg=str(error), commands=[])
+    if module.params.get('host'):
+        module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
+    gluster = module.get_bin_path('gluster', required=True)
+
+    def run_command(argv):
+        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
+
+    cli = GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)
+    VolumeManager(module, cli, spec).run()
+
+
+if __name__ == '__main__':
+    main()

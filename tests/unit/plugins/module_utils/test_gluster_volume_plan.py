@@ -1,0 +1,393 @@
+"""plan_volume: current state from XML captured on GlusterFS 10.3 and 11.1 + arguments -> exact commands."""
+from xml.etree import ElementTree
+
+import pytest
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_option_catalog import KNOWN_OPTION_KEYS
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
+    VolumePlanError,
+    describe_volume,
+    mounted_clients,
+    needs_client_check,
+    needs_option_values,
+    needs_peers,
+    parse_client_list,
+    plan_volume,
+    volume_to_dict,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, parse_volume_spec
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    parse_peers,
+    parse_volume_get,
+    parse_volume_info,
+)
+
+from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
+
+DIST = ['node1:/bricks/dist/b1', 'node2:/bricks/dist/b1', 'node3:/bricks/dist/b1', 'node1:/bricks/dist/b2']
+REP = ['node1:/bricks/rep/b', 'node2:/bricks/rep/b', 'node3:/bricks/rep/b']
+ARB = ['node1:/bricks/arb/b', 'node2:/bricks/arb/b', 'node3:/bricks/arb/b']
+EC = ['node1:/bricks/ec/b', 'node2:/bricks/ec/b', 'node3:/bricks/ec/b']
+DREP = ['node1:/bricks/drep/b1', 'node2:/bricks/drep/b1', 'node3:/bricks/drep/b1',
+        'node1:/bricks/drep/b2', 'node2:/bricks/drep/b2', 'node3:/bricks/drep/b2']
+DEC = [brick.replace('drep', 'dec') for brick in DREP]
+
+CLIENT_LIST_IDLE = (
+    'Client connections for volume rep\n'
+    'Name                                                       count\n'
+    '-----                                                     ------\n'
+    'glustershd                                                     3\n'
+    '\n'
+    'total clients for volume rep : 3 \n'
+    '-----------------------------------------------------------------\n'
+    '\n'
+)
+CLIENT_LIST_MOUNTED = CLIENT_LIST_IDLE.replace('glustershd                                                     3\n',
+                                               'glustershd                                                     3\n'
+                                               'fuse                                                           1\n')
+
+
+def xml(version, name):
+    return ElementTree.fromstring(fixture(version, name))
+
+
+def volumes(version, name='all'):
+    """name -> Volume from a captured ``volume info`` (by default of the whole cluster)."""
+    return parse_volume_info(xml(version, 'volume-info-' + name))
+
+
+def commands(plan):
+    return [' '.join(step.args) for step in plan.steps]
+
+
+def plan_for(version, params, info='all', option_values=None, peers=None, client_counts=None):
+    spec = parse_volume_spec(params)
+    return plan_volume(spec, volumes(version, info), option_values=option_values, peers=peers,
+                       client_counts=client_counts)
+
+
+@pytest.fixture(params=VERSIONS)
+def version(request):
+    return request.param
+
+
+# ---- no-op: every type, from the captured state of the whole cluster ------------------------
+
+@pytest.mark.parametrize('params', [
+    dict(name='dist', bricks=DIST),
+    dict(name='rep', bricks=REP, replica=3),
+    dict(name='arb', bricks=ARB, replica=3, arbiter=1),
+    dict(name='arb', bricks=ARB, replica=2, arbiter=1),
+    dict(name='arb', bricks=ARB),
+    dict(name='ec', bricks=EC, disperse=3, redundancy=1),
+    dict(name='ec', bricks=EC, disperse=3),
+    dict(name='drep', bricks=DREP, replica=3),
+    dict(name='dec', bricks=DEC, disperse=3, redundancy=1, state='stopped'),
+    dict(name='dec', bricks=DEC, disperse=3, redundancy=1, start_on_create=False),
+    dict(name='rep'),
+    dict(name='rep', cluster=['node1', 'node2', 'node3'], bricks='/bricks/rep/b', replicas=3, state='started'),
+    dict(name='drep', cluster=['node1', 'node2', 'node3'], bricks='/bricks/drep/b1,/bricks/drep/b2', replicas=3),
+    dict(name='gone', state='absent'),
+])
+def test_matching_volume_plans_nothing(version, params):
+    params = dict(params)
+    if 'replicas' in params:
+        params['replica'] = params.pop('replicas')
+    plan = plan_for(version, params)
+    assert commands(plan) == []
+    assert plan.before == plan.after
+
+
+# ---- create ---------------------------------------------------------------------------------
+
+NEW = ['node1:/bricks/new/b1', 'node2:/bricks/new/b1', 'node3:/bricks/new/b1']
+NEW6 = NEW + ['node1:/bricks/new/b2', 'node2:/bricks/new/b2', 'node3:/bricks/new/b2']
+
+
+@pytest.mark.parametrize('params, create', [
+    (dict(bricks=NEW), 'volume create new ' + ' '.join(NEW)),
+    (dict(bricks=NEW, replica=3), 'volume create new replica 3 ' + ' '.join(NEW)),
+    (dict(bricks=NEW, replica=2, arbiter=1), 'volume create new replica 3 arbiter 1 ' + ' '.join(NEW)),
+    (dict(bricks=NEW, disperse=3, redundancy=1), 'volume create new disperse 3 redundancy 1 ' + ' '.join(NEW)),
+    (dict(bricks=NEW, disperse=3), 'volume create new disperse 3 ' + ' '.join(NEW)),
+    (dict(bricks=NEW6, replica=3), 'volume create new replica 3 ' + ' '.join(NEW6)),
+    (dict(bricks=NEW6, disperse=3, redundancy=1), 'volume create new disperse 3 redundancy 1 ' + ' '.join(NEW6)),
+    (dict(bricks=NEW[:2], replica=2, allow_replica_two=True), 'volume create new replica 2 ' + ' '.join(NEW[:2])),
+    (dict(bricks=NEW, transport='tcp'), 'volume create new ' + ' '.join(NEW)),
+    (dict(bricks=NEW, transport='rdma'), 'volume create new transport rdma ' + ' '.join(NEW)),
+    (dict(bricks=['node1:/new/a', 'node1:/new/b'], force=True), 'volume create new node1:/new/a node1:/new/b force'),
+    (dict(cluster=['node1', 'node2', 'node3'], bricks='/bricks/new/b1,/bricks/new/b2', replica=3),
+     'volume create new replica 3 ' + ' '.join(NEW6)),
+])
+def test_create_then_start(version, params, create):
+    plan = plan_for(version, dict(params, name='new'))
+    assert commands(plan) == [create, 'volume start new']
+    assert plan.before == {'name': 'new', 'state': 'absent'}
+    assert plan.after['state'] == 'started'
+
+
+def test_create_sets_options_with_full_keys_before_start_tls_first(version):
+    plan = plan_for(version, dict(name='new', bricks=NEW, replica=3, options={
+        'write-behind': False, 'performance.cache-size': '256MB', 'client.ssl': True, 'server.ssl': 'on'}))
+    assert commands(plan) == [
+        'volume create new replica 3 ' + ' '.join(NEW),
+        'volume set new client.ssl on',
+        'volume set new server.ssl on',
+        'volume set new performance.write-behind off',
+        'volume set new performance.cache-size 256MB',
+        'volume start new',
+    ]
+    assert plan.after['options'] == {'performance.write-behind': 'off', 'performance.cache-size': '256MB',
+                                     'client.ssl': 'on', 'server.ssl': 'on'}
+
+
+@pytest.mark.parametrize('params', [dict(state='stopped'), dict(state='present', start_on_create=False)])
+def test_create_without_start(version, params):
+    plan = plan_for(version, dict(params, name='new', bricks=NEW))
+    assert commands(plan) == ['volume create new ' + ' '.join(NEW)]
+    assert plan.after['state'] == 'stopped'
+
+
+@pytest.mark.parametrize('state', ['present', 'started', 'stopped'])
+def test_missing_volume_without_bricks_is_refused(version, state):
+    with pytest.raises(VolumePlanError, match='volume new does not exist; give bricks to create it'):
+        plan_for(version, dict(name='new', state=state))
+
+
+def test_unknown_key_on_new_volume_refused_before_create(version):
+    with pytest.raises(VolumeSpecError, match="unknown option key 'performance.write-behnd'; did you mean performance.write-behind"):
+        plan_for(version, dict(name='new', bricks=NEW, options={'performance.write-behnd': 'off'}))
+
+
+# ---- start / stop ---------------------------------------------------------------------------
+
+def test_stopped_volume_is_started(version):
+    assert commands(plan_for(version, dict(name='dec', state='started'))) == ['volume start dec']
+    assert commands(plan_for(version, dict(name='dist', state='present'), info='created')) == ['volume start dist']
+
+
+def test_started_volume_is_stopped(version):
+    plan = plan_for(version, dict(name='rep', state='stopped'))
+    assert commands(plan) == ['volume stop rep']
+    assert (plan.before['state'], plan.after['state']) == ('started', 'stopped')
+
+
+def test_present_without_start_on_create_leaves_run_state(version):
+    assert commands(plan_for(version, dict(name='dec', start_on_create=False))) == []
+
+
+# ---- options --------------------------------------------------------------------------------
+
+def options_plan(version, options, info='rep-options', **params):
+    option_values = parse_volume_get(xml(version, 'volume-get-all'))
+    return plan_for(version, dict(params, name='rep', options=options), info=info, option_values=option_values)
+
+
+@pytest.mark.parametrize('options', [
+    {'performance.write-behind': 'off'},
+    {'write-behind': False},
+    {'write-behind': 'no'},
+    {'write-behind': 'disable'},
+    {'readdir-ahead': 'off'},
+    {'performance.readdir-ahead': False},
+    {'cache-size': '128MB'},                 # the default, reported as "128MB (DEFAULT)"
+    {'performance.client-io-threads': 'false', 'nfs.disable': True},
+    {'performance.write-behind': 'off', 'write-behind': 'off'},
+])
+def test_options_equal_as_glusterd_stores_them(version, options):
+    plan = options_plan(version, options)
+    assert commands(plan) == []
+    assert plan.before == plan.after
+
+
+def test_only_changed_options_are_set(version):
+    plan = options_plan(version, {'write-behind': 'off', 'cache-size': '256MB', 'quick-read': True,
+                                  'performance.readdir-ahead': 'enable'})
+    assert commands(plan) == ['volume set rep performance.cache-size 256MB', 'volume set rep performance.readdir-ahead enable']
+    assert plan.before['options'] == {'performance.write-behind': 'off', 'performance.cache-size': '128MB',
+                                      'performance.quick-read': 'on', 'performance.readdir-ahead': 'disable'}
+    assert plan.after['options'] == {'performance.write-behind': 'off', 'performance.cache-size': '256MB',
+                                     'performance.quick-read': 'on', 'performance.readdir-ahead': 'enable'}
+
+
+def test_user_keys_are_free_form(version):
+    assert commands(options_plan(version, {'user.smb': 'enable'})) == ['volume set rep user.smb enable']
+
+
+def test_tls_on_started_volume_warns_it_needs_a_restart(version):
+    plan = options_plan(version, {'client.ssl': 'on'})
+    assert commands(plan) == ['volume set rep client.ssl on']
+    assert 'client.ssl takes effect on volume rep when its bricks restart' in plan.warnings[0]
+
+
+def test_stopped_only_option_on_started_volume_is_refused(version):
+    with pytest.raises(VolumePlanError, match='glusterd changes storage.linux-aio only while it is stopped'):
+        options_plan(version, {'linux-aio': 'on'})
+
+
+def test_stopped_only_option_with_state_stopped_stops_first(version):
+    assert commands(options_plan(version, {'linux-aio': 'on'}, state='stopped')) == [
+        'volume stop rep', 'volume set rep storage.linux-aio on']
+
+
+@pytest.mark.parametrize('options, message', [
+    ({'no.such-option': 'on'}, "unknown option key 'no.such-option'"),
+    ({'write-behnd': 'on'}, "unknown option key 'write-behnd'; did you mean performance.write-behind?"),
+    ({'cluster.server-quorum-ratio': '51%'}, 'cluster.server-quorum-ratio is a cluster-wide option'),
+    ({'brick-multiplex': 'on'}, 'brick-multiplex is a cluster-wide option'),
+    ({'eager-lock': 'on'}, "'eager-lock' is ambiguous (cluster.eager-lock, disperse.eager-lock)"),
+    ({'write-behind': 'on', 'performance.write-behind': 'off'}, 'performance.write-behind is given twice'),
+])
+def test_bad_option_keys(version, options, message):
+    with pytest.raises(VolumeSpecError) as error:
+        options_plan(version, options)
+    assert message in str(error.value)
+
+
+def test_catalog_of_new_volumes_matches_the_captured_servers(version):
+    assert set(parse_volume_get(xml(version, 'volume-get-all'))) <= KNOWN_OPTION_KEYS
+
+
+# ---- growth ---------------------------------------------------------------------------------
+
+def test_distribute_grows_with_add_brick(version):
+    plan = plan_for(version, dict(name='dist', bricks=DIST + ['node2:/bricks/dist/b2']))
+    assert commands(plan) == ['volume add-brick dist node2:/bricks/dist/b2']
+    assert plan.after['bricks'] == DIST + ['node2:/bricks/dist/b2']
+    assert 'rebalance' in plan.warnings[0]
+
+
+def test_distributed_replicate_grows_by_a_set(version):
+    more = ['node1:/bricks/drep/b3', 'node2:/bricks/drep/b3', 'node3:/bricks/drep/b3']
+    assert commands(plan_for(version, dict(name='drep', bricks=DREP + more, replica=3))) == [
+        'volume add-brick drep ' + ' '.join(more)]
+    # The replica count may be left out: the volume's own applies.
+    assert commands(plan_for(version, dict(name='drep', bricks=DREP + more))) == ['volume add-brick drep ' + ' '.join(more)]
+
+
+def test_disperse_grows_by_a_set(version):
+    more = ['node1:/bricks/ec/c', 'node2:/bricks/ec/c', 'node3:/bricks/ec/c']
+    assert commands(plan_for(version, dict(name='ec', bricks=EC + more, disperse=3, redundancy=1))) == [
+        'volume add-brick ec ' + ' '.join(more)]
+
+
+def test_distribute_becomes_replicated_with_add_brick_replica(version):
+    wanted = ['node1:/bricks/dist/b1', 'node2:/bricks/dist/r1', 'node2:/bricks/dist/b1', 'node3:/bricks/dist/r1',
+              'node3:/bricks/dist/b1', 'node1:/bricks/dist/r1', 'node1:/bricks/dist/b2', 'node2:/bricks/dist/r2']
+    plan = plan_for(version, dict(name='dist', bricks=wanted, replica=2, allow_replica_two=True))
+    assert commands(plan) == ['volume add-brick dist replica 2 node2:/bricks/dist/r1 node3:/bricks/dist/r1 '
+                              'node1:/bricks/dist/r1 node2:/bricks/dist/r2']
+    assert (plan.before['replica'], plan.after['replica']) == (0, 2)
+
+
+def test_new_set_on_one_host_refused_unless_force(version):
+    more = ['node1:/bricks/drep/b3', 'node1:/bricks/drep/b4', 'node3:/bricks/drep/b3']
+    with pytest.raises(VolumeSpecError, match='new bricks: set 1 .* has two bricks on node1'):
+        plan_for(version, dict(name='drep', bricks=DREP + more))
+    assert commands(plan_for(version, dict(name='drep', bricks=DREP + more, force=True))) == [
+        'volume add-brick drep ' + ' '.join(more) + ' force']
+
+
+def test_brick_under_another_name_of_its_host_is_the_same_brick(version):
+    peers = parse_peers(xml(version, 'pool-list'))
+    node2 = [peer for peer in peers if 'node2' in peer.hostnames][0]
+    address = [name for name in node2.hostnames if name[0].isdigit()][0]
+    spec = parse_volume_spec(dict(name='rep', bricks=[REP[0], '%s:/bricks/rep/b' % address, REP[2]], replica=3))
+    current = volumes(version)
+    assert needs_peers(spec, current['rep'])
+    assert commands(plan_volume(spec, current, peers=peers)) == []
+    # Without the pool list the address is another host: the volume's node2 brick is missing.
+    with pytest.raises(VolumePlanError, match='has bricks not in bricks: node2:/bricks/rep/b'):
+        plan_volume(spec, current)
+
+
+# ---- refused changes ------------------------------------------------------------------------
+
+@pytest.mark.parametrize('params, message', [
+    (dict(name='dist', bricks=DIST[:3]), 'volume dist has bricks not in bricks: node1:/bricks/dist/b2. This module never '
+                                         'removes bricks; to shrink the volume use glusterdock.storage.gluster_brick'),
+    (dict(name='dist', bricks=DIST[:3] + ['node1:/bricks/dist/other']), 'has bricks not in bricks: node1:/bricks/dist/b2'),
+    (dict(name='dist', bricks=list(reversed(DIST))), 'bricks: the order differs from volume dist'),
+    (dict(name='dist', bricks=['node2:/bricks/dist/b2'] + DIST), 'keep the bricks of volume dist first and in their order'),
+    (dict(name='rep', bricks=REP[:2], replica=2, allow_replica_two=True), 'has replica 3: lowering it to 2 removes bricks'),
+    (dict(name='rep', bricks=REP, disperse=3), 'volume rep is Replicate: it cannot become dispersed'),
+    (dict(name='ec', bricks=EC, replica=3), 'volume ec is Disperse (disperse 3): it cannot become replicated'),
+    (dict(name='ec', bricks=EC + ['node4:/x', 'node5:/x', 'node6:/x'], disperse=6), 'the disperse count of a volume cannot change'),
+    (dict(name='rep', bricks=REP, replica=3, arbiter=1), 'it can only gain an arbiter by going from replica 2'),
+    (dict(name='rep', replica=4), 'changing the replica count of volume rep needs the full bricks list'),
+    (dict(name='rep', bricks=REP, transport='rdma'), 'does not change the transport'),
+    (dict(name='drep', bricks=DREP + ['node1:/bricks/drep/b3']), 'new bricks: 1 bricks are not a multiple of the set size 3'),
+    (dict(name='rep', bricks=REP + ['node4:/x/y', 'node1:/x/z', 'node2:/x/z', 'node3:/x/z', 'node4:/x/z'], replica=4),
+     'raise the replica count (1 sets of 4) and add sets in separate runs'),
+])
+def test_unsafe_or_impossible_changes_are_refused(version, params, message):
+    with pytest.raises(VolumeSpecError) as error:
+        plan_for(version, params)
+    assert message in str(error.value)
+
+
+# ---- absent ---------------------------------------------------------------------------------
+
+def test_absent_stops_then_deletes_and_keeps_brick_data(version):
+    spec = parse_volume_spec(dict(name='rep', state='absent'))
+    current = volumes(version)
+    assert needs_client_check(spec, current['rep'])
+    plan = plan_volume(spec, current, client_counts=parse_client_list(CLIENT_LIST_IDLE))
+    assert commands(plan) == ['volume stop rep', 'volume delete rep']
+    assert plan.after == {'name': 'rep', 'state': 'absent'}
+    assert 'keep their data' in plan.warnings[0]
+
+
+def test_absent_of_stopped_volume_only_deletes(version):
+    spec = parse_volume_spec(dict(name='dec', state='absent'))
+    assert not needs_client_check(spec, volumes(version)['dec'])
+    assert commands(plan_volume(spec, volumes(version))) == ['volume delete dec']
+
+
+def test_absent_refused_while_mounted(version):
+    with pytest.raises(VolumePlanError, match=r'volume rep has clients connected \(fuse: 1\): unmount them first, or set '
+                                              'allow_delete_with_clients: true'):
+        plan_for(version, dict(name='rep', state='absent'), client_counts=parse_client_list(CLIENT_LIST_MOUNTED))
+
+
+def test_absent_with_clients_allowed(version):
+    spec = parse_volume_spec(dict(name='rep', state='absent', allow_delete_with_clients=True))
+    assert not needs_client_check(spec, volumes(version)['rep'])
+    assert commands(plan_volume(spec, volumes(version))) == ['volume stop rep', 'volume delete rep']
+
+
+def test_client_list_parsing():
+    assert parse_client_list(CLIENT_LIST_MOUNTED) == {'glustershd': 3, 'fuse': 1}
+    assert mounted_clients(parse_client_list(CLIENT_LIST_IDLE)) == {}
+    assert mounted_clients({'glustershd': 3, 'gfapi': 2, 'fuse': 0}) == {'gfapi': 2}
+
+
+# ---- reads and reporting --------------------------------------------------------------------
+
+def test_reads_are_asked_only_when_they_can_matter(version):
+    rep = volumes(version)['rep']
+    assert not needs_option_values(parse_volume_spec(dict(name='rep')), rep)
+    assert needs_option_values(parse_volume_spec(dict(name='rep', options={'write-behind': 'off'})), rep)
+    assert not needs_option_values(parse_volume_spec(dict(name='rep', options={'write-behind': 'off'})), None)
+    assert not needs_peers(parse_volume_spec(dict(name='rep', bricks=REP)), rep)
+    assert not needs_peers(parse_volume_spec(dict(name='rep')), rep)
+
+
+def test_done_predicates_judge_from_fresh_volume_info(version):
+    plan = plan_for(version, dict(name='new', bricks=NEW, options={'write-behind': 'off'}))
+    create, set_option, start = plan.steps
+    assert not create.done(None)
+    assert create.done(volumes(version)['rep'])
+    assert set_option.done(volumes(version, 'rep-options')['rep'])
+    assert not set_option.done(volumes(version, 'rep')['rep'])
+    assert start.done(volumes(version)['rep']) and not start.done(volumes(version)['dec'])
+
+
+def test_volume_to_dict_and_description(version):
+    arb = volume_to_dict(volumes(version)['arb'])
+    assert (arb['type'], arb['replica_count'], arb['arbiter_count'], arb['arbiter_bricks']) == (
+        'Replicate', 3, 1, ['node3:/bricks/arb/b'])
+    assert volume_to_dict(None) == {}
+    assert describe_volume('dec', volumes(version)['dec']) == 'volume dec exists (created, never started)'
+    assert describe_volume('x', None) == 'volume x does not exist'
+    assert describe_volume('rep', volumes(version)['rep']) == 'volume rep exists and is started'
