@@ -1,0 +1,420 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pure core of docker_gluster_volume: input validation, mountinfo parsing, the mount command,
+and the comparison of a Docker volume's configuration with the wanted one.
+
+Nothing here touches the system, Docker or Ansible, so all of it is unit-tested directly.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+# Docker's own rule for volume names (daemon/names: RestrictedNamePattern).
+DOCKER_VOLUME_NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+\Z')
+# gluster's rule (cli-cmd-parser.c cli_validate_volname): alphanumerics, '-' and '_', no leading '-'.
+GLUSTER_VOLUME_NAME_PATTERN = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_-]*\Z')
+MAX_GLUSTER_VOLUME_NAME_LENGTH = 255
+RESERVED_GLUSTER_VOLUME_NAMES = frozenset((
+    'volume', 'type', 'subvolumes', 'option', 'end-volume', 'all', 'volume_not_in_ring', 'description',
+    'force', 'snap-max-hard-limit', 'snap-max-soft-limit', 'auto-delete', 'activate-on-create',
+))
+# Host names and IPv4 addresses. ':' separates backup-volfile-servers, so IPv6 addresses cannot be listed.
+SERVER_NAME_PATTERN = re.compile(r'^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})\Z')
+MOUNT_OPTION_PATTERN = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.:/=+-]*\Z')
+
+LABEL_PREFIX = 'org.glusterdock.'
+LABEL_GLUSTER_VOLUME = LABEL_PREFIX + 'gluster-volume'
+LABEL_SUBDIRECTORY = LABEL_PREFIX + 'subdirectory'
+LABEL_SERVERS = LABEL_PREFIX + 'servers'
+
+GLUSTER_FSTYPE = 'fuse.glusterfs'
+DEFAULT_MOUNT_ROOT = '/mnt/glusterfs'
+LOCAL_DRIVER = 'local'
+
+
+class PlanError(Exception):
+    """Raised when the wanted state cannot or must not be reached; the message says why."""
+
+
+# --- input ------------------------------------------------------------------------------------
+
+def gluster_volume_name_problem(name):
+    """Why a GlusterFS volume name breaks gluster's rules, or None when it is fine."""
+    if not name:
+        return 'is empty'
+    if len(name) > MAX_GLUSTER_VOLUME_NAME_LENGTH:
+        return 'is longer than %d characters' % MAX_GLUSTER_VOLUME_NAME_LENGTH
+    if name.startswith('-'):
+        return 'starts with "-"'
+    if not GLUSTER_VOLUME_NAME_PATTERN.match(name):
+        return 'may contain only letters, digits, "-" and "_"'
+    if name in RESERVED_GLUSTER_VOLUME_NAMES:
+        return 'is reserved by gluster'
+    return None
+
+
+def server_name_problem(name):
+    """Why a server name cannot be used in a GlusterFS mount, or None when it is fine."""
+    if not name:
+        return 'is empty'
+    if name.startswith('-'):
+        return 'starts with "-"'
+    if ':' in name:
+        return 'contains ":" (IPv6 addresses cannot be used: ":" separates backup-volfile-servers)'
+    if not SERVER_NAME_PATTERN.match(name) or '..' in name:
+        return 'is not a host name or IPv4 address'
+    return None
+
+
+def normalise_subdirectory(subdirectory):
+    """The subdirectory as a clean relative path ('a//b/./c/' -> 'a/b/c').
+
+    Raises PlanError for absolute paths, '..' components, and paths that name the mount itself,
+    so the Docker volume can never point outside the GlusterFS mount or at its root."""
+    if subdirectory is None or subdirectory == '':
+        raise PlanError('subdirectory: is empty')
+    if '\0' in subdirectory or '\n' in subdirectory:
+        raise PlanError('subdirectory: %r contains a NUL or newline character' % subdirectory)
+    if subdirectory.startswith('/'):
+        raise PlanError('subdirectory: %r must be relative to the mount point' % subdirectory)
+    parts = [part for part in subdirectory.split('/') if part not in ('', '.')]
+    if '..' in parts:
+        raise PlanError('subdirectory: %r must not contain ".." (it would leave the GlusterFS mount)' % subdirectory)
+    if not parts:
+        raise PlanError('subdirectory: %r names the mount point itself; name a directory below it' % subdirectory)
+    return '/'.join(parts)
+
+
+def normalise_mount_point(mount_point):
+    """The mount point as a normalised absolute path; raises PlanError when it is unusable."""
+    if not mount_point:
+        raise PlanError('mount_point: is empty')
+    if '\0' in mount_point or '\n' in mount_point:
+        raise PlanError('mount_point: %r contains a NUL or newline character' % mount_point)
+    if not mount_point.startswith('/'):
+        raise PlanError('mount_point: %r must be an absolute path' % mount_point)
+    if '..' in mount_point.split('/'):
+        raise PlanError('mount_point: %r must not contain ".."' % mount_point)
+    normalised = posixpath.normpath(mount_point)
+    # normpath keeps a leading '//', which is still the root.
+    normalised = '/' + normalised.lstrip('/')
+    if normalised == '/':
+        raise PlanError('mount_point: must not be "/"')
+    return normalised
+
+
+def mount_option_list(mount_options):
+    """Mount options as a list, from a list or a comma-separated string; empty items dropped."""
+    if mount_options is None:
+        return []
+    if isinstance(mount_options, str):
+        mount_options = [mount_options]
+    options = []
+    for item in mount_options:
+        options.extend(part.strip() for part in str(item).split(',') if part.strip())
+    return options
+
+
+def parse_mode(mode):
+    """A permission mode from an octal string ('0755', '755') or an int; None stays None."""
+    if mode is None:
+        return None
+    if isinstance(mode, bool):
+        raise PlanError('mode: %r is not an octal mode such as "0755"' % (mode,))
+    if isinstance(mode, int):
+        value = mode
+    else:
+        text = str(mode).strip()
+        if not re.match(r'^0?[0-7]{3,4}\Z', text) and not re.match(r'^0o[0-7]{3,4}\Z', text):
+            raise PlanError('mode: %r is not an octal mode such as "0755" (symbolic modes are not supported)' % (mode,))
+        value = int(text.replace('0o', ''), 8)
+    if not 0 <= value <= 0o7777:
+        raise PlanError('mode: %r is out of range' % (mode,))
+    return value
+
+
+def _string_map_problems(option, mapping):
+    problems = []
+    for key, value in (mapping or {}).items():
+        if not isinstance(key, str) or not key:
+            problems.append('%s: key %r must be a non-empty string' % (option, key))
+        elif not isinstance(value, str):
+            problems.append('%s.%s: value %r must be a string; quote it' % (option, key, value))
+    return problems
+
+
+def validate(params):
+    """Check the module input; returns the normalised settings as a dict, or raises PlanError
+    listing every problem. Runs before any system, gluster or Docker call."""
+    problems = []
+    name = params.get('name')
+    if not name or not DOCKER_VOLUME_NAME_PATTERN.match(name):
+        problems.append('name: %r is not a Docker volume name (two or more characters of [a-zA-Z0-9_.-], '
+                        'the first a letter or digit)' % (name,))
+    state = params.get('state') or 'present'
+    gluster_volume = params.get('gluster_volume')
+    needs_gluster = state == 'present' or params.get('purge')
+    if gluster_volume is None:
+        if needs_gluster:
+            problems.append('gluster_volume: is required with state=present and with purge=true')
+    else:
+        problem = gluster_volume_name_problem(gluster_volume)
+        if problem:
+            problems.append('gluster_volume: %r %s' % (gluster_volume, problem))
+
+    servers = list(params.get('servers') or [])
+    if needs_gluster and not servers:
+        problems.append('servers: list at least one GlusterFS server')
+    for server in servers:
+        problem = server_name_problem(server)
+        if problem:
+            problems.append('servers: %r %s' % (server, problem))
+    if len(set(servers)) != len(servers):
+        problems.append('servers: %s lists a server twice' % ', '.join(servers))
+
+    mount_options = mount_option_list(params.get('mount_options'))
+    for option in mount_options:
+        if not MOUNT_OPTION_PATTERN.match(option):
+            problems.append('mount_options: %r is not a mount option' % option)
+        elif option.split('=', 1)[0] in ('backup-volfile-servers', 'backupvolfile-server'):
+            problems.append('mount_options: %r: list the backup servers in servers instead' % option)
+
+    mount_point = params.get('mount_point')
+    if mount_point is None and gluster_volume and not gluster_volume_name_problem(gluster_volume):
+        mount_point = '%s/%s' % (DEFAULT_MOUNT_ROOT, gluster_volume)
+    if mount_point is not None:
+        try:
+            mount_point = normalise_mount_point(mount_point)
+        except PlanError as error:
+            problems.append(str(error))
+
+    subdirectory = params.get('subdirectory')
+    if subdirectory is None:
+        subdirectory = name
+    try:
+        subdirectory = normalise_subdirectory(subdirectory)
+    except PlanError as error:
+        problems.append(str(error))
+
+    mode = None
+    try:
+        mode = parse_mode(params.get('mode'))
+    except PlanError as error:
+        problems.append(str(error))
+    for option in ('owner', 'group'):
+        value = params.get(option)
+        if value is not None and (not value or value.startswith('-') or any(ch.isspace() for ch in value)):
+            problems.append('%s: %r is not a user or group name or number' % (option, value))
+
+    labels = params.get('labels') or {}
+    problems.extend(_string_map_problems('labels', labels))
+    for key in labels:
+        if isinstance(key, str) and key.startswith(LABEL_PREFIX):
+            problems.append('labels: %r: the %s* labels are set by this module' % (key, LABEL_PREFIX))
+
+    driver = params.get('driver') or LOCAL_DRIVER
+    driver_options = params.get('driver_options') or {}
+    problems.extend(_string_map_problems('driver_options', driver_options))
+    if driver == LOCAL_DRIVER and driver_options:
+        problems.append('driver_options: must not be set with driver=local; the module binds the volume to '
+                        'the GlusterFS subdirectory itself')
+    if not driver or any(ch.isspace() for ch in driver) or driver.startswith('-'):
+        problems.append('driver: %r is not a volume driver name' % (driver,))
+
+    if problems:
+        raise PlanError('; '.join(problems))
+    return {
+        'name': name,
+        'state': state,
+        'gluster_volume': gluster_volume,
+        'servers': servers,
+        'mount_point': mount_point,
+        'mount_options': mount_options,
+        'subdirectory': subdirectory,
+        'path': posixpath.join(mount_point, subdirectory) if mount_point else None,
+        'mode': mode,
+        'labels': dict(labels),
+        'driver': driver,
+        'driver_options': dict(driver_options),
+    }
+
+
+# --- the mount --------------------------------------------------------------------------------
+
+def _unescape_mountinfo(field):
+    """mountinfo writes space, tab, newline and backslash in paths as octal escapes (\\040 ...)."""
+    return re.sub(r'\\([0-7]{3})', lambda match: chr(int(match.group(1), 8)), field)
+
+
+class MountEntry(object):
+    """One line of /proc/self/mountinfo."""
+
+    def __init__(self, mount_point, fstype, source, root='/', options=''):
+        self.mount_point = mount_point
+        self.fstype = fstype
+        self.source = source
+        self.root = root
+        self.options = options
+
+    def to_dict(self):
+        return {'mount_point': self.mount_point, 'fstype': self.fstype, 'source': self.source}
+
+    def __repr__(self):
+        return 'MountEntry(%r, %r, %r)' % (self.mount_point, self.fstype, self.source)
+
+
+def parse_mountinfo(text):
+    """The entries of a /proc/self/mountinfo text, in order (later entries are mounted on top)."""
+    entries = []
+    for line in text.splitlines():
+        fields = line.split(' ')
+        try:
+            separator = fields.index('-', 6)
+        except ValueError:
+            continue
+        if len(fields) < separator + 3:
+            continue
+        entries.append(MountEntry(mount_point=_unescape_mountinfo(fields[4]), fstype=fields[separator + 1],
+                                  source=_unescape_mountinfo(fields[separator + 2]),
+                                  root=_unescape_mountinfo(fields[3]), options=fields[5]))
+    return entries
+
+
+def mount_at(entries, mount_point):
+    """The entry visible at mount_point (the last one mounted there), or None."""
+    found = None
+    for entry in entries:
+        if entry.mount_point == mount_point:
+            found = entry
+    return found
+
+
+def split_gluster_source(source):
+    """('node1', 'web') from 'node1:/web' or 'node1:web'; (None, None) for other sources."""
+    if ':' not in source:
+        return None, None
+    server, volume = source.split(':', 1)
+    return server, volume.lstrip('/')
+
+
+def mount_problem(entry, gluster_volume, servers):
+    """Why the mount at the mount point is not the wanted GlusterFS volume, or None when it is.
+
+    entry is the mountinfo entry at the mount point (None when nothing is mounted there)."""
+    if entry is None:
+        return 'nothing is mounted there'
+    if entry.fstype != GLUSTER_FSTYPE:
+        return 'a %s file system (%s) is mounted there, not %s' % (entry.fstype, entry.source, GLUSTER_FSTYPE)
+    server, volume = split_gluster_source(entry.source)
+    if volume != gluster_volume:
+        return 'the GlusterFS volume %s is mounted there, not %s' % (entry.source, gluster_volume)
+    if server not in servers:
+        return 'the volume is mounted from %s, which is not one of the servers (%s)' % (server, ', '.join(servers))
+    return None
+
+
+def mount_argv(settings, mount='mount'):
+    """The mount(8) argv that FUSE-mounts the GlusterFS volume: first server, the others as backups."""
+    servers = settings['servers']
+    options = list(settings['mount_options'])
+    if len(servers) > 1:
+        options.append('backup-volfile-servers=%s' % ':'.join(servers[1:]))
+    argv = [mount, '-t', 'glusterfs']
+    if options:
+        argv += ['-o', ','.join(options)]
+    return argv + ['%s:/%s' % (servers[0], settings['gluster_volume']), settings['mount_point']]
+
+
+# --- the Docker volume ------------------------------------------------------------------------
+
+def normalise_driver(driver):
+    """A driver name as Docker reports it: plugins carry a tag ('name' -> 'name:latest')."""
+    if not driver or driver == LOCAL_DRIVER:
+        return driver
+    last = driver.rsplit('/', 1)[-1]
+    return driver if ':' in last else driver + ':latest'
+
+
+def wanted_volume(settings):
+    """The Docker volume configuration wanted: {'driver', 'driver_options', 'labels'}."""
+    labels = dict(settings['labels'])
+    labels[LABEL_GLUSTER_VOLUME] = settings['gluster_volume']
+    labels[LABEL_SUBDIRECTORY] = settings['subdirectory']
+    labels[LABEL_SERVERS] = ','.join(settings['servers'])
+    if settings['driver'] == LOCAL_DRIVER:
+        # Docker's local driver cannot mount glusterfs (a FUSE helper is needed): bind the FUSE mount.
+        options = {'type': 'none', 'o': 'bind', 'device': settings['path']}
+    else:
+        options = dict(settings['driver_options'])
+    return {'driver': settings['driver'], 'driver_options': options, 'labels': labels}
+
+
+def volume_config(inspected):
+    """The comparable configuration of a Docker volume inspect result (None stays None)."""
+    if inspected is None:
+        return None
+    return {
+        'driver': inspected.get('Driver'),
+        'driver_options': dict(inspected.get('Options') or {}),
+        'labels': dict(inspected.get('Labels') or {}),
+    }
+
+
+def differences(existing, wanted):
+    """Every (parameter, existing value, wanted value) where the volume differs, over all keys
+    of both sides: extra options or labels on the existing volume are differences too."""
+    found = []
+    if normalise_driver(existing['driver']) != normalise_driver(wanted['driver']):
+        found.append(('driver', existing['driver'], wanted['driver']))
+    for section in ('driver_options', 'labels'):
+        before, after = existing[section], wanted[section]
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                found.append(('%s.%s' % (section, key), before.get(key), after.get(key)))
+    return found
+
+
+def quote_argument(argument):
+    """An argument as a POSIX shell would need it, for the human-readable actions list only."""
+    if argument and re.match(r'^[A-Za-z0-9_@%+=:,./-]+\Z', argument):
+        return argument
+    return "'" + argument.replace("'", "'\"'\"'") + "'"
+
+
+def create_command(name, config):
+    """The docker CLI command equivalent to the volume create API call (for the actions list)."""
+    words = ['docker', 'volume', 'create', '--driver', config['driver']]
+    for key in sorted(config['driver_options']):
+        words += ['--opt', '%s=%s' % (key, config['driver_options'][key])]
+    for key in sorted(config['labels']):
+        words += ['--label', '%s=%s' % (key, config['labels'][key])]
+    return ' '.join(quote_argument(word) for word in words + [name])
+
+
+def remove_command(name):
+    """The docker CLI command equivalent to the volume remove API call."""
+    return 'docker volume rm %s' % quote_argument(name)
+
+
+def in_use_message(name, containers, doing):
+    """The refusal for a volume that containers use; names them (running and stopped)."""
+    return ('Refusing to %s the Docker volume %s: it is used by the container(s) %s. Remove those containers '
+            'first (stopped containers count too).' % (doing, name, ', '.join(sorted(containers))))
+
+
+def directory_changes(current, owner_id, group_id, mode):
+    """What to change on an existing directory: a list of ('chown'|'chgrp'|'chmod', value).
+
+    current is (uid, gid, mode bits); None in owner_id, group_id or mode means leave it."""
+    changes = []
+    uid, gid, bits = current
+    if owner_id is not None and owner_id != uid:
+        changes.append(('owner', owner_id))
+    if group_id is not None and group_id != gid:
+        changes.append(('group', group_id))
+    if mode is not None and mode != bits:
+        changes.append(('mode', mode))
+    return changes

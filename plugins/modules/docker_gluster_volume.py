@@ -1,0 +1,696 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: docker_gluster_volume
+short_description: Docker volumes whose data lives on a GlusterFS volume
+version_added: 0.1.0
+description:
+  - Makes a Docker volume on the Docker host the task runs on whose data lives in a subdirectory of a
+    GlusterFS volume, with stock Docker. Docker's C(local) driver cannot mount C(glusterfs) itself
+    (it calls mount(2), and GlusterFS is a FUSE file system mounted by a helper), so the module
+    FUSE-mounts the GlusterFS volume on the host and binds the Docker volume to a subdirectory of it.
+  - "With O(state=present) the steps are, in this order, stopping at the first failure:"
+  - 1. Read the Docker volume and, when it must be recreated, refuse if a container uses it.
+  - 2. When nothing is mounted at O(mount_point) (and O(mount=true)), mount the GlusterFS volume
+    there with C(mount -t glusterfs), the first of O(servers) as the volfile server and the others
+    as C(backup-volfile-servers).
+  - 3. Check that O(mount_point) is a live C(fuse.glusterfs) mount of O(gluster_volume) from one of
+    O(servers) (C(/proc/self/mountinfo), and a C(stat) that does not fail with C(ENOTCONN)).
+  - 4. Create O(subdirectory) below it with O(owner), O(group) and O(mode), or correct those.
+    Symbolic links and other file systems on the way are refused.
+  - 5. Create the Docker volume, with the C(local) driver bound to that directory (C(type=none),
+    C(o=bind), C(device=<mount_point>/<subdirectory>)), or with a volume plugin O(driver) and its
+    O(driver_options); labels name the GlusterFS volume, the subdirectory and the servers.
+  - Nothing is created, on GlusterFS or in Docker, unless the live-mount check passes, so nothing is
+    ever written into the bare mount-point directory of a failed mount.
+  - An existing Docker volume is compared on its driver (plugin names with or without C(:latest)),
+    every driver option and every label, including options and labels the task does not set.
+    Docker cannot change a volume, so a difference is reported (RV(differences) and a warning) and
+    fixed only with O(recreate=options_changed), and never while a container uses the volume.
+  - With O(state=absent), removes the Docker volume, refused while a container (running or stopped)
+    uses it, naming the containers. The data on GlusterFS stays unless O(purge=true).
+author:
+  - glusterdock developers (@glusterdock)
+extends_documentation_fragment:
+  - glusterdock.storage.docker_connection
+options:
+  name:
+    description:
+      - The name of the Docker volume.
+      - Docker's rule applies, two or more characters of C([a-zA-Z0-9_.-]), the first a letter or digit.
+    type: str
+    required: true
+    aliases: [volume_name]
+  state:
+    description:
+      - V(present) makes sure the GlusterFS mount, the subdirectory and the Docker volume exist.
+      - V(absent) removes the Docker volume (and with O(purge=true) the subdirectory's data).
+    type: str
+    choices: [present, absent]
+    default: present
+  gluster_volume:
+    description:
+      - The GlusterFS volume that holds the data.
+      - Required with O(state=present) and with O(purge=true).
+    type: str
+  servers:
+    description:
+      - GlusterFS servers to fetch the volume's configuration (volfile) from. The first is the mount
+        server, the others are passed as C(backup-volfile-servers).
+      - Host names or IPv4 addresses; the Docker host must also resolve the brick host names the
+        GlusterFS volume was created with.
+      - Required with O(state=present) and with O(purge=true).
+    type: list
+    elements: str
+  mount_point:
+    description:
+      - Where the GlusterFS volume is mounted on the Docker host. One mount serves every Docker
+        volume on that GlusterFS volume.
+      - Defaults to C(/mnt/glusterfs/<gluster_volume>).
+    type: path
+  mount_options:
+    description:
+      - Extra options for C(mount -t glusterfs -o), as a list or a comma-separated string,
+        for example V(log-level=WARNING). List backup servers in O(servers), not here.
+    type: raw
+  mount:
+    description:
+      - Mount the GlusterFS volume now when it is not mounted at O(mount_point).
+      - The mount is not made persistent. Persistent mounts (C(/etc/fstab)) are the job of a role or of
+        M(ansible.posix.mount); without one, the volume is not mounted again after a reboot until this
+        module runs again.
+      - With V(false), the task fails when the volume is not mounted.
+    type: bool
+    default: true
+  subdirectory:
+    description:
+      - The directory on the GlusterFS volume, relative to its root, that holds this Docker volume's data.
+      - Must not be absolute, contain C(..), or name the root itself; it is normalised (C(a//b/./c/) is C(a/b/c)).
+      - Defaults to O(name).
+    type: str
+  owner:
+    description:
+      - Owner of the subdirectory, a user name or number. Numbers are safer, since every Docker
+        host sees the same numbers on GlusterFS.
+      - Left as it is when not given.
+    type: str
+  group:
+    description:
+      - Group of the subdirectory, a group name or number. Left as it is when not given.
+    type: str
+  mode:
+    description:
+      - Permissions of the subdirectory as an octal string such as V('0755'). Symbolic modes are not supported.
+      - Left as it is when not given (a new directory gets C(0755) minus the umask).
+    type: raw
+  labels:
+    description:
+      - Labels of the Docker volume. The module adds C(org.glusterdock.gluster-volume),
+        C(org.glusterdock.subdirectory) and C(org.glusterdock.servers); keys starting with
+        C(org.glusterdock.) are reserved for it.
+      - Values must be strings.
+    type: dict
+  driver:
+    description:
+      - The Docker volume driver. With V(local), the module binds the volume to the subdirectory.
+      - Another name is a volume plugin, given O(driver_options) as they are; the mount and the
+        subdirectory are still prepared, so the options can point the plugin at
+        C(<mount_point>/<subdirectory>). Plugin names are compared as Docker reports them, so
+        V(example/plugin) matches C(example/plugin:latest).
+    type: str
+    default: local
+  driver_options:
+    description:
+      - Options for a volume plugin O(driver). Not allowed with O(driver=local).
+      - Values must be strings.
+    type: dict
+  recreate:
+    description:
+      - What to do when the Docker volume exists with another driver, other options or other labels.
+      - V(never) leaves it and reports the differences.
+      - V(options_changed) removes and creates it again (its data on GlusterFS stays), unless a
+        container uses it, in which case the task fails naming the containers.
+    type: str
+    choices: [never, options_changed]
+    default: never
+  purge:
+    description:
+      - With O(state=absent), also delete O(subdirectory) and everything in it from the GlusterFS
+        volume, after checking that O(mount_point) is a live mount of O(gluster_volume).
+      - The data is shared by every Docker host that uses the GlusterFS volume; purge only when no
+        host needs it any more. Refused while a container on this host uses the Docker volume, and
+        when the Docker volume is bound to another GlusterFS volume or subdirectory.
+    type: bool
+    default: false
+notes:
+  - The module runs on the Docker host, which needs the GlusterFS FUSE client (C(mount.glusterfs),
+    Debian's C(glusterfs-client)) and runs as root to mount.
+  - Docker mounts the bind when a container starts. If the GlusterFS mount goes away later, restart
+    it before starting containers; this module checks it each time it runs.
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - When the GlusterFS volume is not mounted yet, check mode does not mount it, so it predicts
+        creating the subdirectory without looking at it.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details:
+      - Whether the Docker volume exists, its driver, driver options and labels, whether the GlusterFS
+        volume is mounted, and the subdirectory's owner, group and mode.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: posix
+seealso:
+  - module: community.docker.docker_volume
+  - name: Setting up GlusterFS clients
+    description: The GlusterFS Administrator Guide on native (FUSE) client mounts.
+    link: https://docs.gluster.org/en/latest/Administrator-Guide/Setting-Up-Clients/
+'''
+
+EXAMPLES = r'''
+- name: A Docker volume for the web site, on the GlusterFS volume web
+  glusterdock.storage.docker_gluster_volume:
+    name: site
+    gluster_volume: web
+    servers: [node1, node2, node3]
+    owner: "33"
+    group: "33"
+    mode: "0755"
+    labels:
+      app: web
+
+- name: Use it
+  community.docker.docker_container:
+    name: web
+    image: nginx
+    volumes:
+      - site:/usr/share/nginx/html
+
+- name: Recreate the volume when its labels or options drifted (refused while a container uses it)
+  glusterdock.storage.docker_gluster_volume:
+    name: site
+    gluster_volume: web
+    servers: [node1, node2, node3]
+    recreate: options_changed
+
+- name: Remove the Docker volume; the files stay on GlusterFS
+  glusterdock.storage.docker_gluster_volume:
+    name: site
+    state: absent
+
+- name: Remove it and delete its files from GlusterFS
+  glusterdock.storage.docker_gluster_volume:
+    name: site
+    gluster_volume: web
+    servers: [node1, node2, node3]
+    state: absent
+    purge: true
+'''
+
+RETURN = r'''
+changed:
+  description: Whether anything was changed (in check mode, would be).
+  returned: always
+  type: bool
+actions:
+  description:
+    - What the task did, or in check mode would do, as the equivalent shell commands.
+    - Docker calls go through the API; they are listed as the matching C(docker) commands.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/web /mnt/glusterfs/web
+    - mkdir /mnt/glusterfs/web/site (owner 33, group 33, mode 0755)
+    - docker volume create --driver local --opt device=/mnt/glusterfs/web/site --opt o=bind --opt type=none site
+commands:
+  description: The same list as RV(actions), under the name the other modules of this collection use.
+  returned: always
+  type: list
+  elements: str
+differences:
+  description: How the existing Docker volume differs from the wanted one (before it was recreated, if it was).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"parameter": "labels.app", "before": "old", "after": "web"}]
+diff:
+  description: The state before and after.
+  returned: always
+  type: dict
+  sample:
+    before: {exists: false, mounted: false}
+    after: {exists: true, mounted: true, driver: local}
+volume:
+  description: The Docker volume as C(docker volume inspect) shows it after the task; empty when it does not exist
+    (or, in check mode, would be created).
+  returned: always
+  type: dict
+data_directory:
+  description: The directory on the GlusterFS mount that holds the data.
+  returned: when the GlusterFS volume is known
+  type: str
+  sample: /mnt/glusterfs/web/site
+mount:
+  description: What was checked at the mount point.
+  returned: when the mount was looked at
+  type: dict
+  contains:
+    mount_point:
+      description: The mount point.
+      type: str
+    fstype:
+      description: The file system type mounted there, from C(/proc/self/mountinfo).
+      type: str
+    source:
+      description: The source mounted there, C(server:/volume) for GlusterFS.
+      type: str
+    live:
+      description: Whether it is a live mount of the GlusterFS volume (false in check mode before mounting).
+      type: bool
+    mounted_by_task:
+      description: Whether this task mounted it (in check mode, would mount it).
+      type: bool
+cmd:
+  description: The mount command that failed.
+  returned: failure of the mount command
+  type: str
+rc:
+  description: Exit status of the failed mount command.
+  returned: failure of the mount command
+  type: int
+stdout:
+  description: Standard output of the failed mount command.
+  returned: failure of the mount command
+  type: str
+stderr:
+  description: Standard error of the failed mount command.
+  returned: failure of the mount command
+  type: str
+'''
+
+import errno
+import grp
+import os
+import pwd
+import shutil
+import stat
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import (
+    DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerClientError, DockerVolumeClient,
+    connection_settings, missing_sdk,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
+    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, PlanError, create_command, differences, directory_changes,
+    in_use_message, mount_argv, mount_at, mount_problem, parse_mountinfo, quote_argument, remove_command, validate,
+    volume_config, wanted_volume,
+)
+
+MOUNTINFO = '/proc/self/mountinfo'
+
+
+class ModuleFailure(Exception):
+    """Stops the run; the keyword arguments go to fail_json."""
+
+    def __init__(self, msg, **details):
+        super(ModuleFailure, self).__init__(msg)
+        self.details = dict(details, msg=msg)
+
+
+def resolve_id(value, kind):
+    """A user or group id from a name or a number; raises ModuleFailure for unknown names."""
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    try:
+        return pwd.getpwnam(value).pw_uid if kind == 'owner' else grp.getgrnam(value).gr_gid
+    except KeyError:
+        raise ModuleFailure('%s: there is no %s %r on this host; use a number' % (
+            kind, 'user' if kind == 'owner' else 'group', value)) from None
+
+
+def describe_mode(mode):
+    """A mode as four octal digits, as chmod takes it."""
+    return '%04o' % mode
+
+
+class GlusterVolumeManager(object):
+    """Reads the Docker volume and the mount, plans, changes what is needed (unless in check mode), reports."""
+
+    def __init__(self, module, settings, client):
+        self.module = module
+        self.settings = settings
+        self.client = client
+        self.check_mode = module.check_mode
+        self.changed = False
+        self.actions = []
+        self.differences = []
+        self.before = {}
+        self.after = {}
+        self.mount_report = None
+        self.mount_live = False
+        self.volume = None
+
+    # --- bookkeeping ---------------------------------------------------------------------------
+
+    def record(self, action):
+        """Note a change; the caller makes it only outside check mode."""
+        self.actions.append(action)
+        self.changed = True
+
+    def result(self):
+        """What exit_json and fail_json report."""
+        result = dict(changed=self.changed, actions=self.actions, commands=self.actions,
+                      differences=[dict(parameter=parameter, before=before, after=after)
+                                   for parameter, before, after in self.differences],
+                      diff=dict(before=self.before, after=self.after), volume=self.volume or {})
+        if self.settings['path']:
+            result['data_directory'] = self.settings['path']
+        if self.mount_report is not None:
+            result['mount'] = self.mount_report
+        return result
+
+    # --- the mount -----------------------------------------------------------------------------
+
+    def read_mount(self):
+        """The mountinfo entry visible at the mount point, or None."""
+        with open(MOUNTINFO) as handle:
+            entries = parse_mountinfo(handle.read())
+        # mountinfo lists resolved paths; realpath does not stat the mount itself, so a dead mount is fine here.
+        return mount_at(entries, os.path.realpath(self.settings['mount_point']))
+
+    def ensure_mount(self):
+        """Mount the GlusterFS volume when needed, then require a live mount of the right volume."""
+        mount_point = self.settings['mount_point']
+        entry = self.read_mount()
+        self.before['mounted'] = entry is not None and mount_problem(
+            entry, self.settings['gluster_volume'], self.settings['servers']) is None
+        self.mount_report = dict(mount_point=mount_point, fstype=entry.fstype if entry else None,
+                                 source=entry.source if entry else None, live=False, mounted_by_task=False)
+        if entry is None:
+            if not self.module.params['mount']:
+                raise ModuleFailure('%s is not mounted: mount the GlusterFS volume %s there, or set mount=true. '
+                                    'Nothing was created.' % (mount_point, self.settings['gluster_volume']))
+            entry = self.mount()
+            if entry is None:
+                return
+        problem = mount_problem(entry, self.settings['gluster_volume'], self.settings['servers'])
+        if problem:
+            raise ModuleFailure('%s is not a mount of the GlusterFS volume %s: %s. Nothing was created.'
+                                % (mount_point, self.settings['gluster_volume'], problem))
+        try:
+            os.stat(mount_point)
+        except OSError as error:
+            if error.errno == errno.ENOTCONN:
+                raise ModuleFailure('%s is a dead GlusterFS mount (%s): unmount it (umount -l %s) and run again. '
+                                    'Nothing was created.' % (mount_point, os.strerror(error.errno), mount_point)) from error
+            raise ModuleFailure('Cannot stat the GlusterFS mount %s: %s. Nothing was created.' % (mount_point, error)) from error
+        self.mount_live = True
+        self.mount_report.update(live=True, fstype=entry.fstype, source=entry.source)
+        self.after['mounted'] = True
+
+    def mount(self):
+        """Run mount -t glusterfs; returns the new mountinfo entry (None in check mode)."""
+        mount_point = self.settings['mount_point']
+        if not os.path.isdir(mount_point):
+            if os.path.lexists(mount_point):
+                raise ModuleFailure('mount_point: %s exists and is not a directory' % mount_point)
+            self.record('mkdir -p %s' % quote_argument(mount_point))
+            if not self.check_mode:
+                os.makedirs(mount_point, 0o755)
+        self.record(' '.join(quote_argument(word) for word in mount_argv(self.settings)))
+        self.mount_report['mounted_by_task'] = True
+        self.after['mounted'] = True
+        if self.check_mode:
+            return None
+        if not self.module.get_bin_path('mount.glusterfs', opt_dirs=['/sbin', '/usr/sbin']):
+            raise ModuleFailure('mount.glusterfs was not found: install the GlusterFS FUSE client '
+                                '(glusterfs-client on Debian and Ubuntu, glusterfs-fuse on the RHEL family)')
+        argv = mount_argv(self.settings, mount=self.module.get_bin_path('mount', required=True))
+        rc, stdout, stderr = self.module.run_command(argv, environ_update={'LC_ALL': 'C'},
+                                                     expand_user_and_vars=False)
+        if rc != 0:
+            self.changed = True
+            raise ModuleFailure('Mounting the GlusterFS volume %s at %s failed (is it started, and are the servers '
+                                'reachable?). Nothing was created.' % (self.settings['gluster_volume'], mount_point),
+                                cmd=' '.join(argv), rc=rc, stdout=stdout, stderr=stderr)
+        return self.read_mount()
+
+    # --- the subdirectory ----------------------------------------------------------------------
+
+    def walk_subdirectory(self):
+        """The existing components of the subdirectory path; refuses symlinks and non-directories,
+        which could lead outside the GlusterFS volume. Returns (missing components, final stat)."""
+        current = self.settings['mount_point']
+        parts = self.settings['subdirectory'].split('/')
+        for index, part in enumerate(parts):
+            current = os.path.join(current, part)
+            try:
+                status = os.lstat(current)
+            except FileNotFoundError:
+                return parts[index:], None
+            if stat.S_ISLNK(status.st_mode):
+                raise ModuleFailure('%s is a symbolic link; refusing to follow it out of the GlusterFS volume' % current)
+            if not stat.S_ISDIR(status.st_mode):
+                raise ModuleFailure('%s exists and is not a directory' % current)
+        return [], status
+
+    def ensure_directory(self, owner_id, group_id, mode):
+        """Create the subdirectory with owner, group and mode, or correct them."""
+        path = self.settings['path']
+        wanted = dict(owner=owner_id, group=group_id, mode=describe_mode(mode) if mode is not None else None)
+        if not self.mount_live:
+            # Check mode before the mount: the directory cannot be looked at (not on the bare mount point).
+            self.record(self.mkdir_action(path, owner_id, group_id, mode) + ' (if missing)')
+            self.before['directory'] = None
+            self.after['directory'] = dict(wanted, path=path)
+            return
+        missing, status = self.walk_subdirectory()
+        if missing:
+            self.before['directory'] = None
+            self.record(self.mkdir_action(path, owner_id, group_id, mode))
+            if not self.check_mode:
+                self.make_directories(missing, owner_id, group_id, mode)
+                status = os.lstat(path)
+        else:
+            current = (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode))
+            self.before['directory'] = dict(path=path, owner=current[0], group=current[1],
+                                            mode=describe_mode(current[2]))
+            for what, value in directory_changes(current, owner_id, group_id, mode):
+                if what == 'mode':
+                    self.record('chmod %s %s' % (describe_mode(value), quote_argument(path)))
+                    if not self.check_mode:
+                        os.chmod(path, value)
+                else:
+                    self.record('%s %d %s' % ('chown' if what == 'owner' else 'chgrp', value, quote_argument(path)))
+                    if not self.check_mode:
+                        os.chown(path, value if what == 'owner' else -1, value if what == 'group' else -1)
+        if not self.check_mode:
+            status = os.lstat(path)
+            # A file system mounted inside the GlusterFS mount would keep the data off GlusterFS.
+            if status.st_dev != os.stat(self.settings['mount_point']).st_dev:
+                raise ModuleFailure('%s is on another file system than the GlusterFS mount %s'
+                                    % (path, self.settings['mount_point']))
+            self.after['directory'] = dict(path=path, owner=status.st_uid, group=status.st_gid,
+                                           mode=describe_mode(stat.S_IMODE(status.st_mode)))
+        else:
+            self.after['directory'] = dict(self.before['directory'] or {}, path=path)
+            self.after['directory'].update((key, value) for key, value in wanted.items() if value is not None)
+
+    @staticmethod
+    def mkdir_action(path, owner_id, group_id, mode):
+        """The actions-list entry for creating the subdirectory."""
+        details = []
+        if owner_id is not None:
+            details.append('owner %d' % owner_id)
+        if group_id is not None:
+            details.append('group %d' % group_id)
+        if mode is not None:
+            details.append('mode %s' % describe_mode(mode))
+        return 'mkdir -p %s%s' % (quote_argument(path), ' (%s)' % ', '.join(details) if details else '')
+
+    def make_directories(self, missing, owner_id, group_id, mode):
+        """Create the missing path components; owner, group and mode go to the last one only."""
+        parts = self.settings['subdirectory'].split('/')
+        current = os.path.join(self.settings['mount_point'], *parts[:len(parts) - len(missing)])
+        for part in missing:
+            current = os.path.join(current, part)
+            try:
+                os.mkdir(current, 0o755)
+            except FileExistsError:
+                # Another Docker host of the same play may have made it a moment ago.
+                if not os.path.isdir(current) or os.path.islink(current):
+                    raise ModuleFailure('%s appeared and is not a directory' % current)
+        path = self.settings['path']
+        if owner_id is not None or group_id is not None:
+            os.chown(path, -1 if owner_id is None else owner_id, -1 if group_id is None else group_id)
+        if mode is not None:
+            os.chmod(path, mode)
+
+    # --- the Docker volume ---------------------------------------------------------------------
+
+    def describe_volume(self, config):
+        """A volume configuration as the diff shows it."""
+        if config is None:
+            return dict(exists=False)
+        return dict(exists=True, driver=config['driver'], driver_options=config['driver_options'],
+                    labels=config['labels'])
+
+    def create_volume(self, wanted):
+        self.record(create_command(self.settings['name'], wanted))
+        if not self.check_mode:
+            self.volume = self.client.create_volume(self.settings['name'], wanted['driver'],
+                                                    wanted['driver_options'], wanted['labels'])
+
+    def remove_volume(self):
+        self.record(remove_command(self.settings['name']))
+        if not self.check_mode:
+            self.client.remove_volume(self.settings['name'])
+        self.volume = None
+
+    def refuse_if_in_use(self, doing):
+        containers = self.client.containers_using(self.settings['name'])
+        if containers:
+            raise ModuleFailure(in_use_message(self.settings['name'], containers, doing), containers=containers)
+
+    def present(self):
+        owner_id = resolve_id(self.module.params['owner'], 'owner')
+        group_id = resolve_id(self.module.params['group'], 'group')
+        wanted = wanted_volume(self.settings)
+        self.volume = self.client.inspect_volume(self.settings['name'])
+        existing = volume_config(self.volume)
+        self.differences = differences(existing, wanted) if existing else []
+        recreate = bool(self.differences) and self.module.params['recreate'] == 'options_changed'
+        if recreate:
+            # Before anything changes: a volume in use is never recreated.
+            self.refuse_if_in_use('recreate')
+        self.before.update(self.describe_volume(existing))
+
+        self.ensure_mount()
+        self.ensure_directory(owner_id, group_id, self.settings['mode'])
+        if recreate:
+            self.remove_volume()
+        if existing is None or recreate:
+            self.create_volume(wanted)
+            self.after.update(self.describe_volume(wanted))
+        else:
+            self.after.update(self.describe_volume(existing))
+            if self.differences:
+                self.module.warn('The Docker volume %s differs from the task (%s); set recreate=options_changed '
+                                 'to recreate it.' % (self.settings['name'], ', '.join(
+                                     difference[0] for difference in self.differences)))
+
+    def absent(self):
+        self.volume = self.client.inspect_volume(self.settings['name'])
+        existing = volume_config(self.volume)
+        self.before.update(self.describe_volume(existing))
+        self.after['exists'] = False
+        if existing is not None:
+            self.refuse_if_in_use('remove')
+            if self.module.params['purge']:
+                self.refuse_purge_of_other_data(existing)
+        if self.module.params['purge']:
+            # Only on a live mount of the right volume: never delete from the bare mount point.
+            self.ensure_mount()
+        if existing is not None:
+            self.remove_volume()
+        if self.module.params['purge']:
+            self.purge()
+
+    def refuse_purge_of_other_data(self, existing):
+        """Purge only the data the Docker volume's labels say it holds."""
+        labels = existing['labels']
+        bound_to = (labels.get(LABEL_GLUSTER_VOLUME), labels.get(LABEL_SUBDIRECTORY))
+        wanted = (self.settings['gluster_volume'], self.settings['subdirectory'])
+        if bound_to != wanted:
+            raise ModuleFailure('Refusing to purge: the Docker volume %s is labelled as GlusterFS volume %s, '
+                                'subdirectory %s, not %s, subdirectory %s. Nothing was changed.'
+                                % ((self.settings['name'],) + bound_to + wanted))
+
+    def purge(self):
+        """Delete the subdirectory from GlusterFS; only on a live mount (predicted otherwise)."""
+        path = self.settings['path']
+        if not self.mount_live:
+            self.record('rm -rf %s (if it exists)' % quote_argument(path))
+            return
+        missing = self.walk_subdirectory()[0]
+        self.before['directory'] = None if missing else dict(path=path)
+        self.after['directory'] = None
+        if missing:
+            return
+        self.record('rm -rf %s' % quote_argument(path))
+        if not self.check_mode:
+            shutil.rmtree(path)
+
+    def run(self):
+        try:
+            if self.settings['state'] == 'present':
+                self.present()
+            else:
+                self.absent()
+            if not self.check_mode and self.changed and self.settings['state'] == 'present':
+                self.volume = self.client.inspect_volume(self.settings['name'])
+        except ModuleFailure as failure:
+            self.module.fail_json(**dict(self.result(), **failure.details))
+        except DockerClientError as error:
+            self.module.fail_json(**dict(self.result(), msg=str(error)))
+        except OSError as error:
+            self.module.fail_json(**dict(self.result(), msg='%s: %s' % (error.filename or '', error.strerror)))
+        self.module.exit_json(**self.result())
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type='str', required=True, aliases=['volume_name']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        gluster_volume=dict(type='str'),
+        servers=dict(type='list', elements='str'),
+        mount_point=dict(type='path'),
+        mount_options=dict(type='raw'),
+        mount=dict(type='bool', default=True),
+        subdirectory=dict(type='str'),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+        mode=dict(type='raw'),
+        labels=dict(type='dict'),
+        driver=dict(type='str', default='local'),
+        driver_options=dict(type='dict'),
+        recreate=dict(type='str', default='never', choices=['never', 'options_changed']),
+        purge=dict(type='bool', default=False),
+    )
+    argument_spec.update(DOCKER_CONNECTION_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, required_together=DOCKER_CONNECTION_REQUIRED_TOGETHER,
+                           supports_check_mode=True)
+    nothing_done = dict(changed=False, actions=[], commands=[])
+    # Bad input fails here, before any mount, file system or Docker call.
+    try:
+        settings = validate(module.params)
+    except PlanError as error:
+        module.fail_json(msg=str(error), **nothing_done)
+
+    sdk_traceback = missing_sdk()
+    if sdk_traceback:
+        module.fail_json(msg=missing_required_lib('Docker SDK for Python (python3-docker on Debian and Ubuntu, '
+                                                  'or pip install docker)'), exception=sdk_traceback, **nothing_done)
+    try:
+        client = DockerVolumeClient(connection_settings(module.params))
+    except DockerClientError as error:
+        module.fail_json(msg=str(error), **nothing_done)
+    GlusterVolumeManager(module, settings, client).run()
+
+
+if __name__ == '__main__':
+    main()
