@@ -29,8 +29,27 @@ def brick_list(servers, brick_root, volume, per_server=1):
             for number in range(1, per_server + 1) for server in servers]
 
 
+def brick_parent_directories(volumes, host, servers, brick_root):
+    """Parent directories of the bricks that ``host`` holds, for volumes defined as the
+    gluster_volumes role takes them (explicit ``bricks`` or ``bricks_per_server``).
+
+    glusterd creates a brick's own directory but not its parents.
+    """
+    directories = []
+    for volume in volumes or []:
+        if volume.get('state', 'present') == 'absent':
+            continue
+        bricks = volume.get('bricks') or brick_list(servers, brick_root, volume['name'], volume.get('bricks_per_server', 1))
+        for brick in bricks:
+            brick_host, separator, path = brick.rpartition(':')
+            parent = path.rstrip('/').rpartition('/')[0]
+            if separator and brick_host == host and parent and parent not in directories:
+                directories.append(parent)
+    return directories
+
+
 class FilterModule(object):
     """Filters of glusterdock.storage."""
 
     def filters(self):
-        return {'brick_list': brick_list}
+        return {'brick_list': brick_list, 'brick_parent_directories': brick_parent_directories}

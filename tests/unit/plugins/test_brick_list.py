@@ -2,7 +2,7 @@
 import pytest
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list
+from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list, brick_parent_directories
 
 
 def test_one_brick_per_server():
@@ -27,3 +27,15 @@ def test_two_bricks_per_server_are_server_minor():
 def test_bad_input(servers, root, per_server, message):
     with pytest.raises(AnsibleFilterError, match=message):
         brick_list(servers, root, 'v', per_server)
+
+
+def test_brick_parent_directories_of_one_server():
+    volumes = [
+        {'name': 'web', 'replica': 3},
+        {'name': 'old', 'state': 'absent'},
+        {'name': 'explicit', 'bricks': ['node2:/data/x/b', 'node1:/srv/e/b1', 'node1:/srv/e/b2']},
+    ]
+    servers = ['node1', 'node2', 'node3']
+    assert brick_parent_directories(volumes, 'node1', servers, '/bricks') == ['/bricks/web', '/srv/e']
+    assert brick_parent_directories(volumes, 'node2', servers, '/bricks') == ['/bricks/web', '/data/x']
+    assert brick_parent_directories(volumes, 'elsewhere', servers, '/bricks') == []
