@@ -267,7 +267,7 @@ def _plan_existing(spec, volume, option_values, peers):
         # Unchanged keys keep glusterd's spelling (off vs false), so a no-op diff is empty.
         plan.after['options'] = dict(plan.before['options'])
         plan.after['options'].update((change.key, change.value) for change in changes)
-    add_brick = _plan_add_brick(spec, volume, peers)
+    add_brick = plan_add_brick(spec, volume, peers)
     stop_first = volume.started and spec.running is False
     start_last = not volume.started and spec.running is True
     stays_started = volume.started and not stop_first
@@ -297,7 +297,7 @@ def _plan_existing(spec, volume, option_values, peers):
     return plan
 
 
-def _peer_identity(peers, volume):
+def peer_identity(peers, volume):
     """Lower-case host name or address -> peer UUID, from ``pool list`` and from the volume's
     bricks (pool list names the local node only "localhost")."""
     identity = dict((brick.host.lower(), brick.host_uuid) for brick in volume.bricks if brick.host_uuid)
@@ -307,9 +307,9 @@ def _peer_identity(peers, volume):
     return identity
 
 
-def _brick_keys(spec_bricks, volume, peers):
+def brick_keys(spec_bricks, volume, peers):
     """Comparable identities (peer UUID or literal host, path) of the wanted and current bricks."""
-    identity = _peer_identity(peers, volume)
+    identity = peer_identity(peers, volume)
 
     def key(host, path, uuid=''):
         if peers is not None:
@@ -358,7 +358,7 @@ def _target_layout(spec, volume):
     return replica, arbiter, replica or 1
 
 
-def _plan_add_brick(spec, volume, peers):
+def plan_add_brick(spec, volume, peers):
     """The add-brick step (and the layout after it) the brick list implies, or None."""
     if spec.transport and spec.transport != volume.transport:
         raise VolumePlanError('volume %s uses transport %s: this module does not change the transport (asked %s)'
@@ -369,7 +369,7 @@ def _plan_add_brick(spec, volume, peers):
         if new_set != old_set or arbiter != volume.arbiter_count:
             raise VolumePlanError('changing the replica count of volume %s needs the full bricks list' % spec.name)
         return None
-    wanted, current = _brick_keys(spec.bricks, volume, peers)
+    wanted, current = brick_keys(spec.bricks, volume, peers)
     missing = [brick.name for brick, key in zip(volume.bricks, current) if key not in wanted]
     if missing:
         raise VolumePlanError('volume %s has bricks not in bricks: %s. This module never removes bricks; to shrink the '

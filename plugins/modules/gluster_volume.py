@@ -40,6 +40,11 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows state, bricks, replica/arbiter/disperse/redundancy counts, transport and the managed options.
+  action_group:
+    description: Use C(group/glusterdock.storage.gluster) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - glusterdock.storage.gluster
 options:
   name:
     description:

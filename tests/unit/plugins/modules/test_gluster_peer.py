@@ -3,10 +3,12 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_peer
-from ansible_collections.glusterdock.storage.tests.unit.fixtures import fixture
+from ansible_collections.glusterdock.storage.tests.unit.fixtures import fixture, manifest
 
 VERSION = '10.3'
 POOL_LIST = 'gluster --mode=script pool list --xml'
+# node2's address in the captured pool (the lab's network differs between captures).
+NODE2_ADDRESS = manifest(VERSION)['peer-probe-by-address'][2].split()[-2]
 
 
 class Finished(Exception):
@@ -121,7 +123,7 @@ def test_absent_detaches_by_glusters_name_with_force_only_when_asked():
     replies = {'pool list': ['pool-list', 'pool-list-alone'], 'volume info': ['volume-info-none'],
                'peer detach node3': ['peer-probe'], 'peer detach node2': ['peer-probe'],
                'peer detach node2 force': ['peer-probe']}
-    result, calls = run(replies, nodes=['node3', '172.24.0.3'], state='absent')
+    result, calls = run(replies, nodes=['node3', NODE2_ADDRESS], state='absent')
     assert result['changed'] and result['commands'] == ['gluster --mode=script peer detach node3 --xml',
                                                         'gluster --mode=script peer detach node2 --xml']
     result, calls = run(replies, nodes=['node2'], state='absent', force=True)

@@ -1,0 +1,655 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: gluster_brick
+short_description: Add, remove (with data migration), replace and reset bricks of a GlusterFS volume; rebalance
+description:
+  - Changes the bricks of an existing GlusterFS volume without losing data, with the C(gluster) CLI in
+    script mode and XML output, and waits for gluster's own work (migration, rebalance, heal) to end.
+  - Every argument is checked before any gluster call; bad input changes nothing.
+  - O(state=present) adds bricks with C(add-brick), also raising the replica count (for example replica 2
+    to 3) or adding an arbiter to a replica 2 volume; with O(rebalance=true) it then runs a rebalance and
+    waits for it.
+  - O(state=absent) removes bricks the safe way. Before anything starts it checks that the volume is
+    started, every peer is connected, every brick is online and (replicated and dispersed volumes) no
+    entry is waiting for heal. It then runs C(remove-brick start), polls C(remove-brick status) and runs
+    C(commit) only when every node and the aggregate report completed with zero failures and zero skipped
+    files. Otherwise it runs C(remove-brick stop) (the bricks stay in the volume with their files) and
+    fails with the status of every node. A remove-brick task left by an earlier, interrupted run for the
+    same bricks is resumed (polled and committed), not restarted; one for other bricks makes it fail.
+  - Lowering the replica count (O(state=absent) with O(replica) below the volume's) moves no data; gluster
+    requires C(remove-brick replica N ... force) for it, which is the only time this module passes
+    C(force) to C(remove-brick). It needs O(allow_replica_reduction=true), every brick online and zero
+    entries waiting for heal, so every copy that is dropped has an identical copy left.
+  - O(state=replaced) replaces bricks (typically of a failed server) with new, empty ones using
+    C(replace-brick NAME OLD NEW commit force) (gluster's only form; the C(force) is part of its syntax),
+    then waits until heal reports zero entries on every brick.
+  - O(state=reset) rebuilds an offline brick on its own path after a disk swap (C(reset-brick start), then
+    C(reset-brick ... commit force)), then waits for heal. A brick that is online is left alone.
+  - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures.
+  - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
+    the failure message then carries the last status read.
+version_added: 1.0.0
+author:
+  - glusterdock developers (@glusterdock)
+requirements:
+  - The C(gluster) CLI on the managed node, which must be a member of the trusted pool.
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Reads the volume and runs the same checks, starts nothing, and returns in RV(commands) the changing
+      commands it would run.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details: Shows the volume's bricks, replica and arbiter counts before and after (and offline bricks for a reset).
+  action_group:
+    description: Use C(group/glusterdock.storage.gluster) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - glusterdock.storage.gluster
+options:
+  volume:
+    description:
+      - The volume name.
+    type: str
+    required: true
+    aliases: [name]
+  state:
+    description:
+      - V(present) makes sure O(bricks) are in the volume (C(add-brick)).
+      - V(absent) makes sure O(bricks) are not in the volume, migrating their files to the other bricks first
+        (or, with O(replica) below the volume's count, dropping one copy per set).
+      - V(replaced) makes sure each brick of O(bricks) has been replaced by the brick at the same position
+        of O(new_bricks), then that heal is complete.
+      - V(reset) rebuilds the offline bricks of O(bricks) on their own paths, then waits for heal.
+      - V(rebalanced) makes sure the volume's last rebalance completed with no failures; starts one otherwise.
+    type: str
+    default: present
+    choices: [present, absent, replaced, reset, rebalanced]
+  bricks:
+    description:
+      - Bricks as V(host:/absolute/path); a host may be named by any of its names or addresses in the pool.
+      - With V(present), only the new bricks. For a higher replica count, the new bricks of the first set,
+        then of the second set, and so on (one brick per set for replica 2 to 3 or for an arbiter).
+      - With V(absent), the bricks to remove; whole replica or disperse sets unless the replica count is lowered.
+      - With V(replaced), the bricks to replace; with V(reset), the bricks to rebuild.
+    type: list
+    elements: str
+  new_bricks:
+    description:
+      - With O(state=replaced), the new brick for each brick of O(bricks), in the same order.
+      - The module must run on the node that holds the new brick (use C(delegate_to)), so that it can check
+        that the path is missing or empty, with no C(trusted.glusterfs.volume-id) xattr and no C(.glusterfs)
+        folder. Other nodes' paths cannot be looked at from here.
+    type: list
+    elements: str
+  replica:
+    description:
+      - With O(state=present), the replica count after adding the bricks (higher than the volume's to add a copy).
+      - With O(state=absent), the replica count after removing the bricks, to lower it (needs
+        O(allow_replica_reduction)).
+    type: int
+  arbiter:
+    description:
+      - V(1) with O(replica=3) and O(state=present) turns a replica 2 volume into replica 3 arbiter 1; the new
+        bricks become arbiters.
+    type: int
+  rebalance:
+    description:
+      - With O(state=present), run a rebalance after adding bricks to a distributed volume and wait for it.
+        A later run does not rebalance again while the volume's last rebalance has completed cleanly.
+    type: bool
+    default: false
+  allow_replica_reduction:
+    description:
+      - Allow O(state=absent) with O(replica) below the volume's count. Gluster drops the removed copies without
+        migrating anything (it needs C(force) for it); this module does so only with every brick online and no
+        heal pending.
+    type: bool
+    default: false
+  allow_replica_two:
+    description:
+      - Accept a resulting replica 2 volume without an arbiter (split-brain risk), or replica 1.
+    type: bool
+    default: false
+  wait_for_heal:
+    description:
+      - After replace, reset or a replica increase, wait until heal reports zero entries on every brick.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for a migration, rebalance or heal. On timeout the module fails with the last status;
+        a migration is left running (not stopped), and a later run resumes it.
+    type: int
+    default: 3600
+notes:
+  - Run it once per volume, on one node of the pool (C(run_once)); for O(state=replaced) on the node of the new brick.
+  - After a commit, gluster's advice holds - look at the removed brick directories before reusing them. This module
+    commits only when gluster reports zero failures and zero skipped files, and never deletes brick data.
+  - A run interrupted after C(remove-brick start) leaves the migration running in glusterd; run the same task again
+    to wait for it and commit.
+seealso:
+  - module: glusterdock.storage.gluster_volume
+  - module: glusterdock.storage.gluster_peer
+'''
+
+EXAMPLES = r'''
+- name: Add two bricks to a distribute volume and spread the files
+  glusterdock.storage.gluster_brick:
+    volume: scratch
+    bricks: [node3:/bricks/scratch/b1, node4:/bricks/scratch/b1]
+    rebalance: true
+  run_once: true
+
+- name: Shrink it again, migrating the files off the two bricks first
+  glusterdock.storage.gluster_brick:
+    volume: scratch
+    state: absent
+    bricks: [node3:/bricks/scratch/b1, node4:/bricks/scratch/b1]
+    timeout: 7200
+  run_once: true
+
+- name: Remove the second replica set of a 2 x 3 volume
+  glusterdock.storage.gluster_brick:
+    volume: shared
+    state: absent
+    bricks: [node4:/bricks/shared/b1, node5:/bricks/shared/b1, node6:/bricks/shared/b1]
+  run_once: true
+
+- name: Replica 2 to replica 3
+  glusterdock.storage.gluster_brick:
+    volume: pair
+    replica: 3
+    bricks: [node3:/bricks/pair/b1]
+  run_once: true
+
+- name: Replica 2 to replica 2 + arbiter
+  glusterdock.storage.gluster_brick:
+    volume: pair
+    replica: 3
+    arbiter: 1
+    bricks: [node3:/bricks/pair/arbiter]
+  run_once: true
+
+- name: Replace the brick of a dead server (runs on the node of the new brick)
+  glusterdock.storage.gluster_brick:
+    volume: shared
+    state: replaced
+    bricks: [node3:/bricks/shared/b1]
+    new_bricks: [node7:/bricks/shared/b1]
+  delegate_to: node7
+  run_once: true
+
+- name: Rebuild a brick after its disk was swapped
+  glusterdock.storage.gluster_brick:
+    volume: shared
+    state: reset
+    bricks: [node2:/bricks/shared/b1]
+  run_once: true
+
+- name: Rebalance
+  glusterdock.storage.gluster_brick:
+    volume: scratch
+    state: rebalanced
+  run_once: true
+'''
+
+RETURN = r'''
+commands:
+  description: The changing gluster commands run, or in check mode those that would run.
+  returned: always
+  type: list
+  elements: str
+  sample: ["gluster --mode=script volume remove-brick data node3:/bricks/data/b1 start --xml",
+           "gluster --mode=script volume remove-brick data node3:/bricks/data/b1 commit --xml"]
+volume:
+  description: The volume as C(volume info) reports it after the run (before it in check mode); see gluster_volume.
+  returned: always
+  type: dict
+migration:
+  description:
+    - The last remove-brick or rebalance status read, per node and in aggregate (files moved, size, lookups,
+      failures, skipped, status, runtime in seconds as gluster reports it).
+  returned: when a migration or rebalance was waited for
+  type: dict
+  sample: {"task_id": "4e218ec6-067b-48c9-9f66-e11c96c65bc8", "aggregate": {"status": "completed", "files": 25,
+           "failures": 0, "skipped": 0, "runtime": 1.0}, "nodes": []}
+heal:
+  description: The last C(heal info summary) per brick (connected, pending entries, split-brain entries).
+  returned: when heal was checked or waited for
+  type: list
+  elements: dict
+resumed:
+  description: True when an unfinished remove-brick task of an earlier run was resumed instead of started.
+  returned: with state absent
+  type: bool
+seconds:
+  description: Time spent, from the module's start; C(wait) is the time spent waiting for gluster.
+  returned: always
+  type: dict
+  sample: {"total": 4.2, "wait": 3.9}
+seconds_to_commit:
+  description: With O(state=absent), seconds from the module's start to the end of C(remove-brick commit).
+  returned: when a remove-brick was committed
+  type: float
+seconds_start_command:
+  description: With O(state=absent), how long the C(remove-brick start) command itself took.
+  returned: when a remove-brick was started
+  type: float
+seconds_commit_command:
+  description: With O(state=absent), how long the C(remove-brick commit) command itself took.
+  returned: when a remove-brick was committed
+  type: float
+'''
+
+import os
+import socket
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+    CLEAN,
+    brick_path_problem,
+    describe_heal,
+    describe_migration,
+    existing_task_action,
+    heal_finished,
+    heal_problems,
+    heal_to_list,
+    healed,
+    host_is_local,
+    judge_migration,
+    migration_finished,
+    migration_to_dict,
+    needs_heal_check,
+    parse_brick_request,
+    plan_absent,
+    plan_present,
+    plan_replaced,
+    plan_reset,
+    rebalance_action,
+    rebalance_precheck,
+    remove_brick_args,
+    remove_brick_task,
+    removal_precheck,
+    resolve_bricks,
+    task_matches,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import volume_to_dict
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    NO_SUCH_VOLUME_ERRNO,
+    parse_heal_info,
+    parse_migration_status,
+    parse_peers,
+    parse_volume_info,
+    parse_volume_status,
+)
+
+# Consecutive failed status reads tolerated while waiting.
+STATUS_READ_ERRORS = 8
+# Seconds without progress of heal before the index heal is asked for again.
+HEAL_NUDGE_SECONDS = 5
+
+ARGUMENT_SPEC = dict(
+    volume=dict(type='str', required=True, aliases=['name']),
+    state=dict(type='str', default='present', choices=['present', 'absent', 'replaced', 'reset', 'rebalanced']),
+    bricks=dict(type='list', elements='str'),
+    new_bricks=dict(type='list', elements='str'),
+    replica=dict(type='int'),
+    arbiter=dict(type='int'),
+    rebalance=dict(type='bool', default=False),
+    allow_replica_reduction=dict(type='bool', default=False),
+    allow_replica_two=dict(type='bool', default=False),
+    wait_for_heal=dict(type='bool', default=True),
+    timeout=dict(type='int', default=3600),
+)
+
+
+class BrickFailure(Exception):
+    """Stop the run: fail with this message (and extra result keys)."""
+
+    def __init__(self, msg, **extra):
+        super(BrickFailure, self).__init__(msg)
+        self.extra = extra
+
+
+class BrickManager(object):
+    """Reads the volume and cluster state, plans, runs and waits, and reports."""
+
+    def __init__(self, module, cli, request, clock=time.monotonic, sleep=time.sleep):
+        self.module = module
+        self.cli = cli
+        self.request = request
+        self.clock = clock
+        self.sleep = sleep
+        self.started_at = clock()
+        self.waited = 0.0
+        self.changed = False
+        self.result = {}
+        self.warnings = []
+
+    # ---- reads ----------------------------------------------------------------------------
+    def read_volume(self):
+        name = self.request.volume
+        try:
+            root = self.cli.read('volume', 'info', name)
+        except GlusterCommandError as error:
+            if error.op_errno == NO_SUCH_VOLUME_ERRNO:
+                raise BrickFailure('volume %s does not exist' % name)
+            raise
+        volume = parse_volume_info(root).get(name)
+        if volume is None:
+            raise BrickFailure('volume %s does not exist' % name)
+        return volume
+
+    def read_peers(self):
+        return parse_peers(self.cli.read('pool', 'list'))
+
+    def read_status(self):
+        return parse_volume_status(self.cli.read('volume', 'status', self.request.volume))
+
+    def read_heal(self):
+        return parse_heal_info(self.cli.read('volume', 'heal', self.request.volume, 'info', 'summary'))
+
+    def read_removal(self, bricks):
+        return parse_migration_status(self.cli.read(*remove_brick_args(self.request.volume, bricks, 'status')))
+
+    def read_rebalance(self):
+        return parse_migration_status(self.cli.read('volume', 'rebalance', self.request.volume, 'status'))
+
+    def wait(self, read, finished, what, describe):
+        started = self.clock()
+        errors = []
+
+        def tolerant_read():
+            # Just after a start, a node's migration process may not answer yet ("Brick ops failed
+            # on nodeN"): a few failed status reads in a row count as "not finished".
+            try:
+                value = read()
+            except GlusterCommandError:
+                errors.append(1)
+                if len(errors) > STATUS_READ_ERRORS:
+                    raise
+                return None
+            del errors[:]
+            return value
+        try:
+            value, _polls = wait_for(tolerant_read, finished, self.request.timeout, what=what, describe=describe,
+                                     clock=self.clock, sleep=self.sleep)
+        finally:
+            self.waited += self.clock() - started
+        return value
+
+    # ---- states ---------------------------------------------------------------------------
+    def present(self, volume, peers):
+        plan = plan_present(self.request, volume, peers)
+        self.note_plan(plan)
+        raises_replica = plan.after.get('replica', volume.replica_count) != volume.replica_count
+        for args in plan.steps:
+            names = set(plan.bricks)
+            self.cli.change(*args, already_done=lambda: self._bricks_in(names))
+        self.changed = plan.changed
+        if raises_replica and plan.changed:
+            self.trigger_heal()
+        if self.cli.check_mode:
+            if self.request.rebalance and len(plan.after['bricks']) // max(1, plan.after['replica'] or 1) > 1:
+                if plan.changed:
+                    self.cli.change('volume', 'rebalance', volume.name, 'start')
+                else:
+                    self.rebalance(volume, peers)
+            return volume
+        if plan.changed:
+            volume = self.read_volume()
+        if raises_replica and self.request.wait_for_heal:
+            self.wait_for_heal()
+        if self.request.rebalance and volume.distribute_count > 1:
+            self.rebalance(volume, peers, fresh=plan.changed)
+        return volume
+
+    def absent(self, volume, peers):
+        plan = plan_absent(self.request, volume, peers)
+        self.note_plan(plan)
+        if not plan.changed:
+            return volume
+        status = self.read_status()
+        heal = None
+        if plan.mode == 'reduce':
+            heal = self.read_heal()
+            self.result['heal'] = heal_to_list(heal)
+            removal_precheck(volume, peers, status, heal)
+            names = set(plan.bricks)
+            self.cli.change(*plan.steps[0], already_done=lambda: not self._bricks_in(names, any_of=True))
+            self.changed = True
+            return volume if self.cli.check_mode else self.read_volume()
+        action = existing_task_action(volume, status, plan.bricks)
+        self.result['resumed'] = action == 'resume'
+        if action == 'start':
+            if needs_heal_check(volume):
+                heal = self.read_heal()
+                self.result['heal'] = heal_to_list(heal)
+            removal_precheck(volume, peers, status, heal)
+            self.result['seconds_to_start'] = round(self.clock() - self.started_at, 3)
+            self.cli.change(*plan.steps[0], already_done=lambda: self._removal_started(plan.bricks))
+            self.result['seconds_start_command'] = round(self.clock() - self.started_at - self.result['seconds_to_start'], 3)
+        self.changed = True
+        if self.cli.check_mode:
+            self.cli.change(*plan.steps[1])
+            return volume
+        try:
+            migration = self.wait(lambda: self.read_removal(plan.bricks), migration_finished,
+                                  'remove-brick of %s' % ' '.join(plan.bricks), describe_migration)
+        except WaitTimeout as error:
+            self.result['migration'] = migration_to_dict(error.last)
+            raise BrickFailure('%s. The migration is left running (nothing was committed or stopped); run the task '
+                               'again to wait for it and commit' % error)
+        self.result['migration'] = migration_to_dict(migration)
+        if judge_migration(migration) != CLEAN:
+            self.stop_removal(plan.bricks, migration)
+        committing = self.clock()
+        self.cli.change(*plan.steps[1], already_done=lambda: not self._bricks_in(set(plan.bricks), any_of=True))
+        self.result['seconds_commit_command'] = round(self.clock() - committing, 3)
+        self.result['seconds_to_commit'] = round(self.clock() - self.started_at, 3)
+        return self.read_volume()
+
+    def stop_removal(self, bricks, migration):
+        """Stop a migration that failed or skipped files, and fail with every node's status."""
+        stopped = ''
+        try:
+            self.cli.change(*remove_brick_args(self.request.volume, bricks, 'stop'))
+            stopped = 'stopped the task with remove-brick stop; the bricks stay in the volume'
+        except GlusterCommandError as error:
+            stopped = 'remove-brick stop failed too (%s); stop the task by hand' % error
+        raise BrickFailure('remove-brick of %s on volume %s did not complete cleanly, nothing was committed (%s). '
+                           'Status per node: %s' % (' '.join(bricks), self.request.volume, stopped,
+                                                    describe_migration(migration)))
+
+    def replaced(self, volume, peers):
+        plan = plan_replaced(self.request, volume, peers)
+        local_names = _local_names()
+        for args in plan.steps:
+            new = args[4]
+            host, path = new.rpartition(':')[0], new.rpartition(':')[2]
+            if not host_is_local(host, peers, volume, local_names):
+                raise BrickFailure('new_bricks: %s is on another node: run this task on %s (delegate_to: %s) so the '
+                                   'module can check that the path is empty and was never a brick' % (new, host, host))
+            problem = brick_path_problem(path, os.listdir, os.getxattr)
+            if problem:
+                raise BrickFailure('new_bricks: %s refused: %s' % (new, problem))
+        self.note_plan(plan)
+        for args in plan.steps:
+            new = args[4]
+            self.cli.change(*args, already_done=lambda new=new: self._bricks_in(set([new])))
+        self.changed = plan.changed
+        if plan.changed:
+            self.trigger_heal()
+        if self.cli.check_mode:
+            return volume
+        if plan.changed:
+            volume = self.read_volume()
+        if self.request.wait_for_heal:
+            self.wait_for_heal()
+        return volume
+
+    def reset(self, volume, peers):
+        status = self.read_status()
+        plan = plan_reset(self.request, volume, peers, status)
+        self.note_plan(plan)
+        for args in plan.steps:
+            self.cli.change(*args)
+        self.changed = plan.changed
+        if plan.changed:
+            self.trigger_heal()
+        if self.cli.check_mode:
+            return volume
+        if self.request.wait_for_heal and plan.changed:
+            self.wait_for_heal()
+        return volume
+
+    def rebalance(self, volume, peers, fresh=False):
+        """Start (unless the last one completed cleanly), wait, report; fail on failures."""
+        status = None if fresh else self.read_status()
+        action = 'start' if fresh else rebalance_action(volume, status)
+        if action == 'check':
+            migration = self.read_rebalance()
+            if judge_migration(migration) == CLEAN:
+                self.result['migration'] = migration_to_dict(migration)
+                return
+            action = 'start'
+        if action == 'start':
+            if status is not None:
+                rebalance_precheck(volume, peers, status)
+            self.cli.change('volume', 'rebalance', volume.name, 'start')
+            self.changed = True
+        if self.cli.check_mode:
+            return
+        try:
+            migration = self.wait(self.read_rebalance, migration_finished, 'rebalance of %s' % volume.name,
+                                  describe_migration)
+        except WaitTimeout as error:
+            self.result['migration'] = migration_to_dict(error.last)
+            raise BrickFailure('%s. The rebalance is left running' % error)
+        self.result['migration'] = migration_to_dict(migration)
+        if judge_migration(migration) != CLEAN:
+            raise BrickFailure('rebalance of volume %s did not complete cleanly: %s'
+                               % (volume.name, describe_migration(migration)))
+
+    def trigger_heal(self):
+        """Start an index heal now: the self-heal daemon would otherwise find the new brick's
+        pending entries only at its next crawl (cluster.heal-timeout, 10 minutes by default)."""
+        try:
+            self.cli.change('volume', 'heal', self.request.volume)
+        except GlusterCommandError as error:
+            self.module.warn('could not start the heal at once (%s); waiting for the self-heal daemon' % error)
+
+    def wait_for_heal(self):
+        last = {'pending': None, 'since': self.clock()}
+
+        def read_and_nudge():
+            # The self-heal daemon takes up entries it failed on, or that appeared after a crawl,
+            # only at its next crawl (cluster.heal-timeout, 10 minutes by default): while the count
+            # of pending entries does not move, ask for an index heal again (it is idempotent).
+            heal = self.read_heal()
+            pending = sum(brick.pending or 0 for brick in heal)
+            if pending != last['pending']:
+                last.update(pending=pending, since=self.clock())
+            elif pending and self.clock() - last['since'] >= HEAL_NUDGE_SECONDS:
+                last['since'] = self.clock()
+                try:
+                    self.cli.read('volume', 'heal', self.request.volume)
+                except GlusterCommandError:
+                    pass
+            return heal
+        try:
+            heal = self.wait(read_and_nudge, heal_finished, 'heal of volume %s' % self.request.volume, describe_heal)
+        except WaitTimeout as error:
+            self.result['heal'] = heal_to_list(error.last)
+            raise BrickFailure(str(error))
+        self.result['heal'] = heal_to_list(heal)
+        if not healed(heal):
+            raise BrickFailure('volume %s does not heal: %s' % (self.request.volume, '; '.join(heal_problems(heal))))
+
+    # ---- helpers --------------------------------------------------------------------------
+    def note_plan(self, plan):
+        self.result['diff'] = dict(before=plan.before, after=plan.after)
+        for warning in plan.warnings:
+            self.module.warn(warning)
+
+    def _bricks_in(self, names, any_of=False):
+        volume = self.read_volume()
+        found, _missing = resolve_bricks(sorted(names), volume, None)
+        return bool(found) if any_of else len(found) == len(names)
+
+    def _removal_started(self, bricks):
+        task = remove_brick_task(self.read_status())
+        return task is not None and task_matches(task, bricks)
+
+    def run(self):
+        volume = None
+        failure = None
+        try:
+            volume = self.read_volume()
+            peers = self.read_peers()
+            state = self.request.state
+            if state == 'rebalanced':
+                self.rebalance(volume, peers)
+            else:
+                volume = getattr(self, state)(volume, peers)
+        except GlusterCommandError as error:
+            failure = error.details()
+        except (BrickFailure, VolumeSpecError) as error:
+            failure = dict(msg=str(error), **getattr(error, 'extra', {}))
+        diff = self.result.pop('diff', None)
+        self.result.update(
+            changed=self.changed,
+            commands=self.cli.commands,
+            volume=volume_to_dict(volume),
+            seconds={'total': round(self.clock() - self.started_at, 3), 'wait': round(self.waited, 3)},
+        )
+        if self.module._diff and diff is not None:
+            self.result['diff'] = diff
+        if failure is not None:
+            failure.update((key, value) for key, value in self.result.items() if key not in failure)
+            self.module.fail_json(**failure)
+        self.module.exit_json(**self.result)
+
+
+def _local_names():
+    names = set([socket.gethostname(), socket.getfqdn()])
+    names.update(name.split('.')[0] for name in list(names))
+    try:
+        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    return names
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        request = parse_brick_request(module.params)
+    except VolumeSpecError as error:
+        module.fail_json(msg=str(error), commands=[])
+    gluster = module.get_bin_path('gluster', required=True)
+
+    def run_command(argv):
+        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
+
+    cli = GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)
+    BrickManager(module, cli, request).run()
+
+
+if __name__ == '__main__':
+    main()

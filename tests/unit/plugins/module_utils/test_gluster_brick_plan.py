@@ -1,0 +1,422 @@
+"""gluster_brick's decisions on XML captured from GlusterFS 10.3 and 11.1: exact commands, refusals
+before anything starts, and never a commit after a migration that failed or skipped files."""
+from xml.etree import ElementTree
+
+import pytest
+
+from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_brick_plan as plan_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+    CLEAN,
+    FAILED,
+    WAIT,
+    BrickPlanError,
+    brick_path_problem,
+    existing_task_action,
+    heal_finished,
+    healed,
+    judge_migration,
+    parse_brick_request,
+    plan_absent,
+    plan_present,
+    plan_replaced,
+    plan_reset,
+    rebalance_action,
+    removal_precheck,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    parse_heal_info,
+    parse_migration_status,
+    parse_peers,
+    parse_volume_info,
+    parse_volume_status,
+)
+from ansible_collections.glusterdock.storage.plugins.modules import gluster_brick
+
+from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
+
+DREP = ['node1:/bricks/drep/b1', 'node2:/bricks/drep/b1', 'node3:/bricks/drep/b1',
+        'node1:/bricks/drep/b2', 'node2:/bricks/drep/b2', 'node3:/bricks/drep/b2']
+
+
+def xml(version, name):
+    return ElementTree.fromstring(fixture(version, name))
+
+
+def volume(version, name):
+    return list(parse_volume_info(xml(version, 'volume-info-' + name)).values())[0]
+
+
+def peers(version, name='pool-list'):
+    return parse_peers(xml(version, name))
+
+
+def status(version, name):
+    return parse_volume_status(xml(version, name))
+
+
+def migration(version, name, edit=None):
+    """A captured status; ``edit`` (old, new) changes the real XML to a case a lab cannot produce
+    on demand (a failed or skipped file)."""
+    text = fixture(version, name)
+    if edit:
+        assert edit[0] in text
+        text = text.replace(*edit)
+    return parse_migration_status(ElementTree.fromstring(text))
+
+
+def request(**params):
+    params.setdefault('volume', 'dist')
+    return parse_brick_request(params)
+
+
+def commands(plan):
+    return [' '.join(step) for step in plan.steps]
+
+
+# ---- bad input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('params, message', [
+    ({'volume': 'all', 'state': 'absent', 'bricks': ['node1:/b']}, 'reserved by the gluster CLI'),
+    ({'volume': 'v; touch /tmp/p', 'state': 'rebalanced'}, 'has characters glusterd refuses'),
+    ({'state': 'absent'}, 'bricks: give the bricks to remove'),
+    ({'state': 'present', 'bricks': []}, 'bricks: give the bricks to add'),
+    ({'state': 'absent', 'bricks': ['node1:/bricks/x', 'node1:/bricks/x/']}, 'listed twice'),
+    ({'state': 'absent', 'bricks': ['node1:relative']}, 'must be absolute'),
+    ({'state': 'absent', 'bricks': ['node1:/']}, '"/" cannot be a brick'),
+    ({'state': 'absent', 'bricks': ['node1:/var/lib/glusterd/x']}, "glusterd's own directory"),
+    ({'state': 'absent', 'bricks': ['node1:/bricks/$(id)']}, 'may only hold'),
+    ({'state': 'absent', 'bricks': ['--help:/x']}, 'invalid host'),
+    ({'state': 'replaced', 'bricks': ['node1:/a']}, 'new_bricks: give one new brick for each'),
+    ({'state': 'replaced', 'bricks': ['node1:/a'], 'new_bricks': ['node1:/a']}, 'use state: reset'),
+    ({'state': 'replaced', 'bricks': ['node1:/a'], 'new_bricks': ['node2:relative']}, 'new_bricks: '),
+    ({'state': 'absent', 'bricks': ['node1:/a'], 'new_bricks': ['node1:/b']}, 'only used with state: replaced'),
+    ({'state': 'present', 'bricks': ['node1:/a'], 'arbiter': 2, 'replica': 3}, 'only "arbiter: 1"'),
+    ({'state': 'present', 'bricks': ['node1:/a'], 'arbiter': 1}, 'give it with replica: 3'),
+    ({'state': 'reset', 'bricks': ['node1:/a'], 'replica': 2}, 'replica: only used with state present'),
+    ({'state': 'present', 'bricks': ['node1:/a'], 'allow_replica_reduction': True}, 'only used with state: absent'),
+    ({'state': 'absent', 'bricks': ['node1:/a'], 'rebalance': True}, 'use state: rebalanced on its own'),
+    ({'state': 'rebalanced', 'bricks': ['node1:/a']}, 'leave bricks out'),
+    ({'state': 'absent', 'bricks': ['node1:/a'], 'timeout': 0}, 'timeout: must be a positive number'),
+    ({'state': 'grown', 'bricks': ['node1:/a']}, 'state: must be one of'),
+])
+def test_bad_input_says_what_to_fix(params, message):
+    with pytest.raises(VolumeSpecError) as error:
+        request(**params)
+    assert message in str(error.value)
+
+
+def test_arbiter_with_replica_two_means_replica_three_arbiter_one():
+    parsed = request(state='present', bricks=['node3:/a'], replica=2, arbiter=1)
+    assert (parsed.replica, parsed.arbiter) == (3, 1)
+
+
+# ---- present --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_present_adds_new_bricks_once(version):
+    dist = volume(version, 'dist')
+    plan = plan_present(request(bricks=['node2:/bricks/dist/b2', 'node3:/bricks/dist/b2']), dist, peers(version))
+    assert commands(plan) == ['volume add-brick dist node2:/bricks/dist/b2 node3:/bricks/dist/b2']
+    assert plan.after['bricks'] == [brick.name for brick in dist.bricks] + ['node2:/bricks/dist/b2', 'node3:/bricks/dist/b2']
+    # Already there (named by address or by name): nothing to do.
+    assert not plan_present(request(bricks=['node1:/bricks/dist/b2']), dist, peers(version)).changed
+    with pytest.raises(BrickPlanError, match='already in volume dist and node3:/bricks/dist/b9 are not'):
+        plan_present(request(bricks=['node1:/bricks/dist/b2', 'node3:/bricks/dist/b9']), dist, peers(version))
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_present_replica_change_needs_one_brick_per_set(version):
+    drep = volume(version, 'drep')
+    with pytest.raises(BrickPlanError, match='needs 1 new bricks per set, 2 in all'):
+        plan_present(request(volume='drep', bricks=['node1:/bricks/drep/c1'], replica=4), drep, peers(version))
+    with pytest.raises(VolumeSpecError, match='two bricks on node1'):
+        plan_present(request(volume='drep', bricks=['node1:/bricks/drep/c1', 'node2:/bricks/drep/c2'], replica=4),
+                     drep, peers(version))
+
+
+# ---- absent ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_absent_on_distribute_plans_start_then_commit(version):
+    dist = volume(version, 'dist')
+    plan = plan_absent(request(state='absent', bricks=['node1:/bricks/dist/b2']), dist, peers(version))
+    assert (plan.mode, commands(plan)) == ('migrate', ['volume remove-brick dist node1:/bricks/dist/b2 start',
+                                                       'volume remove-brick dist node1:/bricks/dist/b2 commit'])
+    assert not plan_absent(request(state='absent', bricks=['node2:/bricks/dist/b9']), dist, peers(version)).changed
+    with pytest.raises(BrickPlanError, match='every brick of volume dist'):
+        plan_absent(request(state='absent', bricks=[brick.name for brick in dist.bricks]), dist, peers(version))
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_absent_on_replicated_removes_whole_sets_or_reduces_replica_only_when_opted_in(version):
+    drep = volume(version, 'drep')
+    plan = plan_absent(request(volume='drep', state='absent', bricks=DREP[3:]), drep, peers(version))
+    assert commands(plan) == ['volume remove-brick drep %s start' % ' '.join(DREP[3:]),
+                              'volume remove-brick drep %s commit' % ' '.join(DREP[3:])]
+    with pytest.raises(BrickPlanError, match='remove whole replica sets'):
+        plan_absent(request(volume='drep', state='absent', bricks=DREP[2:4]), drep, peers(version))
+    reduce = dict(volume='drep', state='absent', bricks=[DREP[2], DREP[5]], replica=2)
+    with pytest.raises(BrickPlanError, match='set allow_replica_reduction: true'):
+        plan_absent(request(**reduce), drep, peers(version))
+    with pytest.raises(BrickPlanError, match='replica: 2 without an arbiter'):
+        plan_absent(request(allow_replica_reduction=True, **reduce), drep, peers(version))
+    with pytest.raises(BrickPlanError, match='exactly 1 brick'):
+        uneven = dict(reduce)
+        uneven['bricks'] = [DREP[2], DREP[1]]
+        plan_absent(request(allow_replica_reduction=True, allow_replica_two=True, **uneven), drep, peers(version))
+    plan = plan_absent(request(allow_replica_reduction=True, allow_replica_two=True, **reduce), drep, peers(version))
+    assert (plan.mode, commands(plan)) == ('reduce', ['volume remove-brick drep replica 2 %s %s force'
+                                                      % (DREP[2], DREP[5])])
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_precheck_refuses_a_brick_down_a_peer_down_or_heal_pending(version):
+    rep = volume(version, 'rep')
+    healthy_heal = parse_heal_info(xml(version, 'heal-info-summary'))
+    removal_precheck(rep, peers(version), status(version, 'volume-status-rep'), healthy_heal)
+    with pytest.raises(BrickPlanError, match=r'nothing was started: bricks offline: node2:/bricks/rep/b'):
+        removal_precheck(rep, peers(version), status(version, 'volume-status-brick-down'), healthy_heal)
+    with pytest.raises(BrickPlanError, match='peer node3 is disconnected'):
+        removal_precheck(rep, peers(version, 'pool-list-peer-down'), status(version, 'volume-status-peer-down'),
+                         healthy_heal)
+    with pytest.raises(BrickPlanError, match='node1:/bricks/rep/b has 6 entries to heal'):
+        removal_precheck(rep, peers(version), status(version, 'volume-status-rep'),
+                         parse_heal_info(xml(version, 'heal-info-summary-pending')))
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_an_earlier_task_is_resumed_for_the_same_bricks_and_refused_for_others(version):
+    dist = volume(version, 'dist')
+    with_task = status(version, 'volume-status-remove-brick')
+    assert existing_task_action(dist, with_task, ['node2:/bricks/dist/b2']) == 'resume'
+    with pytest.raises(BrickPlanError, match='unfinished remove-brick task .* for other bricks: node2:/bricks/dist/b2'):
+        existing_task_action(dist, with_task, ['node1:/bricks/dist/b2'])
+    # After remove-brick stop the task is gone: a new start is the way on.
+    assert existing_task_action(dist, status(version, 'volume-status-remove-brick-stopped'),
+                                ['node1:/bricks/dist/b2']) == 'start'
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_judge_migration_commits_only_when_every_row_is_clean(version):
+    assert judge_migration(migration(version, 'remove-brick-status-early')) == WAIT
+    assert judge_migration(migration(version, 'remove-brick-status-completed')) == CLEAN
+    assert judge_migration(migration(version, 'rebalance-status-completed')) == CLEAN
+    assert judge_migration(migration(version, 'remove-brick-stop')) == FAILED
+    for edit in [('<failures>0</failures>', '<failures>3</failures>'),
+                 ('<skipped>0</skipped>', '<skipped>1</skipped>')]:
+        # One node (the first row) failed or skipped files while the aggregate says completed.
+        assert judge_migration(migration(version, 'remove-brick-status-completed', edit)) == FAILED
+    # Completed in aggregate but a node still in progress: wait.
+    text_edit = ('<status>3</status>\n      <statusStr>completed</statusStr>\n      <runtime>',
+                 '<status>1</status>\n      <statusStr>in progress</statusStr>\n      <runtime>')
+    if text_edit[0] in fixture(version, 'rebalance-status-completed'):
+        assert judge_migration(migration(version, 'rebalance-status-completed', text_edit)) == WAIT
+
+
+# ---- replaced, reset, rebalance, heal -------------------------------------------------------
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_replace_plans_replace_brick_commit_force_once(version):
+    drep = volume(version, 'drep')
+    args = dict(volume='drep', state='replaced', bricks=['node3:/bricks/drep/b2'], new_bricks=['node3:/bricks/drep/b3'])
+    plan = plan_replaced(request(**args), drep, peers(version))
+    assert commands(plan) == ['volume replace-brick drep node3:/bricks/drep/b2 node3:/bricks/drep/b3 commit force']
+    assert not plan_replaced(request(**args), volume(version, 'drep-replaced'), peers(version)).changed
+    with pytest.raises(BrickPlanError, match='files would be lost'):
+        plan_replaced(request(state='replaced', bricks=['node1:/bricks/dist/b1'], new_bricks=['node1:/bricks/dist/n']),
+                      volume(version, 'dist'), peers(version))
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_reset_plans_start_and_commit_for_an_offline_brick_only(version):
+    drep = volume(version, 'drep')
+    args = dict(volume='drep', state='reset', bricks=['node2:/bricks/drep/b1'])
+    plan = plan_reset(request(**args), drep, peers(version), status(version, 'volume-status-reset-brick'))
+    assert commands(plan) == ['volume reset-brick drep node2:/bricks/drep/b1 start',
+                              'volume reset-brick drep node2:/bricks/drep/b1 node2:/bricks/drep/b1 commit force']
+    online = dict(args)
+    online['bricks'] = ['node1:/bricks/drep/b1']
+    other = plan_reset(request(**online), drep, peers(version),
+                       status(version, 'volume-status-reset-brick'))
+    assert not other.changed
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_rebalance_is_skipped_after_a_clean_one_and_heal_is_judged_per_brick(version):
+    dist = volume(version, 'dist')
+    assert rebalance_action(dist, status(version, 'volume-status-remove-brick-stopped')) == 'start'
+    assert healed(parse_heal_info(xml(version, 'heal-info-summary')))
+    pending = parse_heal_info(xml(version, 'heal-info-summary-pending'))
+    assert not healed(pending) and not heal_finished(pending)
+
+
+def test_brick_path_problem_refuses_data_and_old_bricks():
+    def listdir_of(entries):
+        return lambda path: entries
+
+    def no_xattr(path, name):
+        raise OSError(61, 'No data available')
+
+    def has_xattr(path, name):
+        return b'\x01' * 16
+
+    def missing(path):
+        raise FileNotFoundError(path)
+
+    assert brick_path_problem('/bricks/new', missing, no_xattr) is None
+    assert brick_path_problem('/bricks/new', listdir_of([]), no_xattr) is None
+    assert 'volume-id xattr' in brick_path_problem('/bricks/new', listdir_of([]), has_xattr)
+    assert '.glusterfs' in brick_path_problem('/bricks/new', listdir_of(['.glusterfs']), no_xattr)
+    assert 'not empty (a)' in brick_path_problem('/bricks/new', listdir_of(['a']), no_xattr)
+
+
+def test_wait_for_backs_off_sub_second_first_capped_and_times_out_with_the_last_status():
+    now = [0.0]
+    pauses = []
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        now[0] += seconds
+    values = iter(range(100))
+    with pytest.raises(WaitTimeout) as error:
+        wait_for(lambda: next(values), lambda value: False, 10, what='the thing', clock=lambda: now[0], sleep=sleep)
+    assert pauses[0] < 1 and max(pauses) <= 3.0 and abs(sum(pauses) - 10) < 1e-9
+    assert 'the thing did not finish within 10 seconds' in str(error.value) and 'last status: %d' % error.value.last \
+        in str(error.value)
+    assert wait_for(lambda: 5, lambda value: value == 5, 10, sleep=sleep) == (5, 1)
+
+
+# ---- the module's flow on canned replies ----------------------------------------------------
+
+class Finished(Exception):
+    def __init__(self, result):
+        super(Finished, self).__init__(result.get('msg'))
+        self.result = result
+
+
+class FakeModule(object):
+    _diff = True
+
+    def __init__(self, check_mode=False):
+        self.check_mode = check_mode
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def exit_json(self, **result):
+        raise Finished(dict(result, failed=False))
+
+    def fail_json(self, **result):
+        raise Finished(dict(result, failed=True))
+
+
+def run_module(version, replies, check_mode=False, edits=None, **params):
+    """Run BrickManager; ``replies`` maps a gluster subcommand to fixture names used in turn (the
+    last repeats); ``edits`` maps a fixture name to an (old, new) change of its text."""
+    queues = {command: list(names) for command, names in replies.items()}
+
+    def run_command(argv):
+        command = ' '.join(argv[2:-1])
+        names = queues[command]
+        name = names.pop(0) if len(names) > 1 else names[0]
+        text = fixture(version, name)
+        if edits and name in edits:
+            text = text.replace(*edits[name])
+        return 0, text, ''
+
+    cli = GlusterCli(run_command, check_mode=check_mode, sleep=lambda seconds: None)
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+    manager = gluster_brick.BrickManager(FakeModule(check_mode), cli, parse_brick_request(dict(params)),
+                                         clock=lambda: now[0], sleep=sleep)
+    with pytest.raises(Finished) as finished:
+        manager.run()
+    return finished.value.result, cli.calls
+
+
+# The captured remove-brick replies name no brick: they serve for node1:/bricks/dist/b2 of the
+# 4-brick volume too, whose captured status (after an earlier task was stopped) shows no task.
+REMOVE = 'volume remove-brick dist node1:/bricks/dist/b2'
+RESUME = 'volume remove-brick dist node2:/bricks/dist/b2'
+
+
+def removal_replies(status_names, remove=REMOVE):
+    return {
+        'volume info dist': ['volume-info-dist'] if remove == REMOVE else ['volume-info-remove-in-progress'],
+        'pool list': ['pool-list'],
+        'volume status dist': ['volume-status-remove-brick-stopped'] if remove == REMOVE else
+        ['volume-status-remove-brick'],
+        remove + ' start': ['remove-brick-start'],
+        remove + ' status': status_names,
+        remove + ' commit': ['remove-brick-commit'],
+        remove + ' stop': ['remove-brick-stop'],
+    }
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_starts_polls_and_commits_a_clean_migration(version):
+    result, calls = run_module(version, removal_replies(['remove-brick-status-early', 'remove-brick-status-completed']),
+                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
+    assert not result['failed'], result['msg']
+    assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'commit')]
+    assert calls.count('gluster --mode=script %s status --xml' % REMOVE) == 2
+    assert result['migration']['aggregate']['status'] == 'completed' and result['resumed'] is False
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+@pytest.mark.parametrize('edit', [('<failures>0</failures>', '<failures>3</failures>'),
+                                  ('<skipped>0</skipped>', '<skipped>2</skipped>')])
+def test_module_never_commits_a_migration_with_failures_or_skipped_files(version, edit):
+    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']),
+                               edits={'remove-brick-status-completed': edit},
+                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
+    assert result['failed'] and result['changed']
+    assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'stop')]
+    assert not [call for call in calls if call.endswith('commit --xml')]
+    assert 'did not complete cleanly, nothing was committed' in result['msg']
+    assert 'Status per node:' in result['msg'] and 'completed' in result['msg']
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_resumes_an_earlier_task_without_starting_again(version):
+    replies = removal_replies(['remove-brick-status-completed'], remove=RESUME)
+    result, calls = run_module(version, replies, volume='dist', state='absent', bricks=['node2:/bricks/dist/b2'])
+    assert not result['failed'], result['msg']
+    assert result['resumed'] is True
+    assert result['commands'] == ['gluster --mode=script %s commit --xml' % RESUME]
+    assert not [call for call in calls if call.endswith('start --xml')]
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_check_mode_lists_commands_and_starts_nothing(version):
+    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']), check_mode=True,
+                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
+    assert result['changed'] and not result['failed']
+    assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'commit')]
+    assert not [call for call in calls if 'remove-brick' in call]
+    assert result['diff']['after']['bricks'] == [b for b in result['diff']['before']['bricks'] if b != 'node1:/bricks/dist/b2']
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_timeout_leaves_the_migration_running_and_reports_the_last_status(version):
+    result, calls = run_module(version, removal_replies(['remove-brick-status-early']), volume='dist',
+                               state='absent', bricks=['node1:/bricks/dist/b2'], timeout=5)
+    assert result['failed']
+    assert 'did not finish within 5 seconds' in result['msg'] and 'in progress' in result['msg']
+    assert not [command for command in result['commands'] if command.endswith(('stop --xml', 'commit --xml'))]
+
+
+def test_plan_module_never_adds_force_to_a_migration():
+    source = open(plan_module.__file__).read()
+    assert "remove_brick_args(volume.name, names, 'start')" in source
+    assert remove_args_have_no_force()
+
+
+def remove_args_have_no_force():
+    return 'force' not in plan_module.remove_brick_args('v', ['h:/p'], 'commit')
