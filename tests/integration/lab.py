@@ -87,6 +87,17 @@ class Lab(object):
         text = self.sh(node, 'cat /var/log/gluster-calls.log 2>/dev/null || true').stdout
         return [line for line in text.splitlines() if line]
 
+    def run_play(self, play, check=False):
+        """Run one play (a dict) with ansible-playbook; returns the CompletedProcess (text output)."""
+        with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as handle:
+            yaml.safe_dump([play], handle)
+            playbook = handle.name
+        command = ['ansible-playbook', '-i', self.inventory, playbook] + (['--check'] if check else [])
+        try:
+            return subprocess.run(command, capture_output=True, text=True, cwd=self.root, check=False)
+        finally:
+            os.unlink(playbook)
+
     def run_module(self, node, module, args, check=False, diff=False, extra_vars=None):
         """Run one module task on a node; returns its result dict (with 'failed' and 'msg')."""
         play = [{
