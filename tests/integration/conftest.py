@@ -1,6 +1,6 @@
 """Integration tests: real glusterd in lab containers, modules run by ansible-playbook.
 
-Each test module gets its own lab (containers gd-it-<module>-nodeK), started fresh and removed at
+Each test module gets its own lab (containers gd-it<pid>-<module>-nodeK), started fresh and removed at
 the end unless GLUSTERDOCK_KEEP_LAB=1, so modules can run side by side and a test that breaks
 the pool cannot disturb another module's. Every gluster CLI call on a node is logged by a
 wrapper, so tests can prove how many calls a run made, or that bad input made none.
@@ -20,8 +20,9 @@ def pytest_addoption(parser):
 
 
 def _lab_name(request):
+    # The process id keeps two runs at once (a developer's and CI's) off each other's labs.
     module = request.module.__name__.rsplit('.', 1)[-1]
-    return 'gd-it-' + module.replace('test_', '').replace('_', '-')
+    return 'gd-it%d-%s' % (os.getpid(), module.replace('test_', '').replace('_', '-'))
 
 
 @pytest.fixture(scope='module')
