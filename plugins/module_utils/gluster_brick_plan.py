@@ -15,6 +15,8 @@ replica reduction the user opted into (gluster migrates nothing there and insist
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -390,10 +392,24 @@ def removal_precheck(volume, peers, status, heal):
     if offline:
         problems.append('bricks offline: %s' % ', '.join(offline))
     if heal is not None:
-        problems += heal_problems(heal)
+        problems += heal_problems(heal, volume)
     if problems:
         raise BrickPlanError('volume %s: refusing to remove bricks, nothing was started: %s'
                              % (volume.name, '; '.join(problems)))
+
+
+def commit_precheck(volume, peers, status, bricks):
+    """Raise BrickPlanError unless ``remove-brick commit`` may run now: every peer connected and
+    every brick online (a node that went down during the migration reports nothing, and its
+    bricks' files may not have moved). Leaves the task as it is, so a later run resumes it."""
+    problems = peer_problems(peers or [])
+    offline = offline_bricks(volume, status)
+    if offline:
+        problems.append('bricks offline: %s' % ', '.join(offline))
+    if problems:
+        raise BrickPlanError('volume %s: not committing the removal of %s: %s. Nothing was committed or stopped: '
+                             'the remove-brick task is left as it is; run the task again once every peer is '
+                             'connected and every brick online' % (volume.name, ' '.join(bricks), '; '.join(problems)))
 
 
 def existing_task_action(volume, status, bricks):
@@ -416,36 +432,67 @@ def existing_task_action(volume, status, bricks):
     return 'start'
 
 
-def judge_migration(migration):
+def removal_node_ids(volume, bricks):
+    """Peer UUIDs of the nodes that host ``bricks`` (names as in the volume): each must report its
+    own migration before a commit."""
+    names = set(bricks)
+    return sorted(set(brick.host_uuid for brick in volume.bricks if brick.name in names))
+
+
+def missing_nodes(migration, node_ids):
+    """The UUIDs of ``node_ids`` without a row in the status: gluster leaves out a node whose
+    migration has not started and a node that is down."""
+    reported = set(row.node_id for row in (migration.nodes if migration else ()) if row.node_id)
+    return [node_id for node_id in node_ids or () if node_id not in reported]
+
+
+def judge_migration(migration, node_ids=()):
     """WAIT, CLEAN or FAILED for a remove-brick or rebalance status.
 
     CLEAN only when the aggregate and every node say completed with zero failures and zero
-    skipped: gluster.gluster committed when any row said completed, and lost the rest.
+    skipped (counts that are missing are not zero), and every node of ``node_ids`` (peer UUIDs:
+    for a remove-brick, the hosts of the removed bricks) has its own row: gluster.gluster
+    committed when any row said completed, and lost the rest.
     """
     if migration is None or migration.aggregate is None:
         return WAIT
     rows = list(migration.nodes) + [migration.aggregate]
     if any(row.status in (MIGRATION_FAILED, MIGRATION_STOPPED) or row.failures or row.skipped for row in rows):
         return FAILED
-    if all(row.status == MIGRATION_COMPLETED for row in rows):
-        return CLEAN
     if any(row.status not in (0, 1, MIGRATION_COMPLETED) for row in rows):
         return FAILED
+    if any(row.status == MIGRATION_COMPLETED and (row.failures is None or row.skipped is None) for row in rows):
+        # Finished, but gluster did not say how many files failed or were skipped.
+        return FAILED
+    if missing_nodes(migration, node_ids):
+        return WAIT
+    if all(row.status == MIGRATION_COMPLETED for row in rows):
+        return CLEAN
     return WAIT
 
 
-def migration_finished(migration):
+def migration_finished(migration, node_ids=()):
     """For wait_for: stop polling on a clean or failed verdict."""
-    return judge_migration(migration) != WAIT
+    return judge_migration(migration, node_ids) != WAIT
 
 
-def describe_migration(migration):
-    """One line per node: status, files moved, failures, skipped, run time."""
+def _count_text(value):
+    return 'unknown' if value is None else '%d' % value
+
+
+def describe_migration(migration, node_ids=()):
+    """One line per node: status, files moved, failures, skipped, run time; and the nodes of
+    ``node_ids`` that report nothing."""
     if migration is None:
         return 'no status'
     rows = list(migration.nodes) + ([migration.aggregate] if migration.aggregate else [])
-    return '; '.join('%s: %s, %d files moved, %d failures, %d skipped, %.0fs' % (
-        row.node, row.status_name or row.status, row.files, row.failures, row.skipped, row.runtime) for row in rows)
+    text = '; '.join('%s: %s, %d files moved, %s failures, %s skipped, %.0fs' % (
+        row.node, row.status_name or row.status, row.files, _count_text(row.failures), _count_text(row.skipped),
+        row.runtime) for row in rows)
+    missing = missing_nodes(migration, node_ids)
+    if missing:
+        text += '; no status from node(s) %s (migration not started there, or the node is down)' % ', '.join(missing)
+    return text
 
 
 def migration_to_dict(migration):
@@ -463,27 +510,54 @@ def migration_to_dict(migration):
 
 # ---- heal -----------------------------------------------------------------------------------
 
-def heal_problems(heal):
-    """Sentences for bricks that are unreachable, have entries to heal or are in split-brain."""
+def _heal_entry_for(brick, heal):
+    for entry in heal:
+        if entry.name == brick.name or (entry.host_uuid and entry.host_uuid == brick.host_uuid
+                                        and split_brick(entry.name)[1] == brick.path):
+            return entry
+    return None
+
+
+def heal_problems(heal, volume=None, bricks=None):
+    """Sentences for bricks that are unreachable, have entries to heal (or do not say how many),
+    are in split-brain, or (with ``volume``) are missing from the heal reply. Fails closed: an
+    empty reply is a problem. ``bricks``: only judge these names of the volume."""
+    heal = list(heal or ())
     problems = []
-    for brick in heal:
+    if volume is not None:
+        wanted = [brick for brick in volume.bricks if bricks is None or brick.name in bricks]
+        entries = []
+        for brick in wanted:
+            entry = _heal_entry_for(brick, heal)
+            if entry is None:
+                problems.append('%s is missing from the heal info reply' % brick.name)
+            else:
+                entries.append(entry)
+    else:
+        entries = heal
+        if not entries:
+            problems.append('heal info reported no bricks')
+    for brick in entries:
         if not brick.connected:
             problems.append('%s is not connected (%s)' % (brick.name, brick.status or 'no status'))
         elif brick.split_brain:
             problems.append('%s has %d entries in split-brain' % (brick.name, brick.split_brain))
+        elif brick.pending is None:
+            problems.append('%s did not report its number of entries to heal' % brick.name)
         elif brick.pending:
             problems.append('%s has %d entries to heal' % (brick.name, brick.pending))
     return problems
 
 
-def healed(heal):
-    """True when every brick is connected with zero entries to heal."""
-    return bool(heal) and not heal_problems(heal)
+def healed(heal, volume=None):
+    """True when every brick (of ``volume``, when given) is in the reply, connected, with zero
+    entries to heal."""
+    return bool(heal) and not heal_problems(heal, volume)
 
 
-def heal_finished(heal):
+def heal_finished(heal, volume=None):
     """For wait_for: healed, or split-brain (which waiting does not fix)."""
-    return healed(heal) or any(brick.split_brain for brick in heal or ())
+    return healed(heal, volume) or any(brick.split_brain for brick in heal or ())
 
 
 def describe_heal(heal):
@@ -555,25 +629,84 @@ def plan_reset(request, volume, peers, status):
     return plan
 
 
-def brick_path_problem(path, listdir, getxattr):
-    """Why ``path`` cannot become a new brick, or None. ``listdir``/``getxattr`` are os functions
-    (injected for tests); a missing path is fine (glusterd creates it)."""
+VOLUME_ID_XATTR = 'trusted.glusterfs.volume-id'
+# getxattr errors that mean "no such xattr here" (ENOATTR is ENODATA on Linux).
+NO_XATTR_ERRNOS = frozenset((errno.ENODATA, getattr(errno, 'ENOATTR', errno.ENODATA), errno.ENOTSUP,
+                             errno.EOPNOTSUPP))
+
+
+def _path_and_parents(path):
+    chain = [path]
+    while chain[-1] != '/':
+        chain.append(os.path.dirname(chain[-1].rstrip('/')) or '/')
+    return chain
+
+
+def brick_path_problem(path, listdir, getxattr, stat=os.stat):
+    """Why ``path`` cannot become a brick through ``replace-brick``/``reset-brick ... commit
+    force`` (which skip glusterd's own brick checks), or None. ``listdir``/``getxattr``/``stat``
+    are os functions (injected for tests).
+
+    Refused: the path or any parent carrying a ``trusted.glusterfs.volume-id`` xattr (it is, was,
+    or lies inside a brick); the path (or, when missing, its nearest existing parent) on the root
+    file system (same device as ``/``); a path that is not a directory, holds ``.glusterfs`` or is
+    not empty. A missing path is fine otherwise (glusterd creates it).
+    """
+    nearest = None
+    for candidate in _path_and_parents(path):
+        try:
+            info = stat(candidate)
+        except FileNotFoundError:
+            continue
+        except NotADirectoryError:
+            return '%s: a parent of it is not a directory' % path
+        if nearest is None:
+            nearest = (candidate, info)
+        try:
+            getxattr(candidate, VOLUME_ID_XATTR)
+        except OSError as error:
+            if error.errno in NO_XATTR_ERRNOS:
+                continue
+            return 'cannot read the %s xattr of %s (%s); refusing as it cannot be checked' % (
+                VOLUME_ID_XATTR, candidate, error)
+        if candidate == path:
+            return '%s carries a %s xattr (it is or was a brick); wipe it deliberately first' % (path, VOLUME_ID_XATTR)
+        return ('%s is inside %s, which carries a %s xattr (it is or was a brick); a brick inside a brick is '
+                'refused' % (path, candidate, VOLUME_ID_XATTR))
+    if nearest is not None and nearest[1].st_dev == stat('/').st_dev:
+        return ('%s is on the root file system (%s is on the same device as /): glusterd refuses such a brick '
+                'unless forced, and replace-brick/reset-brick "commit force" would skip that check; mount a '
+                'file system of its own there (this module has no option to accept the root file system)'
+                % (path, nearest[0]))
     try:
         entries = listdir(path)
     except FileNotFoundError:
         return None
     except NotADirectoryError:
         return '%s is not a directory' % path
-    try:
-        getxattr(path, 'trusted.glusterfs.volume-id')
-        return '%s carries a trusted.glusterfs.volume-id xattr (it is or was a brick); wipe it deliberately first' % path
-    except OSError:
-        pass
     if '.glusterfs' in entries:
         return '%s holds a .glusterfs folder (it was a brick); wipe it deliberately first' % path
     if entries:
         return '%s is not empty (%s)' % (path, ', '.join(sorted(entries)[:5]))
     return None
+
+
+def replace_precheck(volume, status, heal, old_name):
+    """Sentences why ``old_name`` must not be replaced now. When the old brick is still online it
+    may hold the only good copy of files its set lacks: the rest of its set must be online and the
+    whole set healed (``heal`` from ``heal info summary``). An offline old brick needs nothing here."""
+    offline = set(offline_bricks(volume, status))
+    if old_name in offline:
+        return []
+    names = [brick.name for brick in volume.bricks]
+    if old_name not in names:
+        return []
+    size = volume.set_size
+    start = names.index(old_name) // size * size
+    members = names[start:start + size]
+    problems = ['%s of its set is offline' % name for name in members if name != old_name and name in offline]
+    problems += heal_problems(heal, volume, bricks=members)
+    return problems
 
 
 # ---- rebalance ------------------------------------------------------------------------------

@@ -132,27 +132,30 @@ class GlusterCli(object):
         ``already_done`` (optional): a function that re-reads the state and says whether the
         change has taken effect. It is asked before every retry, because a command that timed
         out or met a concurrent transaction may have been applied anyway.
+        ``retry=False``: one attempt only, for a command whose effect cannot be read back cheaply.
         Returns the <cliOutput> element, or None when nothing was run.
         """
         already_done = kwargs.pop('already_done', None)
+        retry = kwargs.pop('retry', True)
         if kwargs:
             raise TypeError('unexpected arguments: %s' % ', '.join(sorted(kwargs)))
         self.commands.append(shlex.join(self.argv(args)))
         if self.check_mode:
             return None
-        return self._run_with_retries(args, already_done)
+        return self._run_with_retries(args, already_done, attempts=None if retry else 1)
 
-    def _run_with_retries(self, args, already_done):
+    def _run_with_retries(self, args, already_done, attempts=None):
         argv = self.argv(args)
         command = shlex.join(argv)
         delay = self._first_delay
-        for attempt in range(1, self._attempts + 1):
+        attempts = attempts or self._attempts
+        for attempt in range(1, attempts + 1):
             self.calls.append(command)
             rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
             try:
                 return parse_cli_output(command, rc, stdout, stderr)
             except GlusterCommandError as error:
-                if not error.transient or attempt == self._attempts:
+                if not error.transient or attempt == attempts:
                     raise
             self._sleep(delay)
             delay = min(delay * 2, self._max_delay)

@@ -250,6 +250,7 @@ class BrickHealInfo:
     pending: Optional[int]
     split_brain: Optional[int] = None
     status: str = ''
+    host_uuid: str = ''
 
 
 def parse_heal_info(root):
@@ -266,22 +267,28 @@ def parse_heal_info(root):
             pending=int(pending) if connected and pending and pending.isdigit() else None,
             split_brain=int(split_brain) if split_brain and split_brain.isdigit() else None,
             status=status,
+            host_uuid=element.get('hostUuid', '') or '',
         ))
     return bricks
 
 
 @dataclass
 class MigrationProgress:
-    """Progress of a rebalance or remove-brick task on one node, or in aggregate."""
+    """Progress of a rebalance or remove-brick task on one node, or in aggregate.
+
+    ``failures`` and ``skipped`` are None when the reply does not give them (unknown is not
+    zero); ``node_id`` is the node's peer UUID (``<id>``), '' for the aggregate.
+    """
     node: str
     files: int
     size: int
     lookups: int
-    failures: int
-    skipped: int
+    failures: Optional[int]
+    skipped: Optional[int]
     status: int
     status_name: str
     runtime: float
+    node_id: str = ''
 
     @property
     def completed_cleanly(self):
@@ -306,11 +313,12 @@ def _progress(element, node_name):
         files=_int(element, 'files'),
         size=_int(element, 'size'),
         lookups=_int(element, 'lookups'),
-        failures=_int(element, 'failures'),
-        skipped=_int(element, 'skipped'),
+        failures=_int(element, 'failures', None),
+        skipped=_int(element, 'skipped', None),
         status=_int(element, 'status', -1),
         status_name=_text(element, 'statusStr', ''),
         runtime=runtime,
+        node_id=_text(element, 'id', ''),
     )
 
 

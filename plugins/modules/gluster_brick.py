@@ -19,19 +19,25 @@ description:
   - O(state=absent) removes bricks the safe way. Before anything starts it checks that the volume is
     started, every peer is connected, every brick is online and (replicated and dispersed volumes) no
     entry is waiting for heal. It then runs C(remove-brick start), polls C(remove-brick status) and runs
-    C(commit) only when every node and the aggregate report completed with zero failures and zero skipped
-    files. Otherwise it runs C(remove-brick stop) (the bricks stay in the volume with their files) and
+    C(commit) only when the aggregate and every node report completed with zero failures and zero skipped
+    files, and every node that hosts a removed brick has reported (gluster leaves out a node whose migration
+    has not started or that is down; missing counts are not taken as zero). Right before the commit it checks
+    again that every peer is connected and every brick online; if not, it fails and leaves the task running
+    (a later run resumes it). Otherwise it runs C(remove-brick stop) (the bricks stay in the volume with their files) and
     fails with the status of every node. A remove-brick task left by an earlier, interrupted run for the
     same bricks is resumed (polled and committed), not restarted; one for other bricks makes it fail.
   - Lowering the replica count (O(state=absent) with O(replica) below the volume's) moves no data; gluster
     requires C(remove-brick replica N ... force) for it, which is the only time this module passes
     C(force) to C(remove-brick). It needs O(allow_replica_reduction=true), every brick online and zero
-    entries waiting for heal, so every copy that is dropped has an identical copy left.
+    entries waiting for heal, so every copy that is dropped has an identical copy left. Every brick of the
+    volume must appear in the heal reply, connected, with a count of zero (an unknown count is refused).
   - O(state=replaced) replaces bricks (typically of a failed server) with new, empty ones using
     C(replace-brick NAME OLD NEW commit force) (gluster's only form; the C(force) is part of its syntax),
-    then waits until heal reports zero entries on every brick.
+    then waits until heal reports zero entries on every brick. A brick to replace that is still online is
+    replaced only when the rest of its set is online and healed (it may hold the only good copy of some files).
   - O(state=reset) rebuilds an offline brick on its own path after a disk swap (C(reset-brick start), then
-    C(reset-brick ... commit force)), then waits for heal. A brick that is online is left alone.
+    C(reset-brick ... commit force)), then waits for heal. A brick that is online is left alone. The module must
+    run on the node that holds the brick to reset (use C(delegate_to)), and checks its path as for O(new_bricks).
   - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
     the failure message then carries the last status read.
@@ -80,15 +86,18 @@ options:
       - With V(present), only the new bricks. For a higher replica count, the new bricks of the first set,
         then of the second set, and so on (one brick per set for replica 2 to 3 or for an arbiter).
       - With V(absent), the bricks to remove; whole replica or disperse sets unless the replica count is lowered.
-      - With V(replaced), the bricks to replace; with V(reset), the bricks to rebuild.
+      - With V(replaced), the bricks to replace; with V(reset), the bricks to rebuild (the module must then run
+        on their node, see O(new_bricks) for the checks made on the path).
     type: list
     elements: str
   new_bricks:
     description:
       - With O(state=replaced), the new brick for each brick of O(bricks), in the same order.
       - The module must run on the node that holds the new brick (use C(delegate_to)), so that it can check
-        that the path is missing or empty, with no C(trusted.glusterfs.volume-id) xattr and no C(.glusterfs)
-        folder. Other nodes' paths cannot be looked at from here.
+        that the path is missing or empty, with no C(trusted.glusterfs.volume-id) xattr on it or on any parent
+        directory and no C(.glusterfs) folder, and that it is not on the root file system (the same device as
+        C(/); there is no option to allow that). C(commit force) skips glusterd's own checks of these. Other
+        nodes' paths cannot be looked at from here.
     type: list
     elements: str
   replica:
@@ -132,7 +141,8 @@ options:
     type: int
     default: 3600
 notes:
-  - Run it once per volume, on one node of the pool (C(run_once)); for O(state=replaced) on the node of the new brick.
+  - Run it once per volume, on one node of the pool (C(run_once)); for O(state=replaced) on the node of the new brick,
+    for O(state=reset) on the node of the brick.
   - After a commit, gluster's advice holds - look at the removed brick directories before reusing them. This module
     commits only when gluster reports zero failures and zero skipped files, and never deletes brick data.
   - A run interrupted after C(remove-brick start) leaves the migration running in glusterd; run the same task again
@@ -189,11 +199,12 @@ EXAMPLES = r'''
   delegate_to: node7
   run_once: true
 
-- name: Rebuild a brick after its disk was swapped
+- name: Rebuild a brick after its disk was swapped (runs on the node of the brick)
   glusterdock.storage.gluster_brick:
     volume: shared
     state: reset
     bricks: [node2:/bricks/shared/b1]
+  delegate_to: node2
   run_once: true
 
 - name: Rebalance
@@ -260,6 +271,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
     CLEAN,
     brick_path_problem,
+    commit_precheck,
     describe_heal,
     describe_migration,
     existing_task_action,
@@ -272,6 +284,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     migration_finished,
     migration_to_dict,
     needs_heal_check,
+    offline_bricks,
     parse_brick_request,
     plan_absent,
     plan_present,
@@ -279,9 +292,12 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     plan_reset,
     rebalance_action,
     rebalance_precheck,
+    rebalance_task,
     remove_brick_args,
     remove_brick_task,
+    removal_node_ids,
     removal_precheck,
+    replace_precheck,
     resolve_bricks,
     task_matches,
 )
@@ -405,7 +421,8 @@ class BrickManager(object):
         if raises_replica and plan.changed:
             self.trigger_heal()
         if self.cli.check_mode:
-            if self.request.rebalance and len(plan.after['bricks']) // max(1, plan.after['replica'] or 1) > 1:
+            set_size = volume.disperse_count or plan.after.get('replica') or 1
+            if self.request.rebalance and len(plan.after['bricks']) // set_size > 1:
                 if plan.changed:
                     self.cli.change('volume', 'rebalance', volume.name, 'start')
                 else:
@@ -414,7 +431,7 @@ class BrickManager(object):
         if plan.changed:
             volume = self.read_volume()
         if raises_replica and self.request.wait_for_heal:
-            self.wait_for_heal()
+            self.wait_for_heal(volume)
         if self.request.rebalance and volume.distribute_count > 1:
             self.rebalance(volume, peers, fresh=plan.changed)
         return volume
@@ -445,36 +462,46 @@ class BrickManager(object):
             self.cli.change(*plan.steps[0], already_done=lambda: self._removal_started(plan.bricks))
             self.result['seconds_start_command'] = round(self.clock() - self.started_at - self.result['seconds_to_start'], 3)
         self.changed = True
+        # Every node that hosts a removed brick must report its own migration as completed.
+        node_ids = removal_node_ids(volume, plan.bricks)
         if self.cli.check_mode:
+            if action == 'resume':
+                commit_precheck(volume, peers, status, plan.bricks)
             self.cli.change(*plan.steps[1])
             return volume
         try:
-            migration = self.wait(lambda: self.read_removal(plan.bricks), migration_finished,
-                                  'remove-brick of %s' % ' '.join(plan.bricks), describe_migration)
+            migration = self.wait(lambda: self.read_removal(plan.bricks),
+                                  lambda value: migration_finished(value, node_ids),
+                                  'remove-brick of %s' % ' '.join(plan.bricks),
+                                  lambda value: describe_migration(value, node_ids))
         except WaitTimeout as error:
             self.result['migration'] = migration_to_dict(error.last)
             raise BrickFailure('%s. The migration is left running (nothing was committed or stopped); run the task '
                                'again to wait for it and commit' % error)
         self.result['migration'] = migration_to_dict(migration)
-        if judge_migration(migration) != CLEAN:
-            self.stop_removal(plan.bricks, migration)
+        if judge_migration(migration, node_ids) != CLEAN:
+            self.stop_removal(plan.bricks, migration, node_ids)
+        # A node may have gone down since the migration was judged: check again right before the
+        # commit (also when resuming an earlier task, which skipped the start's precheck).
+        commit_precheck(volume, self.read_peers(), self.read_status(), plan.bricks)
         committing = self.clock()
         self.cli.change(*plan.steps[1], already_done=lambda: not self._bricks_in(set(plan.bricks), any_of=True))
         self.result['seconds_commit_command'] = round(self.clock() - committing, 3)
         self.result['seconds_to_commit'] = round(self.clock() - self.started_at, 3)
         return self.read_volume()
 
-    def stop_removal(self, bricks, migration):
+    def stop_removal(self, bricks, migration, node_ids=()):
         """Stop a migration that failed or skipped files, and fail with every node's status."""
         stopped = ''
         try:
-            self.cli.change(*remove_brick_args(self.request.volume, bricks, 'stop'))
+            self.cli.change(*remove_brick_args(self.request.volume, bricks, 'stop'),
+                            already_done=lambda: self._guarded(lambda: self._removal_stopped(bricks)))
             stopped = 'stopped the task with remove-brick stop; the bricks stay in the volume'
         except GlusterCommandError as error:
             stopped = 'remove-brick stop failed too (%s); stop the task by hand' % error
         raise BrickFailure('remove-brick of %s on volume %s did not complete cleanly, nothing was committed (%s). '
                            'Status per node: %s' % (' '.join(bricks), self.request.volume, stopped,
-                                                    describe_migration(migration)))
+                                                    describe_migration(migration, node_ids)))
 
     def replaced(self, volume, peers):
         plan = plan_replaced(self.request, volume, peers)
@@ -488,6 +515,21 @@ class BrickManager(object):
             problem = brick_path_problem(path, os.listdir, os.getxattr)
             if problem:
                 raise BrickFailure('new_bricks: %s refused: %s' % (new, problem))
+        if plan.steps:
+            status = self.read_status()
+            heal = None
+            for args in plan.steps:
+                old = args[3]
+                if old in offline_bricks(volume, status):
+                    continue
+                if heal is None:
+                    heal = self.read_heal()
+                    self.result['heal'] = heal_to_list(heal)
+                problems = replace_precheck(volume, status, heal, old)
+                if problems:
+                    raise BrickFailure('bricks: %s is online and the rest of its set is not whole (%s): it may hold '
+                                       'the only good copy of some files; replacing it now could lose them. Bring '
+                                       'its set online and let heal finish first' % (old, '; '.join(problems)))
         self.note_plan(plan)
         for args in plan.steps:
             new = args[4]
@@ -500,28 +542,45 @@ class BrickManager(object):
         if plan.changed:
             volume = self.read_volume()
         if self.request.wait_for_heal:
-            self.wait_for_heal()
+            self.wait_for_heal(volume)
         return volume
 
     def reset(self, volume, peers):
         status = self.read_status()
         plan = plan_reset(self.request, volume, peers, status)
+        local_names = _local_names()
+        for name in plan.bricks:
+            host, path = name.rpartition(':')[0], name.rpartition(':')[2]
+            if not host_is_local(host, peers, volume, local_names):
+                raise BrickFailure('bricks: %s is on another node: run this task on %s (delegate_to: %s) so the '
+                                   'module can check that the path is empty, on a file system of its own and no '
+                                   'brick any more' % (name, host, host))
+            problem = brick_path_problem(path, os.listdir, os.getxattr)
+            if problem:
+                raise BrickFailure('bricks: %s cannot be reset: %s' % (name, problem))
         self.note_plan(plan)
         for args in plan.steps:
-            self.cli.change(*args)
+            if args[-1] == 'start':
+                # No cheap read shows that a reset-brick start took effect: one attempt only.
+                self.cli.change(*args, retry=False)
+            else:
+                name = args[3]
+                self.cli.change(*args, already_done=lambda name=name: self._guarded(
+                    lambda: name not in offline_bricks(volume, self.read_status())))
         self.changed = plan.changed
         if plan.changed:
             self.trigger_heal()
         if self.cli.check_mode:
             return volume
         if self.request.wait_for_heal and plan.changed:
-            self.wait_for_heal()
+            self.wait_for_heal(volume)
         return volume
 
     def rebalance(self, volume, peers, fresh=False):
         """Start (unless the last one completed cleanly), wait, report; fail on failures."""
         status = None if fresh else self.read_status()
         action = 'start' if fresh else rebalance_action(volume, status)
+        previous = rebalance_task(status)
         if action == 'check':
             migration = self.read_rebalance()
             if judge_migration(migration) == CLEAN:
@@ -531,7 +590,9 @@ class BrickManager(object):
         if action == 'start':
             if status is not None:
                 rebalance_precheck(volume, peers, status)
-            self.cli.change('volume', 'rebalance', volume.name, 'start')
+            previous_id = previous['id'] if previous else None
+            self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
+                lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
             self.changed = True
         if self.cli.check_mode:
             return
@@ -550,11 +611,12 @@ class BrickManager(object):
         """Start an index heal now: the self-heal daemon would otherwise find the new brick's
         pending entries only at its next crawl (cluster.heal-timeout, 10 minutes by default)."""
         try:
-            self.cli.change('volume', 'heal', self.request.volume)
+            self.cli.change('volume', 'heal', self.request.volume, retry=False)
         except GlusterCommandError as error:
             self.module.warn('could not start the heal at once (%s); waiting for the self-heal daemon' % error)
 
-    def wait_for_heal(self):
+    def wait_for_heal(self, volume):
+        """Wait until every brick of ``volume`` is in the heal reply, connected, with zero entries."""
         last = {'pending': None, 'since': self.clock()}
 
         def read_and_nudge():
@@ -568,18 +630,20 @@ class BrickManager(object):
             elif pending and self.clock() - last['since'] >= HEAL_NUDGE_SECONDS:
                 last['since'] = self.clock()
                 try:
-                    self.cli.read('volume', 'heal', self.request.volume)
+                    self.cli.change('volume', 'heal', self.request.volume, retry=False)
                 except GlusterCommandError:
                     pass
             return heal
         try:
-            heal = self.wait(read_and_nudge, heal_finished, 'heal of volume %s' % self.request.volume, describe_heal)
+            heal = self.wait(read_and_nudge, lambda value: heal_finished(value, volume),
+                             'heal of volume %s' % self.request.volume, describe_heal)
         except WaitTimeout as error:
             self.result['heal'] = heal_to_list(error.last)
             raise BrickFailure(str(error))
         self.result['heal'] = heal_to_list(heal)
-        if not healed(heal):
-            raise BrickFailure('volume %s does not heal: %s' % (self.request.volume, '; '.join(heal_problems(heal))))
+        if not healed(heal, volume):
+            problems = heal_problems(heal, volume)
+            raise BrickFailure('volume %s does not heal: %s' % (self.request.volume, '; '.join(problems)))
 
     # ---- helpers --------------------------------------------------------------------------
     def note_plan(self, plan):
@@ -591,6 +655,18 @@ class BrickManager(object):
         volume = self.read_volume()
         found, _missing = resolve_bricks(sorted(names), volume, None)
         return bool(found) if any_of else len(found) == len(names)
+
+    @staticmethod
+    def _guarded(predicate):
+        """An ``already_done`` predicate that answers False when the state cannot be read."""
+        try:
+            return predicate()
+        except GlusterCommandError:
+            return False
+
+    def _removal_stopped(self, bricks):
+        task = remove_brick_task(self.read_status())
+        return task is None or not task_matches(task, bricks) or task['status'] == 'stopped'
 
     def _removal_started(self, bricks):
         task = remove_brick_task(self.read_status())

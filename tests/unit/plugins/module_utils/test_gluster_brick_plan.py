@@ -11,7 +11,10 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     WAIT,
     BrickPlanError,
     brick_path_problem,
+    commit_precheck,
+    describe_migration,
     existing_task_action,
+    heal_problems,
     heal_finished,
     healed,
     judge_migration,
@@ -21,7 +24,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     plan_replaced,
     plan_reset,
     rebalance_action,
+    removal_node_ids,
     removal_precheck,
+    replace_precheck,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
@@ -216,6 +221,93 @@ def test_judge_migration_commits_only_when_every_row_is_clean(version):
         assert judge_migration(migration(version, 'rebalance-status-completed', text_edit)) == WAIT
 
 
+def uuids(version):
+    """Peer UUIDs of node1 and node2 (from the dist volume's bricks)."""
+    bricks = volume(version, 'dist').bricks
+    return bricks[0].host_uuid, bricks[1].host_uuid
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_migration_rows_carry_the_node_uuid_and_missing_counts_are_unknown(version):
+    node1, node2 = uuids(version)
+    status = migration(version, 'remove-brick-status-completed')
+    assert [row.node_id for row in status.nodes] == [node2] and status.aggregate.node_id == ''
+    assert status.nodes[0].failures == 0 and status.nodes[0].completed_cleanly
+    unknown = migration(version, 'remove-brick-status-completed', ('<failures>0</failures>', ''))
+    assert unknown.nodes[0].failures is None and not unknown.nodes[0].completed_cleanly
+    assert 'unknown failures' in describe_migration(unknown)
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_judge_migration_needs_a_clean_row_from_every_host_of_the_removed_bricks(version):
+    node1, node2 = uuids(version)
+    dist = volume(version, 'dist')
+    assert removal_node_ids(dist, ['node1:/bricks/dist/b2']) == [node1]
+    completed = migration(version, 'remove-brick-status-completed')
+    # nodeCount 3 but one <node>: the rows of the others are left out (not started, or down).
+    assert judge_migration(completed, [node2]) == CLEAN
+    assert judge_migration(completed, [node1]) == WAIT
+    assert judge_migration(completed, [node1, node2]) == WAIT
+    assert 'no status from node(s) %s' % node1 in describe_migration(completed, [node1, node2])
+    assert judge_migration(migration(version, 'rebalance-status-completed'), [node1, node2]) == CLEAN
+    # Counts gluster did not give are not zero: FAILED once it says completed, WAIT before.
+    for tag in ('failures', 'skipped'):
+        edit = ('<%s>0</%s>' % (tag, tag), '')
+        assert judge_migration(migration(version, 'remove-brick-status-completed', edit), [node2]) == FAILED
+        assert judge_migration(migration(version, 'remove-brick-status-early', edit), [node2]) == WAIT
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_commit_precheck_refuses_a_peer_down_or_a_brick_offline(version):
+    rep = volume(version, 'rep')
+    commit_precheck(rep, peers(version), status(version, 'volume-status-rep'), ['node3:/bricks/rep/b'])
+    with pytest.raises(BrickPlanError, match='not committing .* peer node3 is disconnected.*left as it is'):
+        commit_precheck(rep, peers(version, 'pool-list-peer-down'), status(version, 'volume-status-peer-down'),
+                        ['node3:/bricks/rep/b'])
+    with pytest.raises(BrickPlanError, match='not committing .*bricks offline: node2:/bricks/rep/b'):
+        commit_precheck(rep, peers(version), status(version, 'volume-status-brick-down'), ['node2:/bricks/rep/b'])
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_heal_checks_fail_closed(version):
+    rep = volume(version, 'rep')
+    healthy = parse_heal_info(xml(version, 'heal-info-summary'))
+    assert heal_problems(healthy, rep) == [] and healed(healthy, rep)
+    assert heal_problems([]) == ['heal info reported no bricks'] and not healed([])
+    assert len(heal_problems([], rep)) == 3 and not healed([], rep)
+    # A brick left out of the reply.
+    assert heal_problems(healthy[:2], rep) == ['node3:/bricks/rep/b is missing from the heal info reply']
+    assert not healed(healthy[:2], rep) and not heal_finished(healthy[:2], rep)
+    with pytest.raises(BrickPlanError, match='node3:/bricks/rep/b is missing from the heal info reply'):
+        removal_precheck(rep, peers(version), status(version, 'volume-status-rep'), healthy[:2])
+    # Connected, but no count of entries: unknown is not zero.
+    text = fixture(version, 'heal-info-summary').replace('<totalNumberOfEntries>0</totalNumberOfEntries>', '', 1)
+    unknown = parse_heal_info(ElementTree.fromstring(text))
+    assert unknown[0].connected and unknown[0].pending is None
+    assert heal_problems(unknown, rep) == ['node1:/bricks/rep/b did not report its number of entries to heal']
+    assert not healed(unknown, rep)
+    with pytest.raises(BrickPlanError, match='did not report its number of entries'):
+        removal_precheck(rep, peers(version), status(version, 'volume-status-rep'), unknown)
+    # Matched by host UUID and path, whatever name the reply gives the host.
+    renamed = parse_heal_info(ElementTree.fromstring(fixture(version, 'heal-info-summary').replace(
+        '<name>node1:', '<name>10.0.0.1:')))
+    assert healed(renamed, rep)
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_replacing_an_online_brick_needs_the_rest_of_its_set_online_and_healed(version):
+    rep = volume(version, 'rep')
+    healthy = parse_heal_info(xml(version, 'heal-info-summary'))
+    pending = parse_heal_info(xml(version, 'heal-info-summary-pending'))
+    online = status(version, 'volume-status-rep')
+    assert replace_precheck(rep, online, healthy, 'node3:/bricks/rep/b') == []
+    assert 'node1:/bricks/rep/b has 6 entries to heal' in replace_precheck(rep, online, pending, 'node3:/bricks/rep/b')
+    # node2's brick is down: replacing node2's brick is fine, replacing node3's (online) is not.
+    down = status(version, 'volume-status-brick-down')
+    assert replace_precheck(rep, down, pending, 'node2:/bricks/rep/b') == []
+    assert 'node2:/bricks/rep/b of its set is offline' in replace_precheck(rep, down, healthy, 'node3:/bricks/rep/b')
+
+
 # ---- replaced, reset, rebalance, heal -------------------------------------------------------
 
 @pytest.mark.parametrize('version', VERSIONS)
@@ -253,24 +345,63 @@ def test_rebalance_is_skipped_after_a_clean_one_and_heal_is_judged_per_brick(ver
     assert not healed(pending) and not heal_finished(pending)
 
 
+class FakeFs(object):
+    """Paths -> (device, entries or None for a file, has the volume-id xattr); '/' is device 1."""
+
+    def __init__(self, paths, xattr_errno=61):
+        self.paths = dict({'/': (1, ['bricks'], False)}, **paths)
+        self.xattr_errno = xattr_errno
+
+    def stat(self, path):
+        if path not in self.paths:
+            raise FileNotFoundError(path)
+        return type('Stat', (), {'st_dev': self.paths[path][0]})()
+
+    def listdir(self, path):
+        if path not in self.paths:
+            raise FileNotFoundError(path)
+        if self.paths[path][1] is None:
+            raise NotADirectoryError(path)
+        return self.paths[path][1]
+
+    def getxattr(self, path, name):
+        assert name == 'trusted.glusterfs.volume-id'
+        if path not in self.paths:
+            raise FileNotFoundError(path)
+        if self.paths[path][2]:
+            return b'\x01' * 16
+        raise OSError(self.xattr_errno, 'No data available')
+
+    def problem(self, path):
+        return brick_path_problem(path, self.listdir, self.getxattr, self.stat)
+
+
 def test_brick_path_problem_refuses_data_and_old_bricks():
-    def listdir_of(entries):
-        return lambda path: entries
+    own_fs = {'/bricks': (2, ['new'], False)}
+    assert FakeFs(own_fs).problem('/bricks/new') is None
+    assert FakeFs(own_fs).problem('/bricks/new/deeper') is None
+    assert FakeFs(dict(own_fs, **{'/bricks/new': (2, [], False)})).problem('/bricks/new') is None
+    assert 'volume-id xattr (it is or was a brick)' in FakeFs(dict(own_fs, **{'/bricks/new': (2, [], True)})
+                                                              ).problem('/bricks/new')
+    assert '.glusterfs' in FakeFs(dict(own_fs, **{'/bricks/new': (2, ['.glusterfs'], False)})).problem('/bricks/new')
+    assert 'not empty (a)' in FakeFs(dict(own_fs, **{'/bricks/new': (2, ['a'], False)})).problem('/bricks/new')
+    assert 'is not a directory' in FakeFs(dict(own_fs, **{'/bricks/new': (2, None, False)})).problem('/bricks/new')
+    # ENOTSUP (a file system without xattrs) means no xattr, not "cannot check".
+    assert FakeFs(own_fs, xattr_errno=95).problem('/bricks/new') is None
+    assert 'cannot read' in FakeFs(own_fs, xattr_errno=13).problem('/bricks/new')
 
-    def no_xattr(path, name):
-        raise OSError(61, 'No data available')
 
-    def has_xattr(path, name):
-        return b'\x01' * 16
-
-    def missing(path):
-        raise FileNotFoundError(path)
-
-    assert brick_path_problem('/bricks/new', missing, no_xattr) is None
-    assert brick_path_problem('/bricks/new', listdir_of([]), no_xattr) is None
-    assert 'volume-id xattr' in brick_path_problem('/bricks/new', listdir_of([]), has_xattr)
-    assert '.glusterfs' in brick_path_problem('/bricks/new', listdir_of(['.glusterfs']), no_xattr)
-    assert 'not empty (a)' in brick_path_problem('/bricks/new', listdir_of(['a']), no_xattr)
+def test_brick_path_problem_refuses_a_path_inside_a_brick_and_the_root_file_system():
+    inside = {'/bricks': (2, ['old'], False), '/bricks/old': (2, ['new'], True)}
+    for path in ('/bricks/old/new', '/bricks/old/new/b'):
+        problem = FakeFs(inside).problem(path)
+        assert 'is inside /bricks/old, which carries a trusted.glusterfs.volume-id xattr' in problem
+    # Missing path: its nearest existing parent decides the device; an existing path its own.
+    assert 'on the root file system (/bricks is on the same device as /)' in FakeFs(
+        {'/bricks': (1, [], False)}).problem('/bricks/new')
+    assert 'on the root file system (/bricks/new' in FakeFs(
+        {'/bricks': (1, ['new'], False), '/bricks/new': (1, [], False)}).problem('/bricks/new')
+    assert 'on the root file system (/ is' in FakeFs({}).problem('/srv/brick')
 
 
 def test_wait_for_backs_off_sub_second_first_capped_and_times_out_with_the_last_status():
@@ -316,7 +447,7 @@ class FakeModule(object):
 
 def run_module(version, replies, check_mode=False, edits=None, **params):
     """Run BrickManager; ``replies`` maps a gluster subcommand to fixture names used in turn (the
-    last repeats); ``edits`` maps a fixture name to an (old, new) change of its text."""
+    last repeats); ``edits`` maps a fixture name to an (old, new) change of its text, or a list of them."""
     queues = {command: list(names) for command, names in replies.items()}
 
     def run_command(argv):
@@ -324,8 +455,9 @@ def run_module(version, replies, check_mode=False, edits=None, **params):
         names = queues[command]
         name = names.pop(0) if len(names) > 1 else names[0]
         text = fixture(version, name)
-        if edits and name in edits:
-            text = text.replace(*edits[name])
+        changes = (edits or {}).get(name, [])
+        for change in [changes] if isinstance(changes, tuple) else changes:
+            text = text.replace(*change)
         return 0, text, ''
 
     cli = GlusterCli(run_command, check_mode=check_mode, sleep=lambda seconds: None)
@@ -359,9 +491,16 @@ def removal_replies(status_names, remove=REMOVE):
     }
 
 
+def as_node1(version):
+    """The captured statuses come from node2's migration: this edit makes them node1's."""
+    node1, node2 = uuids(version)
+    return (node2, node1)
+
+
 @pytest.mark.parametrize('version', VERSIONS)
 def test_module_starts_polls_and_commits_a_clean_migration(version):
     result, calls = run_module(version, removal_replies(['remove-brick-status-early', 'remove-brick-status-completed']),
+                               edits={'remove-brick-status-completed': as_node1(version)},
                                volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
     assert not result['failed'], result['msg']
     assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'commit')]
@@ -374,7 +513,7 @@ def test_module_starts_polls_and_commits_a_clean_migration(version):
                                   ('<skipped>0</skipped>', '<skipped>2</skipped>')])
 def test_module_never_commits_a_migration_with_failures_or_skipped_files(version, edit):
     result, calls = run_module(version, removal_replies(['remove-brick-status-completed']),
-                               edits={'remove-brick-status-completed': edit},
+                               edits={'remove-brick-status-completed': [edit, as_node1(version)]},
                                volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
     assert result['failed'] and result['changed']
     assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'stop')]
@@ -391,6 +530,37 @@ def test_module_resumes_an_earlier_task_without_starting_again(version):
     assert result['resumed'] is True
     assert result['commands'] == ['gluster --mode=script %s commit --xml' % RESUME]
     assert not [call for call in calls if call.endswith('start --xml')]
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_never_commits_while_a_host_of_a_removed_brick_reports_nothing(version):
+    # The status says completed, but only for node2: node1 (hosting the brick) has no row.
+    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']), volume='dist',
+                               state='absent', bricks=['node1:/bricks/dist/b2'], timeout=30)
+    assert result['failed'] and 'did not finish within 30 seconds' in result['msg']
+    assert 'no status from node(s) %s' % uuids(version)[0] in result['msg']
+    assert not [call for call in calls if call.endswith(('commit --xml', 'stop --xml'))]
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+@pytest.mark.parametrize('edit', [('<failures>0</failures>', ''), ('<skipped>0</skipped>', '')])
+def test_module_never_commits_a_migration_without_failure_counts(version, edit):
+    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']),
+                               edits={'remove-brick-status-completed': [edit, as_node1(version)]},
+                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
+    assert result['failed'] and 'unknown' in result['msg']
+    assert not [call for call in calls if call.endswith('commit --xml')]
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_resume_does_not_commit_when_a_peer_went_down(version):
+    replies = removal_replies(['remove-brick-status-completed'], remove=RESUME)
+    replies['pool list'] = ['pool-list', 'pool-list-peer-down']
+    result, calls = run_module(version, replies, volume='dist', state='absent', bricks=['node2:/bricks/dist/b2'])
+    assert result['failed'] and result['resumed'] is True
+    assert 'not committing' in result['msg'] and 'peer node3 is disconnected' in result['msg']
+    assert result['commands'] == []
+    assert not [call for call in calls if call.endswith(('commit --xml', 'stop --xml', 'start --xml'))]
 
 
 @pytest.mark.parametrize('version', VERSIONS)
@@ -420,3 +590,12 @@ def test_plan_module_never_adds_force_to_a_migration():
 
 def remove_args_have_no_force():
     return 'force' not in plan_module.remove_brick_args('v', ['h:/p'], 'commit')
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_module_check_mode_predicts_no_rebalance_for_a_single_disperse_set(version):
+    replies = {'volume info ec': ['volume-info-ec'], 'pool list': ['pool-list']}
+    result, calls = run_module(version, replies, check_mode=True, volume='ec', rebalance=True,
+                               bricks=['node1:/bricks/ec/b', 'node2:/bricks/ec/b', 'node3:/bricks/ec/b'])
+    assert not result['failed'], result['msg']
+    assert (result['changed'], result['commands']) == (False, [])

@@ -84,3 +84,12 @@ def test_retries_are_bounded():
     with pytest.raises(GlusterCommandError) as error:
         GlusterCli(run, attempts=4, sleep=lambda delay: None).read('volume', 'status', 'rep')
     assert error.value.transient and len(run.argvs) == 4
+
+
+def test_change_without_retry_runs_once_even_when_glusterd_is_busy():
+    run = FakeGluster((0, BUSY, ''), (0, fixture(VERSION, 'volume-start'), ''))
+    cli = GlusterCli(run, sleep=lambda delay: None)
+    with pytest.raises(GlusterCommandError) as error:
+        cli.change('volume', 'reset-brick', 'rep', 'node2:/bricks/rep/b', 'start', retry=False)
+    assert error.value.transient and len(run.argvs) == 1
+    assert cli.commands == ['gluster --mode=script volume reset-brick rep node2:/bricks/rep/b start --xml']
