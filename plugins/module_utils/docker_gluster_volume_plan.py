@@ -316,6 +316,54 @@ def mount_problem(entry, gluster_volume, servers):
     return None
 
 
+def unverified_mount_message(mount_point, gluster_volume, problem):
+    """The failure after ``mount`` exited 0 but the mount point is not a live GlusterFS mount."""
+    return ('mount reported success but %s is not a live GlusterFS mount of %s: nothing created (%s; see the '
+            'GlusterFS client log on this host, and check that auth.allow of the volume admits this host)'
+            % (mount_point, gluster_volume, problem))
+
+
+def data_access(check_mode, mount_live, mount_point, gluster_volume):
+    """Whether the subdirectory and the Docker volume may be looked at and changed.
+
+    'live': the live-mount check passed in this run; 'predict': check mode before mounting (only
+    predict, never look at the bare mount point). Outside check mode, anything but a mount that
+    passed the check in this run raises PlanError: nothing is created, changed or purged."""
+    if mount_live:
+        return 'live'
+    if check_mode:
+        return 'predict'
+    raise PlanError('%s is not a live GlusterFS mount of %s in this run: nothing created, changed or purged'
+                    % (mount_point, gluster_volume))
+
+
+def mounts_below(entries, path):
+    """The mount points of entries at or below path (file systems a purge must not descend into)."""
+    prefix = path.rstrip('/') + '/'
+    return sorted(set(entry.mount_point for entry in entries
+                      if entry.mount_point == path or entry.mount_point.startswith(prefix)))
+
+
+def purge_refusal(existing, settings, purge_without_volume, directory_exists):
+    """Why the subdirectory must not be purged, or None.
+
+    existing: volume_config of the local Docker volume (None when there is none).
+    directory_exists: True, False, or None when it cannot be looked at (check mode before mounting)."""
+    wanted = (settings['gluster_volume'], settings['subdirectory'])
+    if existing is not None:
+        labels = existing['labels']
+        bound_to = (labels.get(LABEL_GLUSTER_VOLUME), labels.get(LABEL_SUBDIRECTORY))
+        if bound_to != wanted:
+            return ('Refusing to purge: the Docker volume %s is labelled as GlusterFS volume %s, subdirectory %s, '
+                    'not %s, subdirectory %s. Nothing was changed.' % ((settings['name'],) + bound_to + wanted))
+        return None
+    if directory_exists and not purge_without_volume:
+        return ('Refusing to purge %s: there is no Docker volume %s on this host whose labels bind it to GlusterFS '
+                'volume %s, subdirectory %s, so nothing shows the directory is its data. Set purge_without_volume: '
+                'true to delete it anyway. Nothing was deleted.' % ((settings['path'], settings['name']) + wanted))
+    return None
+
+
 def mount_argv(settings, mount='mount'):
     """The mount(8) argv that FUSE-mounts the GlusterFS volume: first server, the others as backups."""
     servers = settings['servers']

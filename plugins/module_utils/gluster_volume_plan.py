@@ -12,6 +12,7 @@ which extra reads a plan needs; they are asked only when the answer can matter.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List
 
@@ -114,22 +115,73 @@ def _layout(volume):
     }
 
 
-def parse_client_list(text):
+CLIENT_LIST_TOTAL = re.compile(r'^total clients for volume (?P<volume>\S+) : (?P<total>\d+)\s*$')
+
+
+class ClientListError(VolumePlanError):
+    """The reply of ``volume status NAME client-list`` was not understood: the clients are unknown."""
+
+
+def parse_client_list(text, volume=None):
     """name -> count from the text of ``volume status NAME client-list`` (it has no XML form:
-    with --xml the client names are left out)."""
+    with --xml the client names are left out).
+
+    The format (cli-rpc-ops.c, cli_print_volume_status_client_list)::
+
+        Client connections for volume NAME
+        Name                                                       count
+        -----                                                     ------
+        fuse                                                           1
+
+        total clients for volume NAME : 1
+        -----------------------------------------------------------------
+
+    Fails closed: raises ClientListError unless the header, only ``name count`` rows and the
+    ``total clients`` line (of ``volume`` when given) are there and the rows add up to the total,
+    so a changed format or a partial reply never reads as "no clients"."""
     counts = {}
-    in_table = False
+    state = 'before'
+    total = None
     for line in text.splitlines():
         words = line.split()
-        if not words:
-            in_table = False if counts else in_table
+        if state == 'before':
+            if words == ['Name', 'count']:
+                state = 'header'
             continue
-        if words[0] == 'Name':
-            in_table = True
-            continue
-        if in_table and len(words) == 2 and words[1].isdigit() and not words[0].startswith('-'):
+        if state == 'header':
+            if words and all(set(word) == {'-'} for word in words):
+                state = 'rows'
+                continue
+            raise ClientListError('the table header is not followed by its underline: %r' % line)
+        if state == 'rows':
+            if not words:
+                state = 'after'
+                continue
+            if len(words) != 2 or not words[1].isdigit():
+                raise ClientListError('%r is not a "name count" row' % line.strip())
             counts[words[0]] = counts.get(words[0], 0) + int(words[1])
+            continue
+        if state == 'after' and words:
+            match = CLIENT_LIST_TOTAL.match(line.strip())
+            if not match:
+                raise ClientListError('%r is not the "total clients" line' % line.strip())
+            if volume is not None and match.group('volume') != volume:
+                raise ClientListError('the reply is about volume %s, not %s' % (match.group('volume'), volume))
+            total = int(match.group('total'))
+            break
+    if state in ('before', 'header'):
+        raise ClientListError('there is no "Name count" table header')
+    if total is None:
+        raise ClientListError('there is no "total clients for volume" line')
+    if sum(counts.values()) != total:
+        raise ClientListError('the rows add up to %d clients, but the total says %d' % (sum(counts.values()), total))
     return counts
+
+
+def client_list_problem(name, error):
+    """The refusal when the client list of volume name cannot be read or understood."""
+    return ('cannot tell whether clients are connected to volume %s, so it is not deleted (%s); fix the cluster or '
+            'set allow_delete_with_clients: true' % (name, error))
 
 
 def mounted_clients(client_counts):

@@ -27,8 +27,11 @@ description:
   - 5. Create the Docker volume, with the C(local) driver bound to that directory (C(type=none),
     C(o=bind), C(device=<mount_point>/<subdirectory>)), or with a volume plugin O(driver) and its
     O(driver_options); labels name the GlusterFS volume, the subdirectory and the servers.
-  - Nothing is created, on GlusterFS or in Docker, unless the live-mount check passes, so nothing is
-    ever written into the bare mount-point directory of a failed mount.
+  - Nothing is created, on GlusterFS or in Docker, and nothing is purged, unless the live-mount check
+    passes in the same run, so nothing is ever written into or deleted from the bare mount-point directory
+    of a failed mount. When C(mount) exits 0 but the mount point is then not a live C(fuse.glusterfs)
+    mount of O(gluster_volume) (for example when C(auth.allow) of the volume refuses the host), the task
+    fails, saying that mount reported success but nothing was created.
   - An existing Docker volume is compared on its driver (plugin names with or without C(:latest)),
     every driver option and every label, including options and labels the task does not set.
     Docker cannot change a volume, so a difference is reported (RV(differences) and a warning) and
@@ -146,6 +149,19 @@ options:
       - The data is shared by every Docker host that uses the GlusterFS volume; purge only when no
         host needs it any more. Refused while a container on this host uses the Docker volume, and
         when the Docker volume is bound to another GlusterFS volume or subdirectory.
+      - Refused when the subdirectory exists but there is no Docker volume O(name) on this host whose
+        labels bind it to O(gluster_volume) and O(subdirectory) (for example after it was removed
+        without O(purge)), unless O(purge_without_volume=true).
+      - Refused when the subdirectory, or anything below it, is on another file system than the
+        GlusterFS mount (something is mounted inside it). Symbolic links are deleted, never followed.
+      - All these checks run before the Docker volume is removed.
+    type: bool
+    default: false
+  purge_without_volume:
+    description:
+      - With O(purge=true), delete the subdirectory even when there is no Docker volume O(name) on this
+        host labelled with O(gluster_volume) and O(subdirectory). Nothing then shows that the directory
+        holds this volume's data; check O(subdirectory) before setting it.
     type: bool
     default: false
 notes:
@@ -215,6 +231,15 @@ EXAMPLES = r'''
     servers: [node1, node2, node3]
     state: absent
     purge: true
+
+- name: Delete the files of a Docker volume that was already removed without purge
+  glusterdock.storage.docker_gluster_volume:
+    name: site
+    gluster_volume: web
+    servers: [node1, node2, node3]
+    state: absent
+    purge: true
+    purge_without_volume: true
 '''
 
 RETURN = r'''
@@ -297,6 +322,11 @@ stderr:
   description: Standard error of the failed mount command.
   returned: failure of the mount command
   type: str
+other_file_systems:
+  description: The paths below the subdirectory that are on another file system, when a purge was refused for them.
+  returned: failure of a purge for that reason
+  type: list
+  elements: str
 '''
 
 import errno
@@ -313,9 +343,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client 
     connection_settings, missing_sdk,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, PlanError, create_command, differences, directory_changes,
-    in_use_message, mount_argv, mount_at, mount_problem, parse_mountinfo, quote_argument, remove_command, validate,
-    volume_config, wanted_volume,
+    PlanError, create_command, data_access, differences, directory_changes, in_use_message, mount_argv, mount_at,
+    mount_problem, mounts_below, parse_mountinfo, purge_refusal, quote_argument, remove_command,
+    unverified_mount_message, validate, volume_config, wanted_volume,
 )
 
 MOUNTINFO = '/proc/self/mountinfo'
@@ -340,6 +370,24 @@ def resolve_id(value, kind):
     except KeyError:
         raise ModuleFailure('%s: there is no %s %r on this host; use a number' % (
             kind, 'user' if kind == 'owner' else 'group', value)) from None
+
+
+def other_devices(path, device, limit=10):
+    """Up to limit paths inside the directory path whose st_dev is not device. Walks with lstat and
+    never follows symbolic links; a mount point shows the device of what is mounted on it."""
+    found = []
+    pending = [path]
+    while pending and len(found) < limit:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                status = entry.stat(follow_symlinks=False)
+                if status.st_dev != device:
+                    found.append(entry.path)
+                    if len(found) >= limit:
+                        break
+                elif stat.S_ISDIR(status.st_mode):
+                    pending.append(entry.path)
+    return found
 
 
 def describe_mode(mode):
@@ -385,45 +433,65 @@ class GlusterVolumeManager(object):
 
     # --- the mount -----------------------------------------------------------------------------
 
+    @staticmethod
+    def read_mountinfo():
+        with open(MOUNTINFO) as handle:
+            return parse_mountinfo(handle.read())
+
     def read_mount(self):
         """The mountinfo entry visible at the mount point, or None."""
-        with open(MOUNTINFO) as handle:
-            entries = parse_mountinfo(handle.read())
         # mountinfo lists resolved paths; realpath does not stat the mount itself, so a dead mount is fine here.
-        return mount_at(entries, os.path.realpath(self.settings['mount_point']))
+        return mount_at(self.read_mountinfo(), os.path.realpath(self.settings['mount_point']))
 
     def ensure_mount(self):
-        """Mount the GlusterFS volume when needed, then require a live mount of the right volume."""
+        """Mount the GlusterFS volume when needed, then require a live mount of the right volume.
+
+        Sets mount_live only when the check passed; outside check mode it fails otherwise."""
         mount_point = self.settings['mount_point']
+        gluster_volume = self.settings['gluster_volume']
         entry = self.read_mount()
         self.before['mounted'] = entry is not None and mount_problem(
-            entry, self.settings['gluster_volume'], self.settings['servers']) is None
+            entry, gluster_volume, self.settings['servers']) is None
         self.mount_report = dict(mount_point=mount_point, fstype=entry.fstype if entry else None,
                                  source=entry.source if entry else None, live=False, mounted_by_task=False)
+        mounted_now = False
         if entry is None:
             if not self.module.params['mount']:
                 raise ModuleFailure('%s is not mounted: mount the GlusterFS volume %s there, or set mount=true. '
-                                    'Nothing was created.' % (mount_point, self.settings['gluster_volume']))
+                                    'Nothing was created.' % (mount_point, gluster_volume))
             entry = self.mount()
-            if entry is None:
+            if self.check_mode:
+                # Not mounted in check mode: the rest is only predicted (see data_access).
                 return
-        problem = mount_problem(entry, self.settings['gluster_volume'], self.settings['servers'])
+            mounted_now = True
+        problem = mount_problem(entry, gluster_volume, self.settings['servers'])
+        if problem is None:
+            try:
+                os.stat(mount_point)
+            except OSError as error:
+                if mounted_now:
+                    problem = 'stat: %s' % os.strerror(error.errno)
+                elif error.errno == errno.ENOTCONN:
+                    raise ModuleFailure('%s is a dead GlusterFS mount (%s): unmount it (umount -l %s) and run again. '
+                                        'Nothing was created.' % (mount_point, os.strerror(error.errno),
+                                                                  mount_point)) from error
+                else:
+                    raise ModuleFailure('Cannot stat the GlusterFS mount %s: %s. Nothing was created.'
+                                        % (mount_point, error)) from error
         if problem:
+            if mounted_now:
+                # mount(8) exited 0, yet no live mount: never go on to the bare mount-point directory.
+                self.after['mounted'] = False
+                raise ModuleFailure(unverified_mount_message(mount_point, gluster_volume, problem))
             raise ModuleFailure('%s is not a mount of the GlusterFS volume %s: %s. Nothing was created.'
-                                % (mount_point, self.settings['gluster_volume'], problem))
-        try:
-            os.stat(mount_point)
-        except OSError as error:
-            if error.errno == errno.ENOTCONN:
-                raise ModuleFailure('%s is a dead GlusterFS mount (%s): unmount it (umount -l %s) and run again. '
-                                    'Nothing was created.' % (mount_point, os.strerror(error.errno), mount_point)) from error
-            raise ModuleFailure('Cannot stat the GlusterFS mount %s: %s. Nothing was created.' % (mount_point, error)) from error
+                                % (mount_point, gluster_volume, problem))
         self.mount_live = True
         self.mount_report.update(live=True, fstype=entry.fstype, source=entry.source)
         self.after['mounted'] = True
 
     def mount(self):
-        """Run mount -t glusterfs; returns the new mountinfo entry (None in check mode)."""
+        """Run mount -t glusterfs; returns the mountinfo entry then at the mount point (None in check
+        mode, and None when the mount does not show up although mount(8) exited 0)."""
         mount_point = self.settings['mount_point']
         if not os.path.isdir(mount_point):
             if os.path.lexists(mount_point):
@@ -468,11 +536,20 @@ class GlusterVolumeManager(object):
                 raise ModuleFailure('%s exists and is not a directory' % current)
         return [], status
 
+    def data_access(self):
+        """'live' or 'predict' (check mode before mounting); raises outside check mode without a live
+        mount checked in this run, so nothing is ever created in or deleted from the bare mount point."""
+        try:
+            return data_access(self.check_mode, self.mount_live, self.settings['mount_point'],
+                               self.settings['gluster_volume'])
+        except PlanError as error:
+            raise ModuleFailure(str(error)) from None
+
     def ensure_directory(self, owner_id, group_id, mode):
         """Create the subdirectory with owner, group and mode, or correct them."""
         path = self.settings['path']
         wanted = dict(owner=owner_id, group=group_id, mode=describe_mode(mode) if mode is not None else None)
-        if not self.mount_live:
+        if self.data_access() == 'predict':
             # Check mode before the mount: the directory cannot be looked at (not on the bare mount point).
             self.record(self.mkdir_action(path, owner_id, group_id, mode) + ' (if missing)')
             self.before['directory'] = None
@@ -550,6 +627,7 @@ class GlusterVolumeManager(object):
                     labels=config['labels'])
 
     def create_volume(self, wanted):
+        self.data_access()
         self.record(create_command(self.settings['name'], wanted))
         if not self.check_mode:
             self.volume = self.client.create_volume(self.settings['name'], wanted['driver'],
@@ -598,39 +676,68 @@ class GlusterVolumeManager(object):
         existing = volume_config(self.volume)
         self.before.update(self.describe_volume(existing))
         self.after['exists'] = False
+        purge = self.module.params['purge']
+        purge_without_volume = self.module.params['purge_without_volume']
         if existing is not None:
             self.refuse_if_in_use('remove')
-            if self.module.params['purge']:
-                self.refuse_purge_of_other_data(existing)
-        if self.module.params['purge']:
+        if purge:
+            # Purge only the data the Docker volume's labels say it holds.
+            self.refuse_purge(purge_refusal(existing, self.settings, purge_without_volume, None))
             # Only on a live mount of the right volume: never delete from the bare mount point.
             self.ensure_mount()
+            # Every purge check runs before the Docker volume is removed.
+            purge_path = self.check_purge(existing, purge_without_volume)
         if existing is not None:
             self.remove_volume()
-        if self.module.params['purge']:
-            self.purge()
+        if purge:
+            self.purge(purge_path)
 
-    def refuse_purge_of_other_data(self, existing):
-        """Purge only the data the Docker volume's labels say it holds."""
-        labels = existing['labels']
-        bound_to = (labels.get(LABEL_GLUSTER_VOLUME), labels.get(LABEL_SUBDIRECTORY))
-        wanted = (self.settings['gluster_volume'], self.settings['subdirectory'])
-        if bound_to != wanted:
-            raise ModuleFailure('Refusing to purge: the Docker volume %s is labelled as GlusterFS volume %s, '
-                                'subdirectory %s, not %s, subdirectory %s. Nothing was changed.'
-                                % ((self.settings['name'],) + bound_to + wanted))
+    @staticmethod
+    def refuse_purge(refusal):
+        if refusal:
+            raise ModuleFailure(refusal)
 
-    def purge(self):
-        """Delete the subdirectory from GlusterFS; only on a live mount (predicted otherwise)."""
+    def check_purge(self, existing, purge_without_volume):
+        """Look at the subdirectory before anything is removed; returns the path to delete, None when
+        there is nothing to delete, or '' in check mode before mounting (predicted only)."""
         path = self.settings['path']
-        if not self.mount_live:
-            self.record('rm -rf %s (if it exists)' % quote_argument(path))
-            return
+        self.after['directory'] = None
+        if self.data_access() == 'predict':
+            if existing is None and not purge_without_volume:
+                self.module.warn('Check mode cannot look at %s before mounting. If it exists, the run will refuse to '
+                                 'purge it: there is no Docker volume %s here whose labels bind it to it (see '
+                                 'purge_without_volume).' % (path, self.settings['name']))
+            return ''
         missing = self.walk_subdirectory()[0]
         self.before['directory'] = None if missing else dict(path=path)
-        self.after['directory'] = None
         if missing:
+            return None
+        self.refuse_purge(purge_refusal(existing, self.settings, purge_without_volume, True))
+        self.refuse_other_file_systems(path)
+        return path
+
+    def refuse_other_file_systems(self, path):
+        """Refuse when the subdirectory, or anything in it, is not on the GlusterFS mount's file system:
+        rm -rf must never descend into another file system mounted inside it."""
+        device = os.stat(self.settings['mount_point']).st_dev
+        found = mounts_below(self.read_mountinfo(), os.path.realpath(path))
+        if os.lstat(path).st_dev != device:
+            found.insert(0, path)
+        if not found:
+            found = other_devices(path, device)
+        if found:
+            raise ModuleFailure('Refusing to purge %s: not on the file system of the GlusterFS mount %s: %s. Unmount '
+                                'what is mounted there first. Nothing was deleted.'
+                                % (path, self.settings['mount_point'], ', '.join(found[:10])), other_file_systems=found)
+
+    def purge(self, path):
+        """Delete the subdirectory checked by check_purge; only on a live mount (predicted otherwise)."""
+        if path == '':
+            self.record('rm -rf %s (if it exists)' % quote_argument(self.settings['path']))
             return
+        if path is None:
+            return
+        self.data_access()
         self.record('rm -rf %s' % quote_argument(path))
         if not self.check_mode:
             shutil.rmtree(path)
@@ -670,6 +777,7 @@ def main():
         driver_options=dict(type='dict'),
         recreate=dict(type='str', default='never', choices=['never', 'options_changed']),
         purge=dict(type='bool', default=False),
+        purge_without_volume=dict(type='bool', default=False),
     )
     argument_spec.update(DOCKER_CONNECTION_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, required_together=DOCKER_CONNECTION_REQUIRED_TOGETHER,

@@ -57,7 +57,8 @@ options:
     description:
       - V(present) and V(started) make sure the volume exists and is started.
       - V(stopped) makes sure it exists and is stopped (a new volume is created and not started).
-      - V(absent) stops and deletes it. Refused while clients are mounted unless O(allow_delete_with_clients).
+      - V(absent) stops and deletes it. Refused while clients are mounted unless O(allow_delete_with_clients),
+        and refused when the client list (C(volume status NAME client-list)) cannot be read or understood.
         Brick directories and their data are left untouched. A missing volume is not an error.
       - With V(present) and O(start_on_create=false) a new volume is created but not started and the
         run state of an existing volume is left alone (as C(gluster.gluster) did).
@@ -147,7 +148,7 @@ options:
   allow_delete_with_clients:
     description:
       - With O(state=absent), delete the volume even while clients (fuse mounts, gfapi applications) are
-        connected. Their I/O will fail.
+        connected, or when the client list cannot be read or understood. Their I/O will fail.
     type: bool
     default: false
   start_on_create:
@@ -181,6 +182,13 @@ notes:
     you choose to.
   - When a command fails, the result carries gluster's message, the commands run and the state the volume was
     left in (RV(volume)).
+  - With O(state=absent), the only check for users of the volume is the client list of the bricks, which shows
+    connected clients only. The module runs on a gluster server and cannot see Docker hosts, so it does not
+    refuse to delete a volume that Docker volumes are defined on while nothing has it mounted (for example
+    after the hosts rebooted without a persistent mount). Find them before deleting on the Docker hosts, by the
+    labels M(glusterdock.storage.docker_gluster_volume) sets
+    (C(docker volume ls --filter label=org.glusterdock.gluster-volume=NAME)), or in C(docker_gluster_volumes_list)
+    of the C(glusterdock.storage.docker_gluster_volumes) role, and remove them first.
 seealso:
   - module: glusterdock.storage.gluster_peer
 '''
@@ -347,6 +355,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
+    ClientListError,
+    client_list_problem,
     describe_volume,
     needs_client_check,
     needs_option_values,
@@ -416,10 +426,14 @@ class VolumeManager(object):
                 text = self.cli.read_text('volume', 'status', spec.name, 'client-list')
             except GlusterCommandError as error:
                 # Unknown clients count as clients: nothing is deleted.
-                raise GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=(
-                    'cannot tell whether clients are connected to volume %s, so it is not deleted (%s); fix the '
-                    'cluster or set allow_delete_with_clients: true' % (spec.name, str(error).split(' failed: ', 1)[-1])))
-            client_counts = parse_client_list(text)
+                raise GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=client_list_problem(
+                    spec.name, str(error).split(' failed: ', 1)[-1]))
+            try:
+                client_counts = parse_client_list(text, spec.name)
+            except ClientListError as error:
+                # A reply that is not understood (another format, a partial reply) is not "no clients".
+                raise ClientListError(client_list_problem(spec.name, 'the reply of gluster volume status %s client-list '
+                                                                     'was not understood: %s' % (spec.name, error)))
         volumes = {spec.name: volume} if volume is not None else {}
         return plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts)
 

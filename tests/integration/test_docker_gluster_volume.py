@@ -134,6 +134,29 @@ def test_not_mounted_with_mount_false_is_refused(web):
     assert docker_volumes(web, 'docker1') == [] and gluster_mounts(web, 'docker1') == []
 
 
+def test_mount_that_succeeds_without_a_live_mount_creates_nothing(web):
+    # auth.allow refuses the Docker host: mount.glusterfs can exit 0 while no live mount is left.
+    assert 'success' in web.gluster('node1', 'volume', 'set', 'web', 'auth.allow', '10.9.9.9')
+    try:
+        result = run(web, 'docker1', args(mount_point='/mnt/refused'))
+    finally:
+        web.sh('docker1', 'umount -l /mnt/refused', check=False)
+        assert 'success' in web.gluster('node1', 'volume', 'reset', 'web', 'auth.allow')
+    assert result.get('failed'), result
+    if result.get('rc') is None:
+        # mount(8) exited 0 (as mount.glusterfs of GlusterFS 10 does here): the module found no live mount
+        # and stopped there.
+        assert ('mount reported success but /mnt/refused is not a live GlusterFS mount of web: nothing created'
+                in result['msg']), result
+    else:
+        assert 'Mounting the GlusterFS volume web at /mnt/refused failed' in result['msg'], result
+    assert not any('docker volume create' in action or 'mkdir -p /mnt/refused/' in action
+                   for action in result['actions']), result
+    assert docker_volumes(web, 'docker1') == []
+    assert listing(web, 'docker1', '/mnt/refused') == []
+    assert gluster_mounts(web, 'docker1') == []
+
+
 def test_another_file_system_at_the_mount_point_is_refused(web):
     web.sh('docker1', 'mkdir -p /mnt/other && mount -t tmpfs tmpfs /mnt/other')
     try:
@@ -244,6 +267,15 @@ def test_absent_removes_the_volume_and_keeps_the_data(web):
     assert web.sh('node1', 'test -f %s/site/one' % BRICK, check=False).returncode == 0
     again = succeeded(run(web, 'docker1', {'name': 'site', 'state': 'absent'}))
     assert not again['changed'] and again['actions'] == []
+
+
+def test_purge_without_a_labelled_volume_is_refused(web):
+    # docker1 no longer has the Docker volume site: nothing shows the directory is its data.
+    result = failed(run(web, 'docker1', args(state='absent', purge=True)),
+                    'Refusing to purge %s/site: there is no Docker volume site on this host' % MOUNT_POINT,
+                    'purge_without_volume')
+    assert not any(action.startswith('rm ') for action in result['actions'])
+    assert web.sh('node1', 'test -f %s/site/one' % BRICK, check=False).returncode == 0
 
 
 def test_purge_removes_the_volume_and_the_data(web):

@@ -1,12 +1,17 @@
-"""The docker_gluster_volume core: input checks, mountinfo, the mount command, volume comparison."""
+"""The docker_gluster_volume core: input checks, mountinfo, the mount command, volume comparison,
+and the safety decisions of the module (live mount before any change, purge checks)."""
+import os
+
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import connection_settings
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    PlanError, create_command, differences, directory_changes, gluster_volume_name_problem, in_use_message,
-    mount_argv, mount_at, mount_option_list, mount_problem, normalise_driver, normalise_subdirectory,
-    parse_mode, parse_mountinfo, server_name_problem, validate, volume_config, wanted_volume,
+    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, PlanError, create_command, data_access, differences,
+    directory_changes, gluster_volume_name_problem, in_use_message, mount_argv, mount_at, mount_option_list,
+    mount_problem, mounts_below, normalise_driver, normalise_subdirectory, parse_mode, parse_mountinfo,
+    purge_refusal, server_name_problem, unverified_mount_message, validate, volume_config, wanted_volume,
 )
+from ansible_collections.glusterdock.storage.plugins.modules import docker_gluster_volume as module_code
 
 # Captured on a Debian 12 Docker host (GlusterFS 10.3 client) with the volume web mounted, plus a
 # path with a space to show mountinfo's escapes, and a tmpfs mounted over the GlusterFS mount.
@@ -305,3 +310,231 @@ def test_tls_without_verification():
 
 def test_no_tls_keeps_tcp():
     assert connection(docker_host='tcp://d:2375')['base_url'] == 'tcp://d:2375'
+
+
+# --- safety decisions -------------------------------------------------------------------------
+
+def test_data_access_needs_a_live_mount_outside_check_mode():
+    assert data_access(False, True, '/m', 'web') == 'live'
+    assert data_access(True, True, '/m', 'web') == 'live'
+    # Check mode before mounting only predicts.
+    assert data_access(True, False, '/m', 'web') == 'predict'
+    with pytest.raises(PlanError, match='/m is not a live GlusterFS mount of web in this run: nothing created'):
+        data_access(False, False, '/m', 'web')
+
+
+def test_unverified_mount_message():
+    message = unverified_mount_message('/mnt/glusterfs/web', 'web', 'nothing is mounted there')
+    assert message.startswith('mount reported success but /mnt/glusterfs/web is not a live GlusterFS mount of web: '
+                              'nothing created (nothing is mounted there;')
+
+
+def test_mounts_below():
+    entries = parse_mountinfo(MOUNTINFO + '2190 2166 0:280 / /mnt/glusterfs/web/site/cache rw - tmpfs tmpfs rw\n'
+                                          '2191 2166 0:281 / /mnt/glusterfs/web/sitex rw - tmpfs tmpfs rw\n')
+    assert mounts_below(entries, '/mnt/glusterfs/web/site') == ['/mnt/glusterfs/web/site/cache']
+    assert mounts_below(entries, '/mnt/glusterfs/web/site/') == ['/mnt/glusterfs/web/site/cache']
+    assert mounts_below(entries, '/mnt/glusterfs/web/other') == []
+    assert mounts_below(entries, '/mnt/glusterfs/db') == ['/mnt/glusterfs/db']
+
+
+def labelled(volume='web', subdirectory='site'):
+    return {'driver': 'local', 'driver_options': {}, 'labels': {LABEL_GLUSTER_VOLUME: volume,
+                                                                LABEL_SUBDIRECTORY: subdirectory}}
+
+
+@pytest.mark.parametrize('existing, opt_in, exists, refused', [
+    (labelled(), False, True, None),
+    (labelled(), False, None, None),
+    (labelled('other'), False, None, 'is labelled as GlusterFS volume other, subdirectory site'),
+    (labelled(subdirectory='elsewhere'), True, True, 'subdirectory elsewhere, not web, subdirectory site'),
+    ({'driver': 'local', 'driver_options': {}, 'labels': {}}, True, True, 'labelled as GlusterFS volume None'),
+    # No Docker volume: refused when the directory is there, unless purge_without_volume.
+    (None, False, True, 'there is no Docker volume site on this host whose labels bind it'),
+    (None, True, True, None),
+    (None, False, False, None),
+    (None, False, None, None),
+])
+def test_purge_refusal(existing, opt_in, exists, refused):
+    settings = validate(params(state='absent', purge=True))
+    refusal = purge_refusal(existing, settings, opt_in, exists)
+    if refused is None:
+        assert refusal is None
+    else:
+        assert refused in refusal and 'Refusing to purge' in refusal
+
+
+def test_other_devices_walks_without_following_links(tmp_path):
+    (tmp_path / 'a' / 'b').mkdir(parents=True)
+    (tmp_path / 'a' / 'b' / 'f').write_text('x')
+    (tmp_path / 'link').symlink_to('/')
+    device = os.lstat(str(tmp_path)).st_dev
+    assert module_code.other_devices(str(tmp_path), device) == []
+    # Seen from another device, every entry of the top level is foreign, and nothing below is visited.
+    assert sorted(module_code.other_devices(str(tmp_path), device + 1)) == [
+        str(tmp_path / 'a'), str(tmp_path / 'link')]
+    assert len(module_code.other_devices(str(tmp_path), device + 1, limit=1)) == 1
+
+
+# --- the manager: nothing is created or purged without a live mount checked in this run ----------
+
+class FakeModule(object):
+    def __init__(self, check_mode=False, **params):
+        self.check_mode = check_mode
+        self.params = dict(mount=True, owner=None, group=None, recreate='never', purge=False,
+                           purge_without_volume=False)
+        self.params.update(params)
+        self.ran = []
+        self.warnings = []
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        return '/sbin/' + name
+
+    def run_command(self, argv, **kwargs):
+        self.ran.append(argv)
+        return 0, '', ''  # mount(8) "succeeds"
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+class FakeClient(object):
+    def __init__(self, volume=None):
+        self.volume = volume
+        self.calls = []
+
+    def inspect_volume(self, name):
+        return self.volume
+
+    def containers_using(self, name):
+        return []
+
+    def create_volume(self, *args):
+        self.calls.append(('create',) + args)
+
+    def remove_volume(self, name):
+        self.calls.append(('remove', name))
+
+
+def manager(tmp_path, monkeypatch, mountinfo='', check_mode=False, volume=None, **overrides):
+    mount_point = str(tmp_path / 'mnt')
+    settings = validate(params(mount_point=mount_point, **overrides))
+    module = FakeModule(check_mode=check_mode, purge=settings['state'] == 'absent' and overrides.get('purge', False))
+    client = FakeClient(volume)
+    monkeypatch.setattr(module_code.GlusterVolumeManager, 'read_mountinfo',
+                        staticmethod(lambda: parse_mountinfo(mountinfo)))
+    return module_code.GlusterVolumeManager(module, settings, client), module, client, mount_point
+
+
+def test_mount_that_does_not_show_up_creates_nothing(tmp_path, monkeypatch):
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch)
+    with pytest.raises(module_code.ModuleFailure) as failure:
+        gate.present()
+    assert str(failure.value).startswith('mount reported success but %s is not a live GlusterFS mount of web: '
+                                         'nothing created (nothing is mounted there' % mount_point)
+    assert module.ran and module.ran[0][:3] == ['/sbin/mount', '-t', 'glusterfs']
+    assert client.calls == [] and os.listdir(mount_point) == []
+    assert not any('docker volume create' in action or 'mkdir -p %s/' % mount_point in action
+                   for action in gate.actions)
+
+
+def test_mount_that_shows_up_as_something_else_creates_nothing(tmp_path, monkeypatch):
+    mountinfo = '30 1 0:5 / %s rw - fuse.glusterfs node1:/other rw\n' % (tmp_path / 'mnt')
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch, mountinfo=mountinfo)
+    # The first read sees nothing mounted; after mount(8) the wrong volume shows up.
+    reads = iter([[], parse_mountinfo(mountinfo)])
+    monkeypatch.setattr(module_code.GlusterVolumeManager, 'read_mountinfo', staticmethod(lambda: next(reads)))
+    with pytest.raises(module_code.ModuleFailure, match='mount reported success but .* not a live GlusterFS mount '
+                                                        'of web: nothing created'):
+        gate.present()
+    assert client.calls == [] and os.listdir(mount_point) == []
+
+
+def test_purge_after_a_mount_that_does_not_show_up_deletes_nothing(tmp_path, monkeypatch):
+    (tmp_path / 'mnt' / 'site').mkdir(parents=True)
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch, volume={
+        'Driver': 'local', 'Labels': {LABEL_GLUSTER_VOLUME: 'web', LABEL_SUBDIRECTORY: 'site'}},
+        state='absent', purge=True)
+    with pytest.raises(module_code.ModuleFailure, match='mount reported success but'):
+        gate.absent()
+    assert client.calls == [] and os.listdir(mount_point) == ['site']
+    assert not any(action.startswith('rm -rf') for action in gate.actions)
+
+
+def test_check_mode_before_mounting_predicts(tmp_path, monkeypatch):
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch, check_mode=True)
+    os.mkdir(mount_point)
+    gate.present()
+    assert module.ran == [] and client.calls == []
+    assert gate.actions[-1].startswith('docker volume create')
+
+
+def test_create_refused_without_live_mount_outside_check_mode(tmp_path, monkeypatch):
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch)
+    with pytest.raises(module_code.ModuleFailure, match='is not a live GlusterFS mount of web in this run'):
+        gate.create_volume(wanted_volume(gate.settings))
+    with pytest.raises(module_code.ModuleFailure, match='is not a live GlusterFS mount of web in this run'):
+        gate.ensure_directory(None, None, None)
+    assert client.calls == [] and gate.actions == []
+
+
+def live_manager(tmp_path, monkeypatch, volume, **overrides):
+    """A manager whose mount point counts as a live GlusterFS mount (a tmp directory)."""
+    mount_point = tmp_path / 'mnt'
+    (mount_point / 'site' / 'deep').mkdir(parents=True, exist_ok=True)
+    (mount_point / 'site' / 'deep' / 'file').write_text('data')
+    mountinfo = '30 1 0:5 / %s rw - fuse.glusterfs node1:/web rw\n' % mount_point
+    return manager(tmp_path, monkeypatch, mountinfo=mountinfo, volume=volume, state='absent', purge=True, **overrides)
+
+
+LABELLED_VOLUME = {'Driver': 'local', 'Labels': {LABEL_GLUSTER_VOLUME: 'web', LABEL_SUBDIRECTORY: 'site'}}
+
+
+def test_purge_with_labelled_volume(tmp_path, monkeypatch):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, LABELLED_VOLUME)
+    gate.absent()
+    assert client.calls == [('remove', 'site')] and os.listdir(mount_point) == []
+    assert gate.actions == ['docker volume rm site', 'rm -rf %s/site' % mount_point]
+
+
+def test_purge_without_volume_refused_unless_opted_in(tmp_path, monkeypatch):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, None)
+    with pytest.raises(module_code.ModuleFailure, match='there is no Docker volume site on this host'):
+        gate.absent()
+    assert os.listdir(mount_point) == ['site'] and gate.actions == []
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, None)
+    module.params['purge_without_volume'] = True
+    gate.absent()
+    assert os.listdir(mount_point) == [] and gate.actions == ['rm -rf %s/site' % mount_point]
+
+
+def test_purge_of_a_missing_directory_without_volume_is_a_no_op(tmp_path, monkeypatch):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, None)
+    os.rename(os.path.join(mount_point, 'site'), os.path.join(mount_point, 'gone'))
+    gate.absent()
+    assert not gate.changed and gate.actions == []
+
+
+def test_purge_refused_over_another_file_system(tmp_path, monkeypatch):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, LABELLED_VOLUME)
+    # Something mounted inside the subdirectory (seen in mountinfo).
+    mountinfo = ('30 1 0:5 / %s rw - fuse.glusterfs node1:/web rw\n'
+                 '31 30 0:6 / %s/site/deep rw - tmpfs tmpfs rw\n' % (mount_point, mount_point))
+    monkeypatch.setattr(module_code.GlusterVolumeManager, 'read_mountinfo',
+                        staticmethod(lambda: parse_mountinfo(mountinfo)))
+    with pytest.raises(module_code.ModuleFailure, match='not on the file system of the GlusterFS mount') as failure:
+        gate.absent()
+    assert failure.value.details['other_file_systems'] == ['%s/site/deep' % mount_point]
+    # The Docker volume is not removed either: every purge check runs first.
+    assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
+
+
+def test_purge_refused_when_an_entry_is_on_another_device(tmp_path, monkeypatch):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, LABELLED_VOLUME)
+    deep = os.path.join(mount_point, 'site', 'deep')
+    real_walk = module_code.other_devices
+    monkeypatch.setattr(module_code, 'other_devices', lambda path, device, limit=10: real_walk(
+        path, device, limit) + [deep])
+    with pytest.raises(module_code.ModuleFailure, match='not on the file system .*site/deep'):
+        gate.absent()
+    assert client.calls == [] and os.path.exists(os.path.join(deep, 'file'))

@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_option_catalog import KNOWN_OPTION_KEYS
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
+    ClientListError,
     VolumePlanError,
     describe_volume,
     mounted_clients,
@@ -44,7 +45,8 @@ CLIENT_LIST_IDLE = (
 )
 CLIENT_LIST_MOUNTED = CLIENT_LIST_IDLE.replace('glustershd                                                     3\n',
                                                'glustershd                                                     3\n'
-                                               'fuse                                                           1\n')
+                                               'fuse                                                           1\n'
+                                               ).replace('rep : 3 ', 'rep : 4 ')
 
 
 def xml(version, name):
@@ -358,6 +360,12 @@ def test_absent_with_clients_allowed(version):
 
 def test_client_list_parsing():
     assert parse_client_list(CLIENT_LIST_MOUNTED) == {'glustershd': 3, 'fuse': 1}
+    assert parse_client_list(CLIENT_LIST_MOUNTED, 'rep') == {'glustershd': 3, 'fuse': 1}
+    assert parse_client_list(CLIENT_LIST_IDLE, 'rep') == {'glustershd': 3}
+    # A stopped self-heal daemon: an empty table with a total of 0.
+    empty = CLIENT_LIST_IDLE.replace('glustershd                                                     3\n', '').replace(
+        'rep : 3 ', 'rep : 0 ')
+    assert parse_client_list(empty, 'rep') == {}
     assert mounted_clients(parse_client_list(CLIENT_LIST_IDLE)) == {}
     assert mounted_clients({'glustershd': 3, 'gfapi': 2, 'fuse': 0}) == {'gfapi': 2}
 
@@ -391,3 +399,60 @@ def test_volume_to_dict_and_description(version):
     assert describe_volume('dec', volumes(version)['dec']) == 'volume dec exists (created, never started)'
     assert describe_volume('x', None) == 'volume x does not exist'
     assert describe_volume('rep', volumes(version)['rep']) == 'volume rep exists and is started'
+
+
+@pytest.mark.parametrize('text, problem', [
+    ('', 'no "Name count" table header'),
+    ('Client connections for volume rep\n', 'no "Name count" table header'),
+    # The header is gone (format change): the rows alone are not trusted.
+    ('\n'.join(line for line in CLIENT_LIST_MOUNTED.splitlines() if not line.startswith('Name')),
+     'no "Name count" table header'),
+    (CLIENT_LIST_MOUNTED.replace('Name ', 'Client '), 'no "Name count" table header'),
+    (CLIENT_LIST_MOUNTED.replace('-----                                                     ------\n', ''),
+     'not followed by its underline'),
+    # A partial reply: cut off before the total.
+    (CLIENT_LIST_MOUNTED.split('\ntotal', maxsplit=1)[0], 'no "total clients for volume" line'),
+    (CLIENT_LIST_MOUNTED.split('fuse', maxsplit=1)[0], 'no "total clients for volume" line'),
+    (CLIENT_LIST_MOUNTED.replace('total clients for volume rep : 4', 'clients: 4'), 'is not the "total clients" line'),
+    (CLIENT_LIST_MOUNTED.replace('fuse                                                           1',
+                                 'fuse        1  (10.0.0.1)'), 'is not a "name count" row'),
+    (CLIENT_LIST_MOUNTED.replace('fuse                                                           1', 'fuse  one'),
+     'is not a "name count" row'),
+    # A row lost from the table: the rows do not add up to the total.
+    (CLIENT_LIST_MOUNTED.replace('fuse                                                           1\n', ''),
+     'the rows add up to 3 clients, but the total says 4'),
+])
+def test_client_list_not_understood_fails_closed(text, problem):
+    with pytest.raises(ClientListError, match=problem):
+        parse_client_list(text, 'rep')
+
+
+def test_client_list_of_another_volume_is_refused():
+    with pytest.raises(ClientListError, match='the reply is about volume rep, not web'):
+        parse_client_list(CLIENT_LIST_IDLE, 'web')
+    assert issubclass(ClientListError, VolumePlanError)
+
+
+def test_module_refuses_delete_when_client_list_not_understood(version):
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
+
+    class FakeCli(object):
+        check_mode = False
+
+        def __init__(self, reply):
+            self.reply = reply
+
+        def read_text(self, *args):
+            assert args == ('volume', 'status', 'rep', 'client-list')
+            return self.reply
+
+    spec = parse_volume_spec(dict(name='rep', state='absent'))
+    rep = volumes(version)['rep']
+    assert [' '.join(step.args) for step in VolumeManager(None, FakeCli(CLIENT_LIST_IDLE), spec).plan(rep).steps] == [
+        'volume stop rep', 'volume delete rep']
+    partial = CLIENT_LIST_MOUNTED.split('\ntotal', maxsplit=1)[0]
+    with pytest.raises(ClientListError, match=r'cannot tell whether clients are connected to volume rep, so it is not '
+                                              r'deleted \(the reply of gluster volume status rep client-list was not '
+                                              r'understood: there is no "total clients for volume" line\); fix the '
+                                              r'cluster or set allow_delete_with_clients: true'):
+        VolumeManager(None, FakeCli(partial), spec).plan(rep)
