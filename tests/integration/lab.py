@@ -73,6 +73,11 @@ class Lab(object):
         """Probe every other node from node1 and wait until all are 'Peer in Cluster (Connected)'."""
         for node in self.nodes[1:]:
             self.gluster(self.nodes[0], 'peer', 'probe', node)
+        self.wait_for_pool(seconds)
+
+    def wait_for_pool(self, seconds=120):
+        """Wait until node1 sees every other node as 'Peer in Cluster (Connected)' (after a node
+        restarts, glusterd's cluster-wide transactions time out until it has rejoined)."""
         want = len(self.nodes) - 1
         self.sh(self.nodes[0], 'for i in $(seq 1 %d); do [ "$(gluster.real peer status | grep -c '
                                '\'Peer in Cluster (Connected)\')" = %d ] && exit 0; sleep 1; done; exit 1'

@@ -122,6 +122,7 @@ def test_shrink_refused_while_a_brick_node_is_down_moves_nothing(pool, data):
     finally:
         subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
         pool.wait_for_glusterd('node3')
+        pool.wait_for_pool()
     wait_until(pool, '[ "$(gluster.real volume status %s | grep -c "^Brick.* Y ")" = 4 ]' % VOLUME)
     assert brick_files(pool, 'node1', '/bricks/dist/b2') == placed
     # The client reconnects to the restarted brick on its own schedule (a few seconds).
