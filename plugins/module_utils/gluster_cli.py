@@ -72,15 +72,16 @@ def parse_cli_output(command, rc, stdout, stderr):
                                   'no XML in the reply (rc=%s)' % rc)
     if root.tag != 'cliOutput':
         raise GlusterCommandError(command, rc, stdout, stderr, reason='unexpected XML root <%s>' % root.tag)
-    op_ret = _int(root.findtext('opRet'))
-    op_errno = _int(root.findtext('opErrno'))
+    op_ret = int_or_none(root.findtext('opRet'))
+    op_errno = int_or_none(root.findtext('opErrno'))
     op_errstr = (root.findtext('opErrstr') or '').strip() or None
     if op_ret != 0:
         raise GlusterCommandError(command, rc, stdout, stderr, op_ret, op_errno, op_errstr)
     return root
 
 
-def _int(text):
+def int_or_none(text):
+    """An XML field as an int, or None when it is missing or not a number."""
     try:
         return int(text)
     except (TypeError, ValueError):

@@ -196,7 +196,7 @@ import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError, int_or_none
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import (
     PROBE_NOT_NEEDED_ERRNOS, Pool, PoolError, PoolNotSettled, detach_arguments, detach_refusal, validate_nodes,
     wait_until_settled,
@@ -238,13 +238,6 @@ def peer_to_dict(peer):
     }
 
 
-def _int(text):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
-
-
 class PeerManager(object):
     """Reads the pool, plans the probes or detaches, runs them (unless in check mode), reports."""
 
@@ -270,7 +263,7 @@ class PeerManager(object):
                                     already_done=lambda name=name: self.read_pool().find(name) is not None)
             # gluster answers success without changing anything for itself and for known friends,
             # under a name the pool list does not show: such a name is not waited for either.
-            if reply is not None and _int(reply.findtext('opErrno')) in PROBE_NOT_NEEDED_ERRNOS:
+            if reply is not None and int_or_none(reply.findtext('opErrno')) in PROBE_NOT_NEEDED_ERRNOS:
                 nodes = [node for node in nodes if node != name]
             else:
                 self.changed = True
