@@ -11,7 +11,6 @@ reports, which includes the defaults of options never set.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Optional
 
@@ -70,6 +69,8 @@ def _refuse_global(given, key):
 
 
 def _suggestion(key, catalog):
+    import difflib  # only a bad key needs it: a no-op run does not pay for the import
+
     close = difflib.get_close_matches(key, sorted(catalog), n=3, cutoff=0.6)
     if not close and '.' not in key:
         close = difflib.get_close_matches(key, sorted(full.split('.', 1)[1] for full in catalog), n=3, cutoff=0.6)
@@ -86,6 +87,24 @@ def option_catalog(option_values=None, volume=None):
     if volume is not None:
         catalog.update(volume.options)
     return catalog
+
+
+def options_already_set(options, volume):
+    """True when ``volume info`` alone shows every option of ``options`` set to its value.
+
+    Options this module set appear there under their full key, so a re-run needs no
+    ``volume get``. A key that does not resolve without the live list, or whose value is not
+    listed (a default never set), or differs, leaves the answer to ``volume get``.
+    """
+    catalog = option_catalog(volume=volume)
+    for key, value in options.items():
+        try:
+            full_key = resolve_option_key(key, catalog)
+        except VolumeSpecError:
+            return False
+        if not values_equal(volume.options.get(full_key), value):
+            return False
+    return True
 
 
 def values_equal(current, desired):

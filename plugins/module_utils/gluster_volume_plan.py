@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, List
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_options import (
     option_catalog,
+    options_already_set,
     options_before,
     plan_option_changes,
     stopped_only_changes,
@@ -193,8 +194,9 @@ def mounted_clients(client_counts):
 # ---- what to read ---------------------------------------------------------------------------
 
 def needs_option_values(spec, volume):
-    """``volume get NAME all`` is read only for an existing volume and only when options are given."""
-    return volume is not None and not spec.absent and bool(spec.options)
+    """``volume get NAME all`` is read only for an existing volume, only when options are given,
+    and only when ``volume info`` does not already show each of them set to its value."""
+    return volume is not None and not spec.absent and bool(spec.options) and not options_already_set(spec.options, volume)
 
 
 def needs_peers(spec, volume):

@@ -21,8 +21,9 @@ description:
   - Sets only the options whose value differs from what glusterd reports, comparing full keys (short
     keys such as C(write-behind) are resolved as glusterd does) and treating C(on), C(yes), C(true),
     C(enable) and C(1) (and their opposites) as equal.
-  - A run that changes nothing makes one gluster call (C(volume info NAME)), two when O(options) are
-    given (plus C(volume get NAME all)). It reads only the managed volume.
+  - A run that changes nothing makes one gluster call (C(volume info NAME)). It adds C(volume get NAME all)
+    only when O(options) has a key that C(volume info) does not list with that value (an option at a
+    default never set, or one to change). It reads only the managed volume.
   - Also accepts the arguments of C(gluster.gluster.gluster_volume) (O(cluster) with brick paths,
     O(replica) as C(replicas), O(start_on_create), ...), so its playbooks work after only changing
     the module name. Its C(rebalance=true), C(quota) and C(directory) are refused with a message.

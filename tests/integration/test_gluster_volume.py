@@ -61,8 +61,15 @@ def test_options_short_keys_and_boolean_words_are_idempotent(pool):
     args['options'] = {'performance.write-behind': False, 'cache-size': '64MB', 'performance.readdir-ahead': 'enable'}
     again, calls = run(pool, args, diff=True)
     assert (again['changed'], again['commands']) == (False, [])
-    assert calls == ['--mode=script volume info opts --xml', '--mode=script volume get opts all --xml']
+    # volume info lists every one of them set to that value: no volume get.
+    assert calls == ['--mode=script volume info opts --xml']
     assert again['diff']['before'] == again['diff']['after']
+
+    # A default never set is not in volume info: only volume get knows it is already so.
+    default = dict(args, options=dict(args['options'], **{'network.ping-timeout': '42'}))
+    again, calls = run(pool, default, diff=True)
+    assert (again['changed'], again['commands']) == (False, [])
+    assert calls == ['--mode=script volume info opts --xml', '--mode=script volume get opts all --xml']
 
     args['options'] = {'write-behind': 'on', 'cache-size': '64MB'}
     changed = run(pool, args, diff=True)[0]

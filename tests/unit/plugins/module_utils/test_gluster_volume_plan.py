@@ -377,6 +377,14 @@ def test_reads_are_asked_only_when_they_can_matter(version):
     assert not needs_option_values(parse_volume_spec(dict(name='rep')), rep)
     assert needs_option_values(parse_volume_spec(dict(name='rep', options={'write-behind': 'off'})), rep)
     assert not needs_option_values(parse_volume_spec(dict(name='rep', options={'write-behind': 'off'})), None)
+    # Options volume info already lists with the desired value need no volume get.
+    tuned = volumes(version, 'rep-options')['rep']
+    for options in ({'write-behind': 'off'}, {'performance.write-behind': False}, {'readdir-ahead': 'off'},
+                    {'write-behind': 'off', 'nfs.disable': 'true'}):
+        assert not needs_option_values(parse_volume_spec(dict(name='rep', options=options)), tuned), options
+    for options in ({'write-behind': 'on'}, {'network.ping-timeout': '42'},
+                    {'write-behind': 'off', 'performance.write-behind': 'on'}):
+        assert needs_option_values(parse_volume_spec(dict(name='rep', options=options)), tuned), options
     assert not needs_peers(parse_volume_spec(dict(name='rep', bricks=REP)), rep)
     assert not needs_peers(parse_volume_spec(dict(name='rep')), rep)
 
