@@ -1,0 +1,405 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Directory quota of one gluster volume: parse, validate, read, plan.
+
+Pure of Ansible. ``parse_quota_spec(params)`` validates the module's arguments before any gluster
+call; ``read_quota(cli, volume)`` reads the state with one ``volume quota VOLUME list --xml``
+(which also says whether quota is enabled); ``plan_quota(spec, state)`` returns the exact
+commands. Formats: ``cli_cmd_quota_parse`` (cli/src/cli-cmd-parser.c), ``cli_cmd_quota_handle_list_all``
+(cli-cmd-volume.c) and the quota list writers of cli-xml-output.c in the GlusterFS sources, checked
+against replies captured from GlusterFS 10.3 and 11.1 (tests/fixtures/capture).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Dict, List, Optional
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, int_or_none
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, validate_volume_name
+
+STATES = ('enabled', 'disabled')
+# gluster's size units are powers of 1024 (gf_string2bytesize); it takes only KB, MB, GB, TB
+# and PB (any case). This module also takes K, KiB, ... and always passes gluster a form it takes.
+UNIT_FACTORS = {'': 1, 'B': 1}
+for _power, _letter in enumerate('KMGTP', start=1):
+    for _suffix in (_letter, _letter + 'B', _letter + 'IB'):
+        UNIT_FACTORS[_suffix] = 1024 ** _power
+GLUSTER_UNITS = (('PB', 1024 ** 5), ('TB', 1024 ** 4), ('GB', 1024 ** 3), ('MB', 1024 ** 2), ('KB', 1024))
+# The CLI's range for a hard limit: 1 to INT64_MAX bytes.
+MAX_HARD_LIMIT = 9223372036854775807
+SIZE_PATTERN = re.compile(r'^([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\Z')
+PERCENT_PATTERN = re.compile(r'^([0-9]+)\s*%?\Z')
+LIMIT_KEYS = ('path', 'hard_limit', 'soft_limit')
+
+# opErrstr of ``volume quota VOLUME list`` that describe a state rather than a failure.
+QUOTA_DISABLED_MESSAGE = 'quota is disabled'
+NO_LIMITS_MESSAGE = 'no quota configured on volume'
+VOLUME_STOPPED_MESSAGE = 'volume is stopped'
+MISSING_PATH_MESSAGE = 'failed to get trusted.gfid attribute on path'
+UNLISTABLE_REASON = (
+    'gluster printed nothing for the quota list of volume %(volume)s. GlusterFS does this when the last limit it keeps '
+    'is on a directory that was removed from the volume (its path is in /var/log/glusterfs/cli.log, "Failed to get '
+    'the xattr ... limit-set on"); setting a limit on another directory makes the list answer again. Without the '
+    'full list, purge cannot be planned, nor state=disabled without allow_disable_with_limits; limits without purge '
+    'still work')
+UNLISTED_WARNING = (
+    'gluster could not list every quota limit of volume %s (its last limit is probably on a directory removed '
+    'from the volume); only the paths in limits were read')
+
+
+class QuotaSpecError(ValueError):
+    """Bad arguments, or a request that cannot be met safely: the message says what to fix."""
+
+
+@dataclass
+class DesiredLimit:
+    """A limit asked for; ``soft_limit`` None leaves the path's soft limit as it is."""
+    path: str
+    hard_limit: int
+    soft_limit: Optional[int] = None
+
+
+@dataclass
+class QuotaSpec:
+    """What the user asked for, normalised. ``limits`` None leaves the limits alone."""
+    volume: str
+    state: str = 'enabled'
+    limits: Optional[Dict[str, DesiredLimit]] = None
+    purge: bool = False
+    allow_disable_with_limits: bool = False
+
+
+@dataclass
+class QuotaLimit:
+    """One row of ``volume quota VOLUME list --xml``; counters are None when gluster gives none."""
+    path: str
+    hard_limit: int
+    soft_limit: Optional[int]
+    used_space: Optional[int] = None
+    available_space: Optional[int] = None
+    soft_limit_exceeded: Optional[bool] = None
+    hard_limit_exceeded: Optional[bool] = None
+
+
+@dataclass
+class QuotaState:
+    """Whether quota is enabled on the volume, and its limits by path. ``complete`` is False when
+    only some paths could be read (see read_quota)."""
+    enabled: bool
+    limits: Dict[str, QuotaLimit] = field(default_factory=dict)
+    complete: bool = True
+
+
+@dataclass
+class QuotaStep:
+    """One changing command (arguments after ``gluster --mode=script``) and how to tell from a
+    fresh QuotaState that it has taken effect (asked before a retry)."""
+    args: List[str]
+    done: Callable[[QuotaState], bool]
+
+
+@dataclass
+class QuotaPlan:
+    """The steps in order and the diff."""
+    steps: List[QuotaStep] = field(default_factory=list)
+    before: Dict[str, Any] = field(default_factory=dict)
+    after: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed(self):
+        return bool(self.steps)
+
+
+def parse_size(value, where):
+    """A size as bytes: an int, or a number with an optional unit (B, KB, MB, GB, TB, PB; also
+    K, KiB, ...), powers of 1024 as in gluster. Fractions are accepted when they make whole bytes."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit (1GB, 512MB)'
+                             % (where, value))
+    text = str(value).strip()
+    match = SIZE_PATTERN.match(text)
+    unit = match.group(2).upper() if match else None
+    if not match or unit not in UNIT_FACTORS:
+        raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit '
+                             '(B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)' % (where, value))
+    try:
+        size = Decimal(match.group(1)) * UNIT_FACTORS[unit]
+    except InvalidOperation:
+        raise QuotaSpecError('%s: %r is not a size' % (where, value))
+    if size != size.to_integral_value():
+        raise QuotaSpecError('%s: %r is not a whole number of bytes' % (where, value))
+    size = int(size)
+    if size < 1 or size > MAX_HARD_LIMIT:
+        raise QuotaSpecError('%s: %r is out of range: gluster takes 1 byte to %d bytes' % (where, value, MAX_HARD_LIMIT))
+    return size
+
+
+def format_size(size):
+    """Bytes in the largest gluster unit that divides them exactly (10GB, 1536MB), else bytes."""
+    for unit, factor in GLUSTER_UNITS:
+        if size % factor == 0:
+            return '%d%s' % (size // factor, unit)
+    return str(size)
+
+
+def parse_soft_limit(value, where):
+    """A soft limit as a percentage of the hard limit, 0 to 100: 80 or '80%'."""
+    match = PERCENT_PATTERN.match(str(value).strip()) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    if not match or int(match.group(1)) > 100:
+        raise QuotaSpecError('%s: %r is not a percentage from 0 to 100 (such as 80 or "80%%")' % (where, value))
+    return int(match.group(1))
+
+
+def normalise_quota_path(path, where):
+    """A directory of the volume as glusterd stores it: absolute, no repeated or trailing '/'."""
+    if not isinstance(path, str) or not path:
+        raise QuotaSpecError('%s: %r is not a path; write a directory of the volume such as "/" or "/app"'
+                             % (where, path))
+    if not path.startswith('/'):
+        raise QuotaSpecError('%s: %r must be absolute, from the root of the volume (such as "/%s")'
+                             % (where, path, path))
+    if '\n' in path or '\0' in path or '\r' in path:
+        raise QuotaSpecError('%s: %r contains a newline or NUL character' % (where, path))
+    parts = [part for part in path.split('/') if part]
+    if any(part in ('.', '..') for part in parts):
+        raise QuotaSpecError('%s: %r contains "." or ".."; write the directory\'s own path' % (where, path))
+    return '/' + '/'.join(parts)
+
+
+def _limit_from_mapping(item, where):
+    unknown = sorted(set(item) - set(LIMIT_KEYS))
+    if unknown:
+        raise QuotaSpecError('%s: unknown key(s) %s; a limit takes %s' % (where, ', '.join(map(str, unknown)), ', '.join(LIMIT_KEYS)))
+    if item.get('hard_limit') is None:
+        raise QuotaSpecError('%s: hard_limit is required' % where)
+    return item.get('hard_limit'), item.get('soft_limit')
+
+
+def parse_limits(limits):
+    """path -> DesiredLimit from a dict (path -> size, or path -> {hard_limit, soft_limit}) or a list
+    of {path, hard_limit, soft_limit}. Two entries for one path (after normalising) are refused."""
+    if limits is None:
+        return None
+    if isinstance(limits, dict):
+        entries = []
+        for path, value in limits.items():
+            where = 'limits[%r]' % (path,)
+            if isinstance(value, dict):
+                if 'path' in value:
+                    raise QuotaSpecError('%s: the path is the key here; remove "path"' % where)
+                hard, soft = _limit_from_mapping(value, where)
+            else:
+                hard, soft = value, None
+            entries.append((where, path, hard, soft))
+    elif isinstance(limits, list):
+        entries = []
+        for index, item in enumerate(limits):
+            where = 'limits[%d]' % index
+            if not isinstance(item, dict):
+                raise QuotaSpecError('%s: %r is not a dictionary with path, hard_limit and soft_limit' % (where, item))
+            if item.get('path') is None:
+                raise QuotaSpecError('%s: path is required' % where)
+            hard, soft = _limit_from_mapping(item, where)
+            entries.append((where, item['path'], hard, soft))
+    else:
+        raise QuotaSpecError('limits: %r must be a dictionary (path: size) or a list of {path, hard_limit, soft_limit}'
+                             % (limits,))
+    parsed = {}
+    for where, path, hard, soft in entries:
+        normal = normalise_quota_path(path, where)
+        if normal in parsed:
+            raise QuotaSpecError('%s: %r is the directory %s, which has a limit already' % (where, path, normal))
+        parsed[normal] = DesiredLimit(
+            path=normal,
+            hard_limit=parse_size(hard, where + ' hard_limit'),
+            soft_limit=None if soft is None else parse_soft_limit(soft, where + ' soft_limit'),
+        )
+    return parsed
+
+
+def parse_quota_spec(params):
+    """QuotaSpec from the module's parameters, or QuotaSpecError. Runs before any gluster call."""
+    try:
+        volume = validate_volume_name(params.get('volume'))
+    except VolumeSpecError as error:
+        raise QuotaSpecError('volume' + str(error)[len('name'):])
+    state = params.get('state') or 'enabled'
+    if state not in STATES:
+        raise QuotaSpecError('state: %r is not one of %s' % (state, ', '.join(STATES)))
+    limits = parse_limits(params.get('limits'))
+    purge = bool(params.get('purge'))
+    if state == 'disabled' and (limits is not None or purge):
+        raise QuotaSpecError('limits and purge need state=enabled: disabling quota removes every limit')
+    if purge and limits is None:
+        raise QuotaSpecError('purge needs limits: the limits to keep (limits: {} with purge: true removes every limit)')
+    return QuotaSpec(volume=volume, state=state, limits=limits, purge=purge,
+                     allow_disable_with_limits=bool(params.get('allow_disable_with_limits')))
+
+
+def _yes_no(element, path):
+    value = (element.findtext(path) or '').strip().lower()
+    return {'yes': True, 'no': False}.get(value)
+
+
+def parse_quota_list(root):
+    """path -> QuotaLimit from a successful ``volume quota VOLUME list [PATH...] --xml``.
+
+    Asked for by path, gluster lists a directory without a limit with N/A values: it has no limit.
+    """
+    limits = {}
+    for element in root.findall('volQuota/limit'):
+        path = (element.findtext('path') or '').strip()
+        hard = int_or_none(element.findtext('hard_limit'))
+        if hard is None:
+            continue
+        soft = (element.findtext('soft_limit_percent') or '').strip().rstrip('%')
+        limits[path] = QuotaLimit(
+            path=path,
+            hard_limit=hard,
+            soft_limit=int_or_none(soft),
+            used_space=int_or_none(element.findtext('used_space')),
+            available_space=int_or_none(element.findtext('avail_space')),
+            soft_limit_exceeded=_yes_no(element, 'sl_exceeded'),
+            hard_limit_exceeded=_yes_no(element, 'hl_exceeded'),
+        )
+    return limits
+
+
+def quota_list_args(volume):
+    return ['volume', 'quota', volume, 'list']
+
+
+def read_quota(cli, volume, paths=None):
+    """QuotaState of ``volume`` from one ``volume quota VOLUME list --xml``.
+
+    gluster answers with opRet -1 both when quota is disabled and when it is enabled without
+    limits, so those messages are states here. A missing or stopped volume raises
+    GlusterCommandError with a message that says so.
+
+    When the last limit glusterd keeps is on a directory that was removed from the volume,
+    GlusterFS 10 and 11 print nothing at all for the whole list (exit code 1, no output, no
+    message; an earlier such limit is only left out); quota is enabled then. Listing named paths
+    still works, so when ``paths`` is a list this reads just those (a second call, none for an
+    empty list) and returns a state with ``complete`` False; when it is None (the plan needs every
+    limit), it fails saying so.
+    """
+    try:
+        root = cli.read(*quota_list_args(volume))
+    except GlusterCommandError as error:
+        silent = not (error.stdout or '').strip() and not (error.stderr or '').strip()
+        if error.op_ret is None and error.rc != 0 and silent:
+            if paths is None:
+                raise _explained(error, UNLISTABLE_REASON % dict(volume=volume))
+            limits = parse_quota_list(cli.read(*(quota_list_args(volume) + sorted(paths)))) if paths else {}
+            return QuotaState(enabled=True, limits=limits, complete=False)
+        message = (error.op_errstr or '').lower()
+        if message.startswith(QUOTA_DISABLED_MESSAGE):
+            return QuotaState(enabled=False)
+        if message.startswith(NO_LIMITS_MESSAGE):
+            return QuotaState(enabled=True)
+        if message.endswith('does not exist'):
+            raise _explained(error, 'volume %s does not exist' % volume)
+        if message.startswith(VOLUME_STOPPED_MESSAGE):
+            raise _explained(error, 'volume %s is stopped; gluster reads and sets quota only on a started volume, '
+                                    'start it first' % volume)
+        raise
+    return QuotaState(enabled=True, limits=parse_quota_list(root))
+
+
+def paths_to_read(spec, planned=False):
+    """The paths read_quota may fall back to (see there): None when the plan needs every limit.
+    Once the plan is made (``planned``), reads only check and report, so the fallback is always allowed."""
+    if planned:
+        return sorted(spec.limits or {})
+    if spec.purge or (spec.state == 'disabled' and not spec.allow_disable_with_limits):
+        return None
+    return sorted(spec.limits or {}) if spec.state == 'enabled' else []
+
+
+def _explained(error, reason):
+    return GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, error.op_ret, error.op_errno,
+                               error.op_errstr, reason=reason)
+
+
+def explain_change_error(error, volume):
+    """A clearer GlusterCommandError for a failed limit-usage or remove: gluster's message for a
+    directory that does not exist on the volume names an xattr, not the directory."""
+    message = error.op_errstr or ''
+    if message.lower().startswith(MISSING_PATH_MESSAGE) and 'no such file or directory' in message.lower():
+        path = message[len(MISSING_PATH_MESSAGE):].strip().split('. Reason', 1)[0].strip()
+        return _explained(error, 'directory %s does not exist on volume %s: create it through a mount of the volume '
+                                 'first (this module does not create directories)' % (path, volume))
+    return error
+
+
+def limits_to_dict(limits, with_usage=False):
+    """Limits for the diff (sizes as gluster units) or, ``with_usage``, for the result (bytes)."""
+    result = {}
+    for path in sorted(limits):
+        limit = limits[path]
+        if with_usage:
+            entry = {'hard_limit': limit.hard_limit, 'soft_limit': limit.soft_limit, 'used_space': limit.used_space,
+                     'available_space': limit.available_space, 'soft_limit_exceeded': limit.soft_limit_exceeded,
+                     'hard_limit_exceeded': limit.hard_limit_exceeded}
+        else:
+            entry = {'hard_limit': format_size(limit.hard_limit)}
+            if limit.soft_limit is not None:
+                entry['soft_limit'] = limit.soft_limit
+        result[path] = entry
+    return result
+
+
+def quota_to_dict(state):
+    """The result's ``quota``: enabled, and each limit with its usage, by path."""
+    if state is None:
+        return {}
+    return {'enabled': state.enabled, 'limits': limits_to_dict(state.limits, with_usage=True)}
+
+
+def _limit_matches(current, desired):
+    return (current is not None and current.hard_limit == desired.hard_limit
+            and (desired.soft_limit is None or current.soft_limit == desired.soft_limit))
+
+
+def plan_quota(spec, state):
+    """QuotaPlan from the spec and the current QuotaState. Raises QuotaSpecError when disabling
+    quota would drop limits and ``allow_disable_with_limits`` is not set."""
+    volume = spec.volume
+    plan = QuotaPlan(before={'volume': volume, 'enabled': state.enabled, 'limits': limits_to_dict(state.limits)})
+    if spec.state == 'disabled':
+        if state.enabled:
+            if state.limits and not spec.allow_disable_with_limits:
+                raise QuotaSpecError(
+                    'disabling quota on volume %s deletes its %d limit(s) (%s) for good: enabling it again starts '
+                    'with none. Set allow_disable_with_limits: true to disable it anyway'
+                    % (volume, len(state.limits), ', '.join('%s %s' % (path, format_size(state.limits[path].hard_limit))
+                                                            for path in sorted(state.limits))))
+            plan.steps.append(QuotaStep(['volume', 'quota', volume, 'disable'], lambda now: not now.enabled))
+        plan.after = {'volume': volume, 'enabled': False, 'limits': {}}
+        return plan
+
+    after = dict(state.limits) if state.enabled else {}
+    if not state.enabled:
+        plan.steps.append(QuotaStep(['volume', 'quota', volume, 'enable'], lambda now: now.enabled))
+    for path, desired in sorted((spec.limits or {}).items()):
+        current = after.get(path)
+        if _limit_matches(current, desired):
+            continue
+        args = ['volume', 'quota', volume, 'limit-usage', path, format_size(desired.hard_limit)]
+        if desired.soft_limit is not None:
+            args.append('%d%%' % desired.soft_limit)
+        plan.steps.append(QuotaStep(args, lambda now, desired=desired: _limit_matches(now.limits.get(desired.path), desired)))
+        # Without a soft limit, limit-usage keeps the path's soft limit; a new path gets the volume's default.
+        soft = desired.soft_limit if desired.soft_limit is not None else (current.soft_limit if current else None)
+        after[path] = QuotaLimit(path=path, hard_limit=desired.hard_limit, soft_limit=soft)
+    if spec.purge:
+        for path in sorted(set(after) - set(spec.limits)):
+            plan.steps.append(QuotaStep(['volume', 'quota', volume, 'remove', path],
+                                        lambda now, path=path: path not in now.limits))
+            del after[path]
+    plan.after = {'volume': volume, 'enabled': True, 'limits': limits_to_dict(after)}
+    return plan
