@@ -163,3 +163,15 @@ class GlusterCli(object):
             if already_done is not None and already_done():
                 return None
         raise AssertionError('unreachable')
+
+
+def cli_for_module(module):
+    """A GlusterCli that runs the node's gluster through an AnsibleModule: C locale (the XML and
+    messages parsed are the English ones), no shell, no expansion of ``~`` or ``$`` in arguments,
+    check mode from the module."""
+    gluster = module.get_bin_path('gluster', required=True)
+
+    def run_command(argv):
+        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
+
+    return GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)

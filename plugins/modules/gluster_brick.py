@@ -301,7 +301,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     resolve_bricks,
     task_matches,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import volume_to_dict
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
@@ -718,12 +718,7 @@ def main():
         request = parse_brick_request(module.params)
     except VolumeSpecError as error:
         module.fail_json(msg=str(error), commands=[])
-    gluster = module.get_bin_path('gluster', required=True)
-
-    def run_command(argv):
-        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
-
-    cli = GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)
+    cli = cli_for_module(module)
     BrickManager(module, cli, request).run()
 
 

@@ -196,7 +196,7 @@ import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError, int_or_none
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module, int_or_none
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import (
     PROBE_NOT_NEEDED_ERRNOS, Pool, PoolError, PoolNotSettled, detach_arguments, detach_refusal, validate_nodes,
     wait_until_settled,
@@ -337,13 +337,7 @@ def main():
     if module.params['wait_timeout'] < 0:
         module.fail_json(msg='wait_timeout must be 0 or more seconds')
 
-    gluster = module.get_bin_path('gluster', required=True)
-
-    def run_command(argv):
-        # No shell, no ~ or $VAR expansion: node names reach gluster exactly as given.
-        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
-
-    PeerManager(module, GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)).run()
+    PeerManager(module, cli_for_module(module)).run()
 
 
 if __name__ == '__main__':

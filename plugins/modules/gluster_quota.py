@@ -165,7 +165,7 @@ quota:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import (
     QuotaSpecError,
     UNLISTED_WARNING,
@@ -241,12 +241,7 @@ def main():
         spec = parse_quota_spec(module.params)
     except QuotaSpecError as error:
         module.fail_json(msg=str(error), commands=[])
-    gluster = module.get_bin_path('gluster', required=True)
-
-    def run_command(argv):
-        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
-
-    cli = GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)
+    cli = cli_for_module(module)
     QuotaManager(module, cli, spec).run()
 
 

@@ -354,7 +354,7 @@ state_left:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     client_list_problem,
@@ -489,12 +489,7 @@ def main():
         module.fail_json(msg=str(error), commands=[])
     if module.params.get('host'):
         module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
-    gluster = module.get_bin_path('gluster', required=True)
-
-    def run_command(argv):
-        return module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
-
-    cli = GlusterCli(run_command, check_mode=module.check_mode, gluster=gluster)
+    cli = cli_for_module(module)
     VolumeManager(module, cli, spec).run()
 
 
