@@ -27,9 +27,12 @@ CASES = [
      {'nodes': ['node1', 'node2', 'node3']}),
     ('gluster_volume no-op, no options', 'glusterdock.storage.gluster_volume',
      {'name': VOLUME, 'bricks': BRICKS, 'replica': 3}),
-    ('gluster_volume no-op, 2 options', 'glusterdock.storage.gluster_volume',
+    ('gluster_volume no-op, 2 options set earlier', 'glusterdock.storage.gluster_volume',
      {'name': VOLUME, 'bricks': BRICKS, 'replica': 3,
-      'options': {'write-behind': 'off', 'performance.readdir-ahead': 'on'}}),
+      'options': {'write-behind': 'off', 'performance.cache-size': '64MB'}}),
+    # A default never set is not listed by volume info: only volume get shows it is already so.
+    ('gluster_volume no-op, 1 option at its default', 'glusterdock.storage.gluster_volume',
+     {'name': VOLUME, 'bricks': BRICKS, 'replica': 3, 'options': {'network.ping-timeout': '42'}}),
 ]
 
 
@@ -62,6 +65,7 @@ def main():
         lab.gluster('node1', 'volume', 'create', VOLUME, 'replica', '3', *BRICKS)
         lab.gluster('node1', 'volume', 'start', VOLUME)
         lab.gluster('node1', 'volume', 'set', VOLUME, 'performance.write-behind', 'off')
+        lab.gluster('node1', 'volume', 'set', VOLUME, 'performance.cache-size', '64MB')
         version = lab.gluster('node1', '--version').splitlines()[0]
         rows = []
         floor = None
