@@ -38,9 +38,10 @@ GLUSTERD_WORKDIR = '/var/lib/glusterd'
 BOOLEAN_TRUE_WORDS = frozenset(('1', 'on', 'yes', 'true', 'enable'))
 BOOLEAN_FALSE_WORDS = frozenset(('0', 'off', 'no', 'false', 'disable'))
 # gluster.gluster arguments this module does not act on (they changed data or other objects).
+QUOTA_MODULE_HINT = 'set them in a task of their own with glusterdock.storage.gluster_quota'
 UNSUPPORTED_GLUSTER_ARGS = {
-    'quota': 'quota limits are not managed by this module (run "gluster volume quota" in a separate task)',
-    'directory': 'quota limits (directory) are not managed by this module',
+    'quota': 'quota limits are not managed by this module: ' + QUOTA_MODULE_HINT,
+    'directory': 'quota limits (directory) are not managed by this module: ' + QUOTA_MODULE_HINT,
 }
 
 

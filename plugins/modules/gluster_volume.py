@@ -164,11 +164,13 @@ options:
     default: false
   quota:
     description:
-      - C(gluster.gluster) compatibility only. Any value is refused; quota is not managed by this module.
+      - C(gluster.gluster) compatibility only. Any value is refused; quota is not managed by this module (use
+        M(glusterdock.storage.gluster_quota)).
     type: str
   directory:
     description:
-      - C(gluster.gluster) compatibility only. Any value is refused; quota is not managed by this module.
+      - C(gluster.gluster) compatibility only. Any value is refused; quota is not managed by this module (use
+        M(glusterdock.storage.gluster_quota)).
     type: str
   host:
     description:

@@ -135,7 +135,11 @@ BAD_INPUT = [
     (dict(bricks=THREE[:2], stripe=2), 'stripe: striped volumes were removed from GlusterFS'),
     (dict(bricks=THREE, transport='udp'), 'transport: must be one of'),
     (dict(bricks=THREE, rebalance=True), 'rebalance: this module does not start a rebalance'),
-    (dict(bricks=THREE, quota='10GB', directory='/x'), 'quota limits'),
+    (dict(bricks=THREE, quota='10GB', directory='/x'),
+     'quota: quota limits are not managed by this module: set them in a task of their own with '
+     'glusterdock.storage.gluster_quota'),
+    (dict(bricks=THREE, directory='/x'), 'directory: quota limits (directory) are not managed by this module: set '
+                                         'them in a task of their own with glusterdock.storage.gluster_quota'),
     (dict(cluster=['node1']), 'cluster: give bricks'),
     (dict(cluster=['node1'], bricks=['node1:/bricks/v/b']), 'with cluster, bricks are paths'),
     (dict(cluster=[''], bricks=['/bricks/v/b']), 'cluster: give at least one host'),
