@@ -5,8 +5,9 @@
 
 Pure of Ansible. ``parse_quota_spec(params)`` validates the module's arguments before any gluster
 call; ``read_quota(cli, volume)`` reads the state with one ``volume quota VOLUME list --xml``
-(which also says whether quota is enabled); ``plan_quota(spec, state)`` returns the exact
-commands. Formats: ``cli_cmd_quota_parse`` (cli/src/cli-cmd-parser.c), ``cli_cmd_quota_handle_list_all``
+(which also says whether quota is enabled), and ``read_object_limits(cli, volume)`` the object
+limits (``list-objects``) when disabling quota needs them; ``plan_quota(spec, state)`` returns the
+exact commands. Formats: ``cli_cmd_quota_parse`` (cli/src/cli-cmd-parser.c), ``cli_cmd_quota_handle_list_all``
 (cli-cmd-volume.c) and the quota list writers of cli-xml-output.c in the GlusterFS sources, checked
 against replies captured from GlusterFS 10.3 and 11.1 (tests/fixtures/capture).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, int_or_none
@@ -31,6 +32,7 @@ for _power, _letter in enumerate('KMGTP', start=1):
 GLUSTER_UNITS = (('PB', 1024 ** 5), ('TB', 1024 ** 4), ('GB', 1024 ** 3), ('MB', 1024 ** 2), ('KB', 1024))
 # The CLI's range for a hard limit: 1 to INT64_MAX bytes.
 MAX_HARD_LIMIT = 9223372036854775807
+MAX_SIZE_TEXT = 100
 SIZE_PATTERN = re.compile(r'^([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\Z')
 PERCENT_PATTERN = re.compile(r'^([0-9]+)\s*%?\Z')
 LIMIT_KEYS = ('path', 'hard_limit', 'soft_limit')
@@ -38,17 +40,28 @@ LIMIT_KEYS = ('path', 'hard_limit', 'soft_limit')
 # opErrstr of ``volume quota VOLUME list`` that describe a state rather than a failure.
 QUOTA_DISABLED_MESSAGE = 'quota is disabled'
 NO_LIMITS_MESSAGE = 'no quota configured on volume'
+NO_OBJECT_LIMITS_MESSAGE = 'no inode quota configured on volume'
 VOLUME_STOPPED_MESSAGE = 'volume is stopped'
 MISSING_PATH_MESSAGE = 'failed to get trusted.gfid attribute on path'
+# What glusterd drops besides the limits when quota is disabled (glusterd_quota_disable).
+QUOTA_OPTIONS = ('features.default-soft-limit', 'features.soft-timeout', 'features.hard-timeout',
+                 'features.alert-time', 'features.quota-deem-statfs', 'features.quota-timeout')
+# The CLI prints nothing when the quota daemon's lookup of the last limit of the list fails
+# (cli_quotad_getlimit_cbk prints the list only once every entry has answered).
 UNLISTABLE_REASON = (
-    'gluster printed nothing for the quota list of volume %(volume)s. GlusterFS does this when the last limit it keeps '
-    'is on a directory that was removed from the volume (its path is in /var/log/glusterfs/cli.log, "Failed to get '
-    'the xattr ... limit-set on"); setting a limit on another directory makes the list answer again. Without the '
-    'full list, purge cannot be planned, nor state=disabled without allow_disable_with_limits; limits without purge '
-    'still work')
+    'gluster printed nothing for the %(what)s of volume %(volume)s. GlusterFS does this when the lookup of the last '
+    'limit it keeps fails: for example when that limit is on a directory that was removed from the volume (its path '
+    'is in /var/log/glusterfs/cli.log, "Failed to get the xattr ... limit-set on"; setting a limit on another '
+    'directory makes the list answer again), or when the Quota Daemon is down or unreachable; check the Quota Daemon '
+    'of this node in gluster volume status %(volume)s. %(consequence)s')
+UNLISTABLE_CONSEQUENCE = ('Without the full list, purge cannot be planned, nor state=disabled without '
+                          'allow_disable_with_limits; limits without purge still work')
+UNLISTABLE_OBJECTS_CONSEQUENCE = ('The volume has object limits, then: state=disabled needs allow_disable_with_limits, '
+                                  'as disabling quota deletes them')
 UNLISTED_WARNING = (
-    'gluster could not list every quota limit of volume %s (its last limit is probably on a directory removed '
-    'from the volume); only the paths in limits were read')
+    'gluster could not list every quota limit of volume %(volume)s (for example, its last limit is on a directory '
+    'removed from the volume, or the Quota Daemon of this node is down: see gluster volume status %(volume)s); only '
+    'the paths in limits were read')
 
 
 class QuotaSpecError(ValueError):
@@ -86,20 +99,37 @@ class QuotaLimit:
 
 
 @dataclass
+class ObjectLimit:
+    """One row of ``volume quota VOLUME list-objects --xml``: a limit on the number of files and
+    directories under ``path``; counters are None when gluster gives none."""
+    path: str
+    hard_limit: int
+    soft_limit: Optional[int]
+    file_count: Optional[int] = None
+    dir_count: Optional[int] = None
+
+
+@dataclass
 class QuotaState:
     """Whether quota is enabled on the volume, and its limits by path. ``complete`` is False when
-    only some paths could be read (see read_quota)."""
+    only some paths could be read (see read_quota): ``paths_read`` then names them.
+    ``object_limits`` (``limit-objects``) is None when they were not read: only disabling quota
+    needs them (see needs_object_limits)."""
     enabled: bool
     limits: Dict[str, QuotaLimit] = field(default_factory=dict)
     complete: bool = True
+    paths_read: Optional[List[str]] = None
+    object_limits: Optional[Dict[str, ObjectLimit]] = None
 
 
 @dataclass
 class QuotaStep:
     """One changing command (arguments after ``gluster --mode=script``) and how to tell from a
-    fresh QuotaState that it has taken effect (asked before a retry)."""
+    fresh QuotaState that it has taken effect (asked before a retry). ``paths``: the paths that
+    re-read must name should gluster list only named paths (see read_quota)."""
     args: List[str]
     done: Callable[[QuotaState], bool]
+    paths: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,28 +141,31 @@ class QuotaPlan:
 
     @property
     def changed(self):
+        """True when the plan has a step to run: the module reports changed."""
         return bool(self.steps)
 
 
 def parse_size(value, where):
     """A size as bytes: an int, or a number with an optional unit (B, KB, MB, GB, TB, PB; also
-    K, KiB, ...), powers of 1024 as in gluster. Fractions are accepted when they make whole bytes."""
+    K, KiB, ...), powers of 1024 as in gluster. Fractions are accepted when they make whole bytes,
+    computed exactly (a fraction of a byte, however small, is refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit (1GB, 512MB)'
                              % (where, value))
-    text = str(value).strip()
-    match = SIZE_PATTERN.match(text)
-    unit = match.group(2).upper() if match else None
-    if not match or unit not in UNIT_FACTORS:
-        raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit '
-                             '(B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)' % (where, value))
-    try:
-        size = Decimal(match.group(1)) * UNIT_FACTORS[unit]
-    except InvalidOperation:
-        raise QuotaSpecError('%s: %r is not a size' % (where, value))
-    if size != size.to_integral_value():
-        raise QuotaSpecError('%s: %r is not a whole number of bytes' % (where, value))
-    size = int(size)
+    if isinstance(value, int):
+        size = value
+    else:
+        text = value.strip()
+        # No size needs more characters; a longer number would only cost time to convert.
+        match = SIZE_PATTERN.match(text) if len(text) <= MAX_SIZE_TEXT else None
+        unit = match.group(2).upper() if match else None
+        if not match or unit not in UNIT_FACTORS:
+            raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit '
+                                 '(B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)' % (where, value))
+        size = Fraction(match.group(1)) * UNIT_FACTORS[unit]
+        if size.denominator != 1:
+            raise QuotaSpecError('%s: %r is not a whole number of bytes' % (where, value))
+        size = int(size)
     if size < 1 or size > MAX_HARD_LIMIT:
         raise QuotaSpecError('%s: %r is out of range: gluster takes 1 byte to %d bytes' % (where, value, MAX_HARD_LIMIT))
     return size
@@ -245,32 +278,58 @@ def _yes_no(element, path):
     return {'yes': True, 'no': False}.get(value)
 
 
-def parse_quota_list(root):
-    """path -> QuotaLimit from a successful ``volume quota VOLUME list [PATH...] --xml``.
+def _limit_rows(root):
+    """(element, path, hard limit, soft limit %) of each <limit> of a quota list that has a limit.
 
     Asked for by path, gluster lists a directory without a limit with N/A values: it has no limit.
+    The path is taken as written (gluster writes it with "%s"): a directory may end in a space.
     """
-    limits = {}
     for element in root.findall('volQuota/limit'):
-        path = (element.findtext('path') or '').strip()
         hard = int_or_none(element.findtext('hard_limit'))
-        if hard is None:
-            continue
-        soft = (element.findtext('soft_limit_percent') or '').strip().rstrip('%')
-        limits[path] = QuotaLimit(
-            path=path,
-            hard_limit=hard,
-            soft_limit=int_or_none(soft),
-            used_space=int_or_none(element.findtext('used_space')),
-            available_space=int_or_none(element.findtext('avail_space')),
-            soft_limit_exceeded=_yes_no(element, 'sl_exceeded'),
-            hard_limit_exceeded=_yes_no(element, 'hl_exceeded'),
-        )
-    return limits
+        if hard is not None:
+            soft = (element.findtext('soft_limit_percent') or '').strip().rstrip('%')
+            yield element, element.findtext('path') or '', hard, int_or_none(soft)
+
+
+def parse_quota_list(root):
+    """path -> QuotaLimit from a successful ``volume quota VOLUME list [PATH...] --xml``."""
+    return {path: QuotaLimit(
+        path=path,
+        hard_limit=hard,
+        soft_limit=soft,
+        used_space=int_or_none(element.findtext('used_space')),
+        available_space=int_or_none(element.findtext('avail_space')),
+        soft_limit_exceeded=_yes_no(element, 'sl_exceeded'),
+        hard_limit_exceeded=_yes_no(element, 'hl_exceeded'),
+    ) for element, path, hard, soft in _limit_rows(root)}
+
+
+def parse_object_list(root):
+    """path -> ObjectLimit from a successful ``volume quota VOLUME list-objects --xml``
+    (cli_quota_object_xml_output): hard_limit is a count of files and directories."""
+    return {path: ObjectLimit(
+        path=path,
+        hard_limit=hard,
+        soft_limit=soft,
+        file_count=int_or_none(element.findtext('file_count')),
+        dir_count=int_or_none(element.findtext('dir_count')),
+    ) for element, path, hard, soft in _limit_rows(root)}
 
 
 def quota_list_args(volume):
+    """The arguments of the usage-limit list (after ``gluster --mode=script``); paths may follow."""
     return ['volume', 'quota', volume, 'list']
+
+
+def quota_list_objects_args(volume):
+    """The arguments of the object-limit list (after ``gluster --mode=script``)."""
+    return ['volume', 'quota', volume, 'list-objects']
+
+
+def _silent_failure(error):
+    """The CLI's reply when a quota list cannot be printed: exit code non-zero, nothing at all."""
+    silent = not (error.stdout or '').strip() and not (error.stderr or '').strip()
+    return error.op_ret is None and error.rc != 0 and silent
 
 
 def read_quota(cli, volume, paths=None):
@@ -280,9 +339,10 @@ def read_quota(cli, volume, paths=None):
     limits, so those messages are states here. A missing or stopped volume raises
     GlusterCommandError with a message that says so.
 
-    When the last limit glusterd keeps is on a directory that was removed from the volume,
-    GlusterFS 10 and 11 print nothing at all for the whole list (exit code 1, no output, no
-    message; an earlier such limit is only left out); quota is enabled then. Listing named paths
+    When the quota daemon's lookup of the last limit glusterd keeps fails (for example, the limit is
+    on a directory that was removed from the volume, or the daemon is down), GlusterFS 10 and 11
+    print nothing at all for the whole list (exit code 1, no output, no message; an earlier such
+    limit is only left out); quota is enabled then. Listing named paths
     still works, so when ``paths`` is a list this reads just those (a second call, none for an
     empty list) and returns a state with ``complete`` False; when it is None (the plan needs every
     limit), it fails saying so.
@@ -290,24 +350,57 @@ def read_quota(cli, volume, paths=None):
     try:
         root = cli.read(*quota_list_args(volume))
     except GlusterCommandError as error:
-        silent = not (error.stdout or '').strip() and not (error.stderr or '').strip()
-        if error.op_ret is None and error.rc != 0 and silent:
+        if _silent_failure(error):
             if paths is None:
-                raise _explained(error, UNLISTABLE_REASON % dict(volume=volume))
-            limits = parse_quota_list(cli.read(*(quota_list_args(volume) + sorted(paths)))) if paths else {}
-            return QuotaState(enabled=True, limits=limits, complete=False)
+                raise _explained(error, UNLISTABLE_REASON % dict(what='quota list', volume=volume,
+                                                                 consequence=UNLISTABLE_CONSEQUENCE))
+            paths = sorted(set(paths))
+            limits = parse_quota_list(cli.read(*(quota_list_args(volume) + paths))) if paths else {}
+            return QuotaState(enabled=True, limits=limits, complete=False, paths_read=paths)
         message = (error.op_errstr or '').lower()
         if message.startswith(QUOTA_DISABLED_MESSAGE):
             return QuotaState(enabled=False)
         if message.startswith(NO_LIMITS_MESSAGE):
             return QuotaState(enabled=True)
-        if message.endswith('does not exist'):
-            raise _explained(error, 'volume %s does not exist' % volume)
-        if message.startswith(VOLUME_STOPPED_MESSAGE):
-            raise _explained(error, 'volume %s is stopped; gluster reads and sets quota only on a started volume, '
-                                    'start it first' % volume)
-        raise
+        raise _explained_read_error(error, volume)
     return QuotaState(enabled=True, limits=parse_quota_list(root))
+
+
+def _explained_read_error(error, volume):
+    message = (error.op_errstr or '').lower()
+    if message.endswith('does not exist'):
+        return _explained(error, 'volume %s does not exist' % volume)
+    if message.startswith(VOLUME_STOPPED_MESSAGE):
+        return _explained(error, 'volume %s is stopped; gluster reads and sets quota only on a started volume, '
+                                 'start it first' % volume)
+    return error
+
+
+def needs_object_limits(spec, state):
+    """Whether the plan needs the object limits too: only to disable enabled quota without
+    ``allow_disable_with_limits`` (``volume quota VOLUME list`` shows usage limits only, and
+    disabling deletes object limits as well)."""
+    return spec.state == 'disabled' and state.enabled and not spec.allow_disable_with_limits
+
+
+def read_object_limits(cli, volume):
+    """path -> ObjectLimit from one ``volume quota VOLUME list-objects --xml``; {} when gluster
+    says there are none ("No inode quota configured") or quota is disabled.
+
+    An empty reply (see read_quota) means the list holds at least one object limit that could not
+    be read: it raises GlusterCommandError saying so.
+    """
+    try:
+        root = cli.read(*quota_list_objects_args(volume))
+    except GlusterCommandError as error:
+        if _silent_failure(error):
+            raise _explained(error, UNLISTABLE_REASON % dict(what='object quota list', volume=volume,
+                                                             consequence=UNLISTABLE_OBJECTS_CONSEQUENCE))
+        message = (error.op_errstr or '').lower()
+        if message.startswith(NO_OBJECT_LIMITS_MESSAGE) or message.startswith(QUOTA_DISABLED_MESSAGE):
+            return {}
+        raise _explained_read_error(error, volume)
+    return parse_object_list(root)
 
 
 def paths_to_read(spec, planned=False):
@@ -365,19 +458,37 @@ def _limit_matches(current, desired):
             and (desired.soft_limit is None or current.soft_limit == desired.soft_limit))
 
 
+def _disable_refusal(spec, state):
+    """The reason to refuse disabling quota without the opt-in, or None."""
+    if state.object_limits is None:
+        # Fail closed: without the object limits, disabling might delete limits nobody listed.
+        return ('disabling quota on volume %s needs its object limits read first (volume quota %s list-objects)'
+                % (spec.volume, spec.volume))
+    if not state.limits and not state.object_limits:
+        return None
+    found = []
+    if state.limits:
+        found.append('%d usage limit(s) (%s)' % (len(state.limits), ', '.join(
+            '%s %s' % (path, format_size(state.limits[path].hard_limit)) for path in sorted(state.limits))))
+    if state.object_limits:
+        found.append('%d object limit(s) (%s)' % (len(state.object_limits), ', '.join(
+            '%s %d objects' % (path, state.object_limits[path].hard_limit) for path in sorted(state.object_limits))))
+    return ('disabling quota on volume %s deletes its %s for good, and the quota options set on it (%s): enabling '
+            'it again starts with none. Set allow_disable_with_limits: true to disable it anyway'
+            % (spec.volume, ' and '.join(found), ', '.join(QUOTA_OPTIONS)))
+
+
 def plan_quota(spec, state):
     """QuotaPlan from the spec and the current QuotaState. Raises QuotaSpecError when disabling
-    quota would drop limits and ``allow_disable_with_limits`` is not set."""
+    quota would drop usage or object limits and ``allow_disable_with_limits`` is not set (the
+    object limits must then have been read: see needs_object_limits)."""
     volume = spec.volume
     plan = QuotaPlan(before={'volume': volume, 'enabled': state.enabled, 'limits': limits_to_dict(state.limits)})
     if spec.state == 'disabled':
         if state.enabled:
-            if state.limits and not spec.allow_disable_with_limits:
-                raise QuotaSpecError(
-                    'disabling quota on volume %s deletes its %d limit(s) (%s) for good: enabling it again starts '
-                    'with none. Set allow_disable_with_limits: true to disable it anyway'
-                    % (volume, len(state.limits), ', '.join('%s %s' % (path, format_size(state.limits[path].hard_limit))
-                                                            for path in sorted(state.limits))))
+            refusal = None if spec.allow_disable_with_limits else _disable_refusal(spec, state)
+            if refusal:
+                raise QuotaSpecError(refusal)
             plan.steps.append(QuotaStep(['volume', 'quota', volume, 'disable'], lambda now: not now.enabled))
         plan.after = {'volume': volume, 'enabled': False, 'limits': {}}
         return plan
@@ -398,8 +509,9 @@ def plan_quota(spec, state):
         after[path] = QuotaLimit(path=path, hard_limit=desired.hard_limit, soft_limit=soft)
     if spec.purge:
         for path in sorted(set(after) - set(spec.limits)):
-            plan.steps.append(QuotaStep(['volume', 'quota', volume, 'remove', path],
-                                        lambda now, path=path: path not in now.limits))
+            # A re-read that fell back to named paths proves nothing about a path it did not name.
+            plan.steps.append(QuotaStep(['volume', 'quota', volume, 'remove', path], lambda now, path=path: (
+                path not in now.limits and (now.complete or path in (now.paths_read or ()))), paths=[path]))
             del after[path]
     plan.after = {'volume': volume, 'enabled': True, 'limits': limits_to_dict(after)}
     return plan

@@ -17,8 +17,11 @@ description:
     what gluster reports. Limits on directories not listed are left alone unless O(purge).
   - A run that changes nothing makes one gluster call, C(volume quota VOLUME list), which also tells whether
     quota is enabled.
-  - Disabling quota deletes every limit of the volume for good (enabling it again starts with none), so
-    O(state=disabled) is refused while limits exist unless O(allow_disable_with_limits).
+  - Disabling quota deletes every limit of the volume for good, usage limits and object limits
+    (C(gluster volume quota VOLUME limit-objects)) alike, and drops the quota options set on the volume
+    (C(features.default-soft-limit), C(features.soft-timeout), C(features.hard-timeout), C(features.alert-time),
+    C(features.quota-deem-statfs), C(features.quota-timeout)); enabling it again starts with none. So
+    O(state=disabled) is refused while usage or object limits exist unless O(allow_disable_with_limits).
 version_added: 0.1.0
 author:
   - glusterdock developers (@glusterdock)
@@ -52,8 +55,12 @@ options:
   state:
     description:
       - V(enabled) makes sure quota is enabled, then applies O(limits).
-      - V(disabled) makes sure quota is disabled. That deletes every limit of the volume, so it is refused while
-        the volume has limits unless O(allow_disable_with_limits). O(limits) and O(purge) are not allowed with it.
+      - V(disabled) makes sure quota is disabled. That deletes every limit of the volume (usage and object limits)
+        and drops its quota options (C(features.default-soft-limit), C(features.quota-deem-statfs), the timeouts
+        and C(features.alert-time)), so it is refused while the volume has usage or object limits unless
+        O(allow_disable_with_limits). To tell, it also reads C(volume quota VOLUME list-objects) (a second call)
+        when quota is enabled and O(allow_disable_with_limits) is not set. O(limits) and O(purge) are not allowed
+        with it.
     type: str
     default: enabled
     choices: [enabled, disabled]
@@ -82,17 +89,21 @@ options:
     default: false
   allow_disable_with_limits:
     description:
-      - With O(state=disabled), disable quota even though the volume has limits, which deletes them all.
+      - With O(state=disabled), disable quota even though the volume has usage or object limits, which deletes
+        them all (and the quota options).
     type: bool
     default: false
 notes:
   - Run it once per volume, on one node of the pool (for example with C(run_once)).
   - Removing a limit or disabling quota does not touch any data; it removes the accounting and the limits.
+  - Object limits (C(limit-objects)) are not managed by this module, only counted before disabling quota.
   - A limit on a directory that was removed from the volume is no longer listed by gluster, so it is neither
-    reported nor purged; it cannot be removed either. When it is the last limit glusterd keeps, GlusterFS 10 and 11
-    print nothing for the quota list of the whole volume (exit code 1, no message) until a limit is set on another
-    directory. This module then reads only the paths of O(limits) (a second call) and warns; O(purge), and
-    O(state=disabled) without O(allow_disable_with_limits), fail with a message saying so, as they need every limit.
+    reported nor purged; it cannot be removed either. When the lookup of the last limit glusterd keeps fails (for
+    example, it is on a directory removed from the volume, or the Quota Daemon of the node is down or unreachable),
+    GlusterFS 10 and 11 print nothing for the quota list of the whole volume (exit code 1, no message); a removed
+    directory's limit stops this once a limit is set on another directory. This module then reads only the paths
+    of O(limits) (a second call) and warns; O(purge), and O(state=disabled) without O(allow_disable_with_limits),
+    fail with a message saying so, as they need every limit.
   - Enabling quota starts a quota daemon on every server and a crawl of the volume to account existing data;
     until the crawl is done, RV(quota.limits) may show less used space than there is.
 seealso:
@@ -170,10 +181,12 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota 
     QuotaSpecError,
     UNLISTED_WARNING,
     explain_change_error,
+    needs_object_limits,
     parse_quota_spec,
     paths_to_read,
     plan_quota,
     quota_to_dict,
+    read_object_limits,
     read_quota,
 )
 
@@ -194,13 +207,20 @@ class QuotaManager(object):
         self.cli = cli
         self.spec = spec
 
-    def read(self, planned=False):
-        return read_quota(self.cli, self.spec.volume, paths=paths_to_read(self.spec, planned))
+    def read(self, planned=False, paths=()):
+        """The quota now; ``planned`` reads only check and report, and also name ``paths`` should
+        gluster list only named paths."""
+        wanted = paths_to_read(self.spec, planned)
+        if wanted is not None and paths:
+            wanted = sorted(set(wanted) | set(paths))
+        return read_quota(self.cli, self.spec.volume, paths=wanted)
 
     def run(self):
         state = None
         try:
             state = self.read()
+            if needs_object_limits(self.spec, state):
+                state.object_limits = read_object_limits(self.cli, self.spec.volume)
             plan = plan_quota(self.spec, state)
         except GlusterCommandError as error:
             self.module.fail_json(commands=self.cli.commands, **error.details())
@@ -209,7 +229,8 @@ class QuotaManager(object):
         complete = state.complete
         for step in plan.steps:
             try:
-                self.cli.change(*step.args, already_done=lambda step=step: step.done(self.read(planned=True)))
+                self.cli.change(*step.args,
+                                already_done=lambda step=step: step.done(self.read(planned=True, paths=step.paths)))
             except GlusterCommandError as error:
                 self.fail_after_change(explain_change_error(error, self.spec.volume))
         if plan.changed and not self.cli.check_mode:
@@ -219,7 +240,7 @@ class QuotaManager(object):
                 self.fail_after_change(error, 'The changes were made; reading the quota afterwards failed')
             complete = complete and state.complete
         if not complete:
-            self.module.warn(UNLISTED_WARNING % self.spec.volume)
+            self.module.warn(UNLISTED_WARNING % dict(volume=self.spec.volume))
         result = dict(changed=plan.changed, commands=self.cli.commands, quota=quota_to_dict(state))
         if self.module._diff:
             result['diff'] = dict(before=plan.before, after=plan.after)

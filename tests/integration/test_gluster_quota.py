@@ -1,7 +1,8 @@
 """gluster_quota on a real pool: enable and limits, one call when nothing changes, check mode that
-only reads, purge, refusals (disabling with limits, a missing directory, a missing volume), bad
-input without any gluster call, GlusterFS's empty list once a limited directory is gone, and the
-gluster_volumes role's quota."""
+only reads, purge, refusals (disabling with usage or object limits, a missing directory, a missing
+volume), bad input without any gluster call, GlusterFS's empty list once a limited directory is
+gone, and the gluster_volumes role's quota (check mode on a stopped volume, bad quota refused
+before any volume changes)."""
 import re
 
 import pytest
@@ -21,6 +22,10 @@ def run(lab, args, check=False, diff=False):
 
 def list_call(volume=VOLUME):
     return '--mode=script volume quota %s list --xml' % volume
+
+
+def list_objects_call(volume=VOLUME):
+    return '--mode=script volume quota %s list-objects --xml' % volume
 
 
 def command(*args):
@@ -136,8 +141,8 @@ def test_bad_input_fails_without_any_gluster_call(volume, args, message):
 def test_disabling_with_limits_needs_the_opt_in(volume):
     before = limits(volume)
     result, calls = run(volume, dict(volume=VOLUME, state='disabled'))
-    assert result['failed'] and result['commands'] == [] and calls == [list_call()]
-    assert 'deletes its 2 limit(s) (/ 10GB, /logs 100MB) for good' in result['msg']
+    assert result['failed'] and result['commands'] == [] and calls == [list_call(), list_objects_call()]
+    assert 'deletes its 2 usage limit(s) (/ 10GB, /logs 100MB) for good, and the quota options' in result['msg']
     assert limits(volume) == before
 
     result = run(volume, dict(volume=VOLUME, state='disabled', allow_disable_with_limits=True), diff=True)[0]
@@ -146,6 +151,29 @@ def test_disabling_with_limits_needs_the_opt_in(volume):
     assert limits(volume) is None and result['quota'] == {'enabled': False, 'limits': {}}
     again, calls = run(volume, dict(volume=VOLUME, state='disabled'))
     assert (again['changed'], calls) == (False, [list_call()])
+
+
+def test_disabling_with_object_limits_only_needs_the_opt_in(volume):
+    # "volume quota list" shows usage limits only: with an object limit alone it says "No quota configured".
+    assert run(volume, dict(volume=VOLUME))[0]['commands'] == [command('enable')]
+    volume.gluster('node1', 'volume', 'quota', VOLUME, 'limit-objects', '/app', '100')
+    volume.gluster('node1', 'volume', 'quota', VOLUME, 'default-soft-limit', '70')
+    assert 'features.default-soft-limit' in volume.gluster('node1', 'volume', 'info', VOLUME, '--xml')
+    assert limits(volume) == {}
+    objects = volume.gluster('node1', 'volume', 'quota', VOLUME, 'list-objects', '--xml')
+    assert '<path>/app</path>' in objects
+
+    result, calls = run(volume, dict(volume=VOLUME, state='disabled'), check=True)
+    assert result['failed'] and result['commands'] == [] and calls == [list_call(), list_objects_call()]
+    assert 'deletes its 1 object limit(s) (/app 100 objects) for good, and the quota options' in result['msg']
+    assert volume.gluster('node1', 'volume', 'quota', VOLUME, 'list-objects', '--xml') == objects
+
+    result, calls = run(volume, dict(volume=VOLUME, state='disabled', allow_disable_with_limits=True))
+    assert result['commands'] == [command('disable')] and calls[0] == list_call()
+    assert limits(volume) is None
+    # As documented: the quota options went with it (enabling quota had set features.quota-deem-statfs).
+    info = volume.gluster('node1', 'volume', 'info', VOLUME, '--xml')
+    assert 'features.default-soft-limit' not in info and 'features.quota-deem-statfs' not in info
 
 
 def test_limits_still_apply_when_gluster_cannot_list_them(volume):
@@ -172,7 +200,9 @@ def test_limits_still_apply_when_gluster_cannot_list_them(volume):
     assert result['quota']['limits'] == {'/': result['quota']['limits']['/']}
 
     result, calls = run(volume, dict(volume=VOLUME, limits={'/': '10GB'}, purge=True))
-    assert result['failed'] and 'the last limit it keeps is on a directory that was removed' in result['msg']
+    assert result['failed'] and 'the lookup of the last limit it keeps fails: for example when that limit is on a ' \
+        'directory that was removed from the volume' in result['msg']
+    assert 'check the Quota Daemon of this node in gluster volume status qv' in result['msg']
     assert calls == [list_call()]
 
 
@@ -200,3 +230,24 @@ def test_role_applies_quota_once_and_leaves_volumes_without_it_alone(volume):
     bad = volume.run_play(role_play([{'name': 'rq', 'state': 'stopped', 'quota': {'limits': {'/': '5GB'}}}]))
     assert bad.returncode != 0 and 'gluster manages quota only on a started volume' in bad.stdout
     assert limits(volume, 'rq') == {'/': (5 * GB, 80)}
+
+
+def test_role_check_mode_skips_the_quota_of_a_volume_it_would_start(volume):
+    # An existing volume, created and never started: in check mode gluster_volume reports it as it is.
+    for node in volume.nodes:
+        volume.sh(node, 'mkdir -p /bricks/rc')
+    volume.gluster('node1', 'volume', 'create', 'rc', 'node1:/bricks/rc/b', 'node2:/bricks/rc/b')
+    before = volume.gluster('node1', 'volume', 'info', 'rc', '--xml')
+    check = volume.run_play(role_play([{'name': 'rc', 'bricks': ['node1:/bricks/rc/b', 'node2:/bricks/rc/b'],
+                                        'quota': {'limits': {'/': '1GB'}}}]), check=True)
+    assert check.returncode == 0, check.stdout[-3000:]
+    assert volume.gluster('node1', 'volume', 'info', 'rc', '--xml') == before
+
+
+def test_role_refuses_a_bad_quota_before_any_volume_changes(volume):
+    volume.reset_call_log()
+    bad = volume.run_play(role_play([{'name': 'rfirst', 'quota': {'limits': {'/': '1GB'}}},
+                                     {'name': 'rsecond', 'quota': {'limits': {'app': '1GB'}}}]))
+    assert bad.returncode != 0
+    assert "Volume rsecond: limits['app']: 'app' must be absolute, from the root of the volume" in bad.stdout
+    assert volume.call_log('node1') == [] and volume.call_log('node2') == []

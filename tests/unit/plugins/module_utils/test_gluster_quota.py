@@ -1,11 +1,14 @@
 """Quota: argument validation, the list parser on replies captured from real GlusterFS 10 and 11
 servers (tests/fixtures/capture), reading the state, and the exact commands of each plan."""
+from xml.etree import ElementTree
+
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_quota
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import (
     DesiredLimit,
+    ObjectLimit,
     QuotaLimit,
     QuotaSpecError,
     QuotaState,
@@ -13,6 +16,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota 
     parse_quota_spec,
     parse_size,
     plan_quota,
+    read_object_limits,
     read_quota,
 )
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture, manifest
@@ -20,6 +24,8 @@ from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS
 GB = 1024 ** 3
 MB = 1024 ** 2
 LIST = ['volume', 'quota', 'limited', 'list']
+OPTIONS = ('features.default-soft-limit, features.soft-timeout, features.hard-timeout, features.alert-time, '
+           'features.quota-deem-statfs, features.quota-timeout')
 
 
 @pytest.fixture(params=VERSIONS)
@@ -48,6 +54,7 @@ def test_every_quota_reply_was_captured_with_the_command_it_answers(version):
     commands = manifest(version)
     assert commands['quota-list-disabled'][2] == 'gluster --mode=script volume quota limited list --xml'
     assert commands['quota-limit-usage-soft'][2] == 'gluster --mode=script volume quota limited limit-usage /app 1GB 50% --xml'
+    assert commands['quota-list-objects'][2] == 'gluster --mode=script volume quota limited list-objects --xml'
 
 
 # Reading the state: one call, whatever the answer.
@@ -72,6 +79,45 @@ def test_limits_are_parsed_in_bytes_and_percent(version):
     assert (data.hard_limit, data.soft_limit) == (1536 * MB, 80)
     assert app.used_space >= 3000000 and app.available_space == GB - app.used_space
     assert (app.soft_limit_exceeded, app.hard_limit_exceeded) == (False, False)
+
+
+def test_a_path_is_taken_as_gluster_writes_it():
+    # A directory may end in a space: only what gluster wrote names it.
+    root = ElementTree.fromstring('<cliOutput><volQuota><limit><path>/app </path><hard_limit>1024</hard_limit>'
+                                  '<soft_limit_percent>80%</soft_limit_percent></limit></volQuota></cliOutput>')
+    assert list(gluster_quota.parse_quota_list(root)) == ['/app ']
+
+
+def test_object_limits_only_are_not_in_the_usage_list(version):
+    # The reviewer's case: limit-objects alone; "list" says "No quota configured".
+    assert read(version, 'quota-list-only-objects')[0] == QuotaState(enabled=True, limits={})
+    assert manifest(version)['quota-limit-objects'][2] == (
+        'gluster --mode=script volume quota limited limit-objects /app 100 --xml')
+
+
+def test_object_limits_are_read_from_list_objects(version):
+    cli = GlusterCli(replay(version, 'quota-list-objects'))
+    limits = read_object_limits(cli, 'limited')
+    assert cli.calls == ['gluster --mode=script volume quota limited list-objects --xml']
+    assert list(limits) == ['/app']
+    app = limits['/app']
+    assert (app.hard_limit, app.soft_limit) == (100, 80)
+    assert app.file_count >= 0 and app.dir_count >= 1
+
+
+@pytest.mark.parametrize('name', ['quota-list-objects-no-limits', 'quota-list-objects-usage-only',
+                                  'quota-list-objects-disabled'])
+def test_no_object_limits_is_a_state_not_a_failure(version, name):
+    assert read_object_limits(GlusterCli(replay(version, name)), 'limited') == {}
+
+
+def test_an_unlistable_object_list_means_object_limits(version):
+    # The same empty reply as the usage list's (exit code 1, nothing): its last object limit could not be read.
+    cli = GlusterCli(replay(version, 'quota-list-directory-removed'))
+    with pytest.raises(GlusterCommandError) as error:
+        read_object_limits(cli, 'limited')
+    assert 'gluster printed nothing for the object quota list of volume limited' in str(error.value)
+    assert 'state=disabled needs allow_disable_with_limits' in str(error.value)
 
 
 def test_limit_usage_without_soft_limit_keeps_the_soft_limit(version):
@@ -134,17 +180,20 @@ def test_changes_gluster_refuses_in_that_state(version, name, message):
 @pytest.mark.parametrize('value, size', [
     (1, 1), (1073741824, GB), ('1073741824', GB), ('10GB', 10 * GB), ('10gb', 10 * GB), ('10 GB', 10 * GB),
     ('10G', 10 * GB), ('10GiB', 10 * GB), ('512MB', 512 * MB), ('1TB', 1024 * GB), ('1.5GB', 1536 * MB),
-    ('4KB', 4096), ('100B', 100), ('1PB', 1024 ** 5),
+    ('4KB', 4096), ('100B', 100), ('1PB', 1024 ** 5), ('0.5KB', 512), ('1.' + '0' * 40 + 'KB', 1024),
 ])
 def test_sizes(value, size):
     assert parse_size(value, 'limits') == size
 
 
 @pytest.mark.parametrize('value, message', [
-    (0, 'out of range'), ('0GB', 'out of range'), (-1, 'is not a size'), ('-1GB', 'is not a size'),
+    (0, 'out of range'), ('0GB', 'out of range'), (-1, 'out of range'), ('-1GB', 'is not a size'),
     ('10XB', 'is not a size'), ('GB', 'is not a size'), ('', 'is not a size'), ('1.3B', 'not a whole number'),
     (True, 'is not a size'), (1.5, 'is not a size'), ('8EB', 'is not a size'), ('9000PB', 'out of range'),
     ('1GB; rm -rf /', 'is not a size'),
+    # Exact arithmetic: 28 decimals of a KB is not rounded to 1024 bytes.
+    ('1.0000000000000000000000000001KB', 'not a whole number'), ('1.' + '0' * 60 + '1B', 'not a whole number'),
+    ('1' * 5000, 'is not a size'),
 ])
 def test_bad_sizes(value, message):
     with pytest.raises(QuotaSpecError) as error:
@@ -212,7 +261,7 @@ def test_bad_input_is_refused_with_what_to_fix(params, message):
 CURRENT = QuotaState(enabled=True, limits={
     '/': QuotaLimit('/', 10 * GB, 80),
     '/app': QuotaLimit('/app', GB, 50),
-})
+}, object_limits={})
 
 
 def commands(plan):
@@ -260,16 +309,46 @@ def test_unlisted_limits_stay_without_purge_and_go_with_it():
 def test_disable_with_limits_needs_the_explicit_opt_in():
     with pytest.raises(QuotaSpecError) as error:
         plan_quota(spec(state='disabled'), CURRENT)
-    assert str(error.value) == ('disabling quota on volume limited deletes its 2 limit(s) (/ 10GB, /app 1GB) for good: '
-                                'enabling it again starts with none. Set allow_disable_with_limits: true to disable it anyway')
+    assert str(error.value) == (
+        'disabling quota on volume limited deletes its 2 usage limit(s) (/ 10GB, /app 1GB) for good, and the quota '
+        'options set on it (%s): enabling it again starts with none. Set allow_disable_with_limits: true to disable '
+        'it anyway' % OPTIONS)
     plan = plan_quota(spec(state='disabled', allow_disable_with_limits=True), CURRENT)
     assert commands(plan) == ['volume quota limited disable']
     assert plan.after == {'volume': 'limited', 'enabled': False, 'limits': {}}
 
 
+def test_disable_with_object_limits_only_needs_the_opt_in_too():
+    objects_only = QuotaState(True, object_limits={'/app': ObjectLimit('/app', 100, 80)})
+    with pytest.raises(QuotaSpecError) as error:
+        plan_quota(spec(state='disabled'), objects_only)
+    assert str(error.value).startswith('disabling quota on volume limited deletes its 1 object limit(s) (/app 100 '
+                                       'objects) for good, and the quota options')
+    both = QuotaState(True, limits=CURRENT.limits, object_limits=objects_only.object_limits)
+    with pytest.raises(QuotaSpecError, match=r'2 usage limit\(s\) \(/ 10GB, /app 1GB\) and 1 object limit\(s\)'):
+        plan_quota(spec(state='disabled'), both)
+    assert commands(plan_quota(spec(state='disabled', allow_disable_with_limits=True), objects_only)) == [
+        'volume quota limited disable']
+
+
+def test_disable_without_object_limits_read_is_refused():
+    # Fail closed: a state whose object limits were not read cannot prove there are none.
+    with pytest.raises(QuotaSpecError, match='needs its object limits read first'):
+        plan_quota(spec(state='disabled'), QuotaState(True))
+
+
 def test_disable_without_limits_and_disabled_again():
-    assert commands(plan_quota(spec(state='disabled'), QuotaState(True))) == ['volume quota limited disable']
+    assert commands(plan_quota(spec(state='disabled'), QuotaState(True, object_limits={}))) == [
+        'volume quota limited disable']
     assert not plan_quota(spec(state='disabled'), QuotaState(False)).changed
+
+
+def test_object_limits_are_read_only_to_disable_without_the_opt_in():
+    assert gluster_quota.needs_object_limits(spec(state='disabled'), QuotaState(True))
+    assert not gluster_quota.needs_object_limits(spec(state='disabled'), QuotaState(False))
+    assert not gluster_quota.needs_object_limits(spec(state='disabled', allow_disable_with_limits=True),
+                                                 QuotaState(True))
+    assert not gluster_quota.needs_object_limits(spec(limits={'/': 1}), QuotaState(True))
 
 
 def test_steps_know_when_they_are_done():
@@ -279,7 +358,16 @@ def test_steps_know_when_they_are_done():
     assert not limit.done(CURRENT)
     assert limit.done(QuotaState(True, {'/app': QuotaLimit('/app', 2 * GB, 50)}))
     remove = plan_quota(spec(limits={}, purge=True), CURRENT).steps[0]
+    assert remove.paths == ['/']
     assert not remove.done(CURRENT) and remove.done(QuotaState(True, {'/app': CURRENT.limits['/app']}))
+
+
+def test_a_remove_is_done_only_when_the_re_read_covered_its_path():
+    remove = plan_quota(spec(limits={'/': '10GB'}, purge=True), CURRENT).steps[0]
+    assert remove.args[-1] == '/app' and remove.paths == ['/app']
+    # gluster listed only the named paths, and /app was not among them: no proof it is gone.
+    assert not remove.done(QuotaState(True, {'/': CURRENT.limits['/']}, complete=False, paths_read=['/']))
+    assert remove.done(QuotaState(True, {'/': CURRENT.limits['/']}, complete=False, paths_read=['/', '/app']))
 
 
 # When the last limit glusterd keeps is on a removed directory, gluster lists nothing for the whole volume.
@@ -296,19 +384,27 @@ def test_unlistable_quota_reads_the_named_paths_instead(version):
     assert argvs == [LIST, LIST + ['/', '/app', '/data', '/nonexistent']]
     # /data exists without a limit (N/A), /nonexistent is not listed at all.
     assert state.enabled and not state.complete and sorted(state.limits) == ['/', '/app']
+    assert state.paths_read == ['/', '/app', '/data', '/nonexistent']
     assert (state.limits['/app'].hard_limit, state.limits['/app'].soft_limit) == (2 * GB, 50)
 
 
 def test_unlistable_quota_with_nothing_to_read_makes_one_call(version):
     cli = GlusterCli(replay(version, 'quota-list-directory-removed'))
-    assert read_quota(cli, 'limited', paths=[]) == QuotaState(enabled=True, limits={}, complete=False)
+    assert read_quota(cli, 'limited', paths=[]) == QuotaState(enabled=True, limits={}, complete=False, paths_read=[])
     assert len(cli.calls) == 1
 
 
 def test_unlistable_quota_without_fallback_says_why(version):
     with pytest.raises(GlusterCommandError) as error:
         read(version, 'quota-list-directory-removed')
-    assert 'GlusterFS does this when the last limit it keeps is on a directory that was removed' in str(error.value)
+    assert str(error.value) == (
+        'gluster --mode=script volume quota limited list --xml failed: gluster printed nothing for the quota list of '
+        'volume limited. GlusterFS does this when the lookup of the last limit it keeps fails: for example when that '
+        'limit is on a directory that was removed from the volume (its path is in /var/log/glusterfs/cli.log, "Failed '
+        'to get the xattr ... limit-set on"; setting a limit on another directory makes the list answer again), or '
+        'when the Quota Daemon is down or unreachable; check the Quota Daemon of this node in gluster volume status '
+        'limited. Without the full list, purge cannot be planned, nor state=disabled without '
+        'allow_disable_with_limits; limits without purge still work')
 
 
 def test_paths_read_in_fallback():

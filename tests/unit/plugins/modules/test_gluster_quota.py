@@ -7,6 +7,7 @@ from ansible_collections.glusterdock.storage.plugins.modules import gluster_quot
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture, manifest
 
 LIST = 'gluster --mode=script volume quota limited list --xml'
+LIST_OBJECTS = 'gluster --mode=script volume quota limited list-objects --xml'
 GB = 1024 ** 3
 
 
@@ -120,10 +121,78 @@ def test_missing_volume_fails_clearly_after_one_call(version):
 
 
 def test_disable_with_limits_is_refused_without_a_change(version):
-    result, calls = run(version, {'volume quota limited list': ['quota-list-limits']}, state='disabled')
-    assert result['failed'] and result['commands'] == [] and calls == [LIST]
+    result, calls = run(version, {'volume quota limited list': ['quota-list-limits'],
+                                  'volume quota limited list-objects': ['quota-list-objects-usage-only']},
+                        state='disabled')
+    assert result['failed'] and result['commands'] == [] and calls == [LIST, LIST_OBJECTS]
     assert 'Set allow_disable_with_limits: true' in result['msg']
     assert sorted(result['quota']['limits']) == ['/', '/app', '/data']
+
+
+def test_disable_with_object_limits_only_is_refused_without_a_change(version):
+    # "list" says "No quota configured": only list-objects shows the limit that disabling would delete.
+    result, calls = run(version, {'volume quota limited list': ['quota-list-only-objects'],
+                                  'volume quota limited list-objects': ['quota-list-objects']},
+                        state='disabled')
+    assert result['failed'] and result['commands'] == [] and calls == [LIST, LIST_OBJECTS]
+    assert result['msg'].startswith('disabling quota on volume limited deletes its 1 object limit(s) (/app 100 '
+                                    'objects) for good, and the quota options set on it (features.default-soft-limit')
+    assert 'features.quota-deem-statfs' in result['msg']
+
+
+def test_disable_without_any_limit_reads_both_lists_then_disables(version):
+    result, calls = run(version, {'volume quota limited list': ['quota-list-no-limits'],
+                                  'volume quota limited list-objects': ['quota-list-objects-no-limits']},
+                        check_mode=True, state='disabled')
+    assert not result['failed'] and result['changed']
+    assert calls == [LIST, LIST_OBJECTS]
+    assert result['commands'] == ['gluster --mode=script volume quota limited disable --xml']
+
+
+def test_disable_with_the_opt_in_or_already_disabled_is_one_call(version):
+    result, calls = run(version, {'volume quota limited list': ['quota-list-only-objects']}, check_mode=True,
+                        state='disabled', allow_disable_with_limits=True)
+    assert result['commands'] == ['gluster --mode=script volume quota limited disable --xml'] and calls == [LIST]
+    result, calls = run(version, {'volume quota limited list': ['quota-list-disabled']}, state='disabled')
+    assert (result['changed'], result['commands'], calls) == (False, [], [LIST])
+
+
+def test_an_unlistable_object_list_refuses_to_disable(version):
+    result, calls = run(version, {'volume quota limited list': ['quota-list-no-limits'],
+                                  'volume quota limited list-objects': ['quota-list-directory-removed']},
+                        state='disabled')
+    assert result['failed'] and result['commands'] == [] and calls == [LIST, LIST_OBJECTS]
+    assert 'gluster printed nothing for the object quota list of volume limited' in result['msg']
+
+
+def test_a_remove_that_met_a_busy_glusterd_is_judged_by_a_re_read_naming_its_path(version):
+    # remove /data meets "Another transaction is in progress"; the re-read finds the list unprintable
+    # and falls back to named paths: it names /data, which gluster lists without a limit, so the
+    # remove took effect and is not run again.
+    captured = manifest(version)
+    replies = {LIST: ['quota-list-limits', 'quota-list-directory-removed', 'quota-list-directory-removed'],
+               'gluster --mode=script volume quota limited list / /app /data --xml': ['quota-list-paths'],
+               'gluster --mode=script volume quota limited list / /app --xml': ['quota-list-paths']}
+    busy = ('<?xml version="1.0"?><cliOutput><opRet>-1</opRet><opErrno>30802</opErrno><opErrstr>Another transaction '
+            'is in progress for limited. Please try again after some time.</opErrstr></cliOutput>')
+
+    def run_command(argv):
+        command = ' '.join(argv)
+        if command.endswith('remove /data --xml'):
+            return 1, busy, ''
+        name = replies[command].pop(0)
+        return captured[name][1], fixture(version, name), ''
+
+    cli = GlusterCli(run_command, sleep=lambda seconds: None)
+    spec = parse_quota_spec(dict(volume='limited', limits={'/': '10GB', '/app': {'hard_limit': '1GB', 'soft_limit': 50}},
+                                 purge=True))
+    with pytest.raises(Finished) as finished:
+        gluster_quota.QuotaManager(FakeModule(), cli, spec).run()
+    result = finished.value.result
+    assert not result['failed'] and result['changed'], result.get('msg')
+    assert cli.calls == [LIST, 'gluster --mode=script volume quota limited remove /data --xml', LIST,
+                         'gluster --mode=script volume quota limited list / /app /data --xml', LIST,
+                         'gluster --mode=script volume quota limited list / /app --xml']
 
 
 def test_unlistable_quota_falls_back_to_the_listed_paths(version):
@@ -141,7 +210,9 @@ def test_unlistable_quota_falls_back_to_the_listed_paths(version):
 def test_unlistable_quota_refuses_what_needs_every_limit(version, params):
     result, calls = run(version, {'volume quota limited list': ['quota-list-directory-removed']}, **params)
     assert result['failed'] and result['commands'] == [] and calls == [LIST]
-    assert 'the last limit it keeps is on a directory that was removed' in result['msg']
+    assert 'the lookup of the last limit it keeps fails: for example when that limit is on a directory that was ' \
+        'removed' in result['msg']
+    assert 'check the Quota Daemon of this node in gluster volume status limited' in result['msg']
 
 
 def test_unlistable_quota_can_be_disabled_with_the_opt_in(version):
