@@ -96,15 +96,11 @@ def options_already_set(options, volume):
     ``volume get``. A key that does not resolve without the live list, or whose value is not
     listed (a default never set), or differs, leaves the answer to ``volume get``.
     """
-    catalog = option_catalog(volume=volume)
-    for key, value in options.items():
-        try:
-            full_key = resolve_option_key(key, catalog)
-        except VolumeSpecError:
-            return False
-        if not values_equal(volume.options.get(full_key), value):
-            return False
-    return True
+    try:
+        changes = plan_option_changes(options, option_catalog(volume=volume), volume=volume)[0]
+    except VolumeSpecError:
+        return False
+    return not changes
 
 
 def values_equal(current, desired):
