@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from . import safety_matrix
 from .lab import Lab
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -17,6 +18,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 def pytest_addoption(parser):
     parser.addoption('--suite', default=os.environ.get('GLUSTERDOCK_SUITE', 'bookworm'),
                      help='Debian suite of the lab nodes: bookworm (GlusterFS 10) or trixie (GlusterFS 11)')
+
+
+def pytest_sessionstart(session):
+    safety_matrix.reset()
 
 
 def _lab_name(request):
