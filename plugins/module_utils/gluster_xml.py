@@ -214,8 +214,15 @@ class VolumeStatus:
 def parse_volume_status(root):
     """VolumeStatus of the first volume in a ``volume status`` reply."""
     element = root.find('volStatus/volumes/volume')
-    if element is None:
-        return None
+    return None if element is None else _volume_status(element)
+
+
+def parse_volume_statuses(root):
+    """VolumeStatus of every volume in a ``volume status all`` reply (started volumes only)."""
+    return [_volume_status(element) for element in root.findall('volStatus/volumes/volume')]
+
+
+def _volume_status(element):
     status = VolumeStatus(name=_text(element, 'volName', ''))
     for node in element.findall('node'):
         hostname = _text(node, 'hostname', '')

@@ -1,0 +1,96 @@
+"""gluster_server restarts glusterd (here: for a new brick port range) one server at a time, only
+while the pool is whole and healed, and waits for the server's bricks and for heal before the
+next: on Debian a glusterd restart stops that server's bricks too (KillMode=control-group).
+
+A replica 3 volume holds checksummed files, and a client keeps writing through the restarts;
+every file is read back through a fresh mount afterwards."""
+import re
+
+from .brick_data import checksums, mount, write_files
+from .safety_matrix import verify_and_record
+
+LAB_NODES = 3
+VOLUME = 'restart'
+PORTS = '49152-49999'
+# Writes a file every 0.1 s into /mnt/restart/during until /tmp/stop-writing exists.
+WRITER = ('mkdir -p /mnt/restart/during; n=0; while [ ! -e /tmp/stop-writing ]; do n=$((n+1)); '
+          'head -c 4096 /dev/urandom > /mnt/restart/during/w$n 2>/dev/null; sleep 0.1; done')
+
+
+def role_play(**variables):
+    return {'hosts': 'node1,node2,node3', 'gather_facts': True,
+            'roles': [{'role': 'glusterdock.storage.gluster_server', 'vars': variables}]}
+
+
+def recap_changed(output, node):
+    return int(re.search(r'%s\s+: ok=\d+\s+changed=(\d+)' % node, output).group(1))
+
+
+def glusterd_pid(lab, node):
+    return lab.sh(node, 'systemctl show -p MainPID --value glusterd').stdout.strip()
+
+
+def glusterd_started(lab, node):
+    """When glusterd last started, on the clock every lab container shares (the host's)."""
+    return int(lab.sh(node, 'systemctl show -p ExecMainStartTimestampMonotonic --value glusterd').stdout.strip())
+
+
+def create_volume(lab):
+    for node in lab.nodes:
+        lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
+    lab.gluster('node1', 'volume', 'create', VOLUME, 'replica', '3',
+                *['%s:/bricks/%s/b' % (node, VOLUME) for node in lab.nodes])
+    lab.gluster('node1', 'volume', 'start', VOLUME)
+    path = mount(lab, 'node1', VOLUME)
+    write_files(lab, 'node1', path, count=500)
+    return checksums(lab, 'node1', path)
+
+
+def test_a_brick_down_stops_the_restart_before_any_server_restarts(pool):
+    sums = create_volume(pool)
+    pids = {node: glusterd_pid(pool, node) for node in pool.nodes}
+    pool.sh('node2', "pkill -f '[g]lusterfsd.*bricks/%s/b'" % VOLUME)
+    result = pool.run_play(role_play(gluster_server_brick_ports=PORTS))
+    assert result.returncode != 0
+    failures = ' '.join(line for line in result.stdout.splitlines() if line.startswith('fatal:'))
+    assert ('Not restarting glusterd on node1: a glusterd restart stops that server\'s bricks too, and the pool is '
+            'not whole: brick node2:/bricks/restart/b (volume restart) is offline') in failures, failures
+    assert {node: glusterd_pid(pool, node) for node in pool.nodes} == pids
+    for node in pool.nodes:  # no server has the new range: a re-run still has every server to do
+        assert 'max-port 49999' not in pool.sh(node, 'cat /etc/glusterfs/glusterd.vol').stdout
+    # Bring the brick back (start force starts only bricks that are down) and let heal finish.
+    pool.gluster('node1', 'volume', 'start', VOLUME, 'force')
+    pool.sh('node1', 'for i in $(seq 1 120); do gluster.real volume heal %s info summary | grep -q '
+                     '"Total Number of entries: [1-9]" || exit 0; sleep 1; done; exit 1' % VOLUME)
+    verify_and_record(pool, VOLUME, sums, 'rolling glusterd restart (gluster_server)', 'replica 3',
+                      'brick process killed', 'refused, nothing restarted')
+
+
+def test_servers_restart_one_at_a_time_with_heal_in_between_and_no_file_lost(pool):
+    before = checksums(pool, 'node1', '/mnt/%s' % VOLUME)
+    pool.sh('node1', 'cat > /tmp/writer.sh', stdin=WRITER)
+    pool.sh('node1', 'rm -f /tmp/stop-writing; nohup sh /tmp/writer.sh >/dev/null 2>&1 &')
+    try:
+        result = pool.run_play(role_play(gluster_server_brick_ports=PORTS))
+    finally:
+        pool.sh('node1', 'touch /tmp/stop-writing; sleep 1')
+    assert result.returncode == 0, result.stdout[-4000:]
+    for node in pool.nodes:
+        config = pool.sh(node, 'cat /etc/glusterfs/glusterd.vol').stdout
+        assert 'option base-port 49152' in config and 'option max-port 49999' in config
+    # One after the other: each server's glusterd started after the one before it was healed.
+    started = [glusterd_started(pool, node) for node in pool.nodes]
+    assert started == sorted(started) and len(set(started)) == 3, started
+    output = ' '.join(result.stdout.split())
+    order = [output.index('TASK [glusterdock.storage.gluster_server : Restart glusterd on %s]' % node) for node in pool.nodes]
+    heal_waits = [output.index('Read heal of every replicated volume - after the restart, on %s' % node)
+                  for node in pool.nodes]
+    assert order[0] < heal_waits[0] < order[1] < heal_waits[1] < order[2] < heal_waits[2]
+    everything = checksums(pool, 'node1', '/mnt/%s' % VOLUME)
+    written_during = len(everything) - len(before)
+    assert set(before) <= set(everything) and written_during > 50, written_during
+    verify_and_record(pool, VOLUME, everything, 'rolling glusterd restart (gluster_server)', 'replica 3',
+                      'client writing throughout', 'done, one server at a time, heal verified')
+    again = pool.run_play(role_play(gluster_server_brick_ports=PORTS))
+    assert again.returncode == 0 and all(recap_changed(again.stdout, node) == 0 for node in pool.nodes), \
+        again.stdout[-3000:]
