@@ -1,9 +1,11 @@
-"""Every module of the collection runs through the frozen-heap action (plugin_utils/frozen_heap.py)."""
+"""Every module of the collection runs through the frozen-heap action (plugins/action/frozen_heap.py),
+which freezes the heap only in a forked worker."""
 import gc
-import importlib
+import multiprocessing
 import os
 
 import pytest
+import yaml
 
 ROOT = os.path.join(os.path.dirname(__file__), '..', '..')
 
@@ -14,25 +16,25 @@ def module_names():
 
 
 @pytest.mark.parametrize('module', module_names())
-def test_module_has_the_frozen_heap_action(module):
-    from ansible_collections.glusterdock.storage.plugins.plugin_utils.frozen_heap import FrozenHeapAction
-
-    assert os.path.exists(os.path.join(ROOT, 'plugins', 'action', module + '.py')), (
-        'plugins/action/%s.py is missing: every module runs through FrozenHeapAction' % module)
-    action = importlib.import_module('ansible_collections.glusterdock.storage.plugins.action.' + module)
-    assert action.ActionModule is FrozenHeapAction
+def test_module_is_routed_to_the_frozen_heap_action(module):
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
+        routing = yaml.safe_load(handle).get('plugin_routing', {}).get('modules', {})
+    assert routing.get(module) == {'action_plugin': 'glusterdock.storage.frozen_heap'}, (
+        'meta/runtime.yml must route %s to the frozen_heap action' % module)
 
 
-def test_frozen_heap_freezes_then_runs_like_normal(monkeypatch):
+@pytest.mark.parametrize('in_worker', [True, False])
+def test_freezes_only_in_a_forked_worker_then_runs_like_normal(monkeypatch, in_worker):
     from ansible.plugins.action.normal import ActionModule as NormalActionModule
-    from ansible_collections.glusterdock.storage.plugins.plugin_utils.frozen_heap import FrozenHeapAction
+    from ansible_collections.glusterdock.storage.plugins.action.frozen_heap import ActionModule
 
     seen = []
     monkeypatch.setattr(NormalActionModule, 'run', lambda self, tmp=None, task_vars=None: seen.append(
         (gc.get_freeze_count(), task_vars)) or {'ok': True})
+    monkeypatch.setattr(multiprocessing, 'parent_process', lambda: object() if in_worker else None)
     gc.unfreeze()
     try:
-        assert FrozenHeapAction.run(object.__new__(FrozenHeapAction), task_vars={'x': 1}) == {'ok': True}
-        assert seen[0][0] > 0 and seen[0][1] == {'x': 1}
+        assert ActionModule.run(object.__new__(ActionModule), task_vars={'x': 1}) == {'ok': True}
+        assert (seen[0][0] > 0) is in_worker and seen[0][1] == {'x': 1}
     finally:
         gc.unfreeze()
