@@ -1,10 +1,15 @@
-"""gluster_server restarts glusterd (here: for a new brick port range) one server at a time, only
+"""Faults and races on a 3-node pool.
+
+Two playbooks at once on the same volume: both end in a clean success, the change made once.
+
+gluster_server restarts glusterd (here: for a new brick port range) one server at a time, only
 while the pool is whole and healed, and waits for the server's bricks and for heal before the
 next: on Debian a glusterd restart stops that server's bricks too (KillMode=control-group).
 
 A replica 3 volume holds checksummed files, and a client keeps writing through the restarts;
 every file is read back through a fresh mount afterwards."""
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from .brick_data import checksums, mount, write_files
 from .safety_matrix import verify_and_record
@@ -44,6 +49,31 @@ def create_volume(lab):
     path = mount(lab, 'node1', VOLUME)
     write_files(lab, 'node1', path, count=500)
     return checksums(lab, 'node1', path)
+
+
+def test_two_runs_at_once_growing_the_same_volume_both_succeed_and_grow_it_once(pool):
+    for node in pool.nodes:
+        pool.sh(node, 'mkdir -p /bricks/race')
+    first = ['%s:/bricks/race/b1' % node for node in pool.nodes]
+    second = ['%s:/bricks/race/b2' % node for node in pool.nodes]
+    pool.gluster('node1', 'volume', 'create', 'race', 'replica', '3', *first)
+    pool.gluster('node1', 'volume', 'start', 'race')
+    path = mount(pool, 'node1', 'race')
+    write_files(pool, 'node1', path, count=500, seed=7)
+    sums = checksums(pool, 'node1', path)
+    args = {'name': 'race', 'replica': 3, 'bricks': first + second, 'options': {'performance.write-behind': 'off'}}
+    with ThreadPoolExecutor(2) as runs:
+        results = list(runs.map(lambda node: pool.run_module(node, 'glusterdock.storage.gluster_volume', args),
+                                ['node1', 'node2']))
+    for result in results:
+        assert not result.get('failed'), result.get('msg')
+    info = pool.gluster('node1', 'volume', 'info', 'race')
+    assert 'Number of Bricks: 2 x 3 = 6' in info and 'performance.write-behind: off' in info
+    # However the two interleaved, the bricks went in once: both logs together hold one add-brick.
+    add_bricks = [call for node in ('node1', 'node2') for call in pool.call_log(node) if ' add-brick ' in call]
+    assert len(add_bricks) >= 1 and all(call.split()[3:4] == ['race'] for call in add_bricks), add_bricks
+    verify_and_record(pool, 'race', sums, 'grow a volume (gluster_volume)', 'replica 3 -> 2 x 3',
+                      'two playbooks at once', 'both succeeded, volume grown once')
 
 
 def test_a_brick_down_stops_the_restart_before_any_server_restarts(pool):
