@@ -347,6 +347,10 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster
     mount_problem, mounts_below, parse_mountinfo, purge_refusal, quote_argument, remove_command,
     unverified_mount_message, validate, volume_config, wanted_volume,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
+    foreign_volume_message, gluster_location, normalise_path, ownership, purge_conflict_message, purge_conflicts,
+    purge_holders,
+)
 
 MOUNTINFO = '/proc/self/mountinfo'
 
@@ -639,6 +643,15 @@ class GlusterVolumeManager(object):
             self.client.remove_volume(self.settings['name'])
         self.volume = None
 
+    def refuse_if_not_ours(self, doing):
+        """Fail unless the Docker volume (when there is one) carries this collection's labels for the same
+        GlusterFS volume and subdirectory: any other volume of that name holds someone else's data."""
+        verdict, why = ownership(self.volume, self.settings['gluster_volume'], self.settings['subdirectory'])
+        if verdict == 'foreign':
+            raise ModuleFailure(foreign_volume_message(self.settings['name'], self.volume, doing,
+                                                       self.settings['gluster_volume'], self.settings['subdirectory'],
+                                                       why))
+
     def refuse_if_in_use(self, doing):
         containers = self.client.containers_using(self.settings['name'])
         if containers:
@@ -652,6 +665,8 @@ class GlusterVolumeManager(object):
         existing = volume_config(self.volume)
         self.differences = differences(existing, wanted) if existing else []
         recreate = bool(self.differences) and self.module.params['recreate'] == 'options_changed'
+        # Before anything changes, the mount included: another's volume of this name is left alone.
+        self.refuse_if_not_ours('recreate' if recreate else 'use')
         if recreate:
             # Before anything changes: a volume in use is never recreated.
             self.refuse_if_in_use('recreate')
@@ -679,6 +694,7 @@ class GlusterVolumeManager(object):
         purge = self.module.params['purge']
         purge_without_volume = self.module.params['purge_without_volume']
         if existing is not None:
+            self.refuse_if_not_ours('remove')
             self.refuse_if_in_use('remove')
         if purge:
             # Purge only the data the Docker volume's labels say it holds.
@@ -703,6 +719,8 @@ class GlusterVolumeManager(object):
         path = self.settings['path']
         self.after['directory'] = None
         if self.data_access() == 'predict':
+            # Nothing to look at before mounting, but what Docker reports can already refuse.
+            self.refuse_purge_conflicts()
             if existing is None and not purge_without_volume:
                 self.module.warn('Check mode cannot look at %s before mounting. If it exists, the run will refuse to '
                                  'purge it: there is no Docker volume %s here whose labels bind it to it (see '
@@ -714,7 +732,22 @@ class GlusterVolumeManager(object):
             return None
         self.refuse_purge(purge_refusal(existing, self.settings, purge_without_volume, True))
         self.refuse_other_file_systems(path)
+        self.refuse_purge_conflicts()
         return path
+
+    def refuse_purge_conflicts(self):
+        """Refuse when the subdirectory is, contains or lies inside a directory that another Docker volume
+        of this host (by its labels, its bind device or its mountpoint) or a bind mount of any container,
+        running or stopped, holds. Compared on real paths, and as GlusterFS volume and directory so that
+        other mount points of the same volume count too."""
+        path = self.settings['path']
+        target = [('host', None, normalise_path(os.path.realpath(path))),
+                  gluster_location(self.settings['gluster_volume'], self.settings['subdirectory'])]
+        holders = purge_holders(self.client.list_volumes(), self.client.list_containers(), self.read_mountinfo(),
+                                os.path.realpath, self.settings['name'])
+        conflicts = purge_conflicts(target, holders)
+        if conflicts:
+            raise ModuleFailure(purge_conflict_message(path, conflicts), conflicts=conflicts)
 
     def refuse_other_file_systems(self, path):
         """Refuse when the subdirectory, or anything in it, is not on the GlusterFS mount's file system:
