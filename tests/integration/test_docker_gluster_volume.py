@@ -19,6 +19,8 @@ SERVERS = ['node1', 'node2', 'node3']
 MOUNT_POINT = '/mnt/glusterfs/web'
 BRICK = '/bricks/web/b'
 BUSYBOX = 'glusterdock/busybox'
+# Checksums taken by one test and checked again by a later one.
+SAVED = {}
 
 
 def args(**overrides):
@@ -327,7 +329,7 @@ def test_foreign_local_volume_is_never_removed_or_recreated(web):
     web.sh('docker1', 'docker volume create mine')
     in_container(web, 'docker1', 'mkdir -p /data/d && for i in 1 2 3 4 5; do dd if=/dev/urandom of=/data/d/f$i '
                                  'bs=1k count=64 2>/dev/null; done', volume='mine')
-    local_sums = local_volume_sums(web, 'docker1', 'mine')
+    local_sums = SAVED['mine'] = local_volume_sums(web, 'docker1', 'mine')
     assert len(local_sums) == 5
     brick_data.write_files(web, 'docker1', MOUNT_POINT + '/keep', count=60, prefix='k')
     keep_sums = gluster_sums(web, 'keep')
@@ -529,8 +531,8 @@ def test_purge_deletes_only_its_own_directory(web):
     result = succeeded(run(web, 'docker1', args(name='outer', subdirectory='apps', state='absent', purge=True)))
     assert result['actions'] == ['docker volume rm outer', 'rm -rf %s/apps' % MOUNT_POINT]
     assert web.sh('node1', 'test -e %s/apps' % BRICK, check=False).returncode != 0
-    record_local_volume(web, 'docker1', 'mine', local_volume_sums(web, 'docker1', 'mine'),
-                        'purge next to a plain local Docker volume', 'done, other data kept')
+    record_local_volume(web, 'docker1', 'mine', SAVED['mine'], 'purge next to a plain local Docker volume',
+                        'done, other data kept')
     safety_matrix.verify_and_record(web, 'web', keep_sums, 'purge next to other data', 'replica 3, 2 Docker hosts',
                                     'none', 'done, other data kept', subdirectory='keep')
 

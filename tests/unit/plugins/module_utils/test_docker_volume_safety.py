@@ -185,7 +185,7 @@ def test_purge_holders_skip_the_volume_purged_and_container_volume_mounts():
     found = holders([ours('outer', subdirectory='apps', device='/mnt/glusterfs/web/apps'), PLAIN],
                     [{'Names': ['/runner'], 'Mounts': [{'Type': 'volume', 'Name': 'inner',
                                                         'Source': '/var/lib/docker/volumes/inner/_data'}]}])
-    assert [who for who, _ in found] == ['the Docker volume mine']
+    assert [holder[0] for holder in found] == ['the Docker volume mine']
     assert purge_conflicts(TARGET, found) == []
 
 
