@@ -424,22 +424,28 @@ def test_purge_never_reaches_a_container_bind_mount(web):
 
 
 def test_a_bind_mount_of_a_subdirectory_is_not_the_volume(web):
-    # Bound from inside the GlusterFS mount, /mnt/bound shows fuse.glusterfs node1:/web with root /apps.
-    web.sh('docker1', 'mkdir -p /mnt/bound && mount --bind %s/apps /mnt/bound' % MOUNT_POINT)
+    # Bound from inside the GlusterFS mount, /mnt/bound shows fuse.glusterfs node1:/web with root /bindsrc.
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/bindsrc/own', count=20, prefix='b')
+    bindsrc_sums = gluster_sums(web, 'bindsrc')
+    web.sh('docker1', 'mkdir -p /mnt/bound && mount --bind %s/bindsrc /mnt/bound' % MOUNT_POINT)
     try:
         listed = listing(web, 'docker1', '/mnt/bound')
+        # A new volume would be made inside bindsrc, and a purge of "own" would delete bindsrc/own.
         for task in (args(name='sub', mount_point='/mnt/bound'),
                      args(name='own-data', subdirectory='own', mount_point='/mnt/bound', state='absent',
                           purge=True, purge_without_volume=True)):
             result = failed(run(web, 'docker1', task))
-            assert result['msg'] == ('/mnt/bound is not a mount of the GlusterFS volume web: the directory /apps of '
-                                     'the GlusterFS volume web is bind-mounted there, not the root of the volume '
+            assert result['msg'] == ('/mnt/bound is not a mount of the GlusterFS volume web: the directory /bindsrc '
+                                     'of the GlusterFS volume web is bind-mounted there, not the root of the volume '
                                      '(mountinfo root field). Nothing was created.'), result
             assert not any(action.startswith(('mkdir', 'rm ', 'docker')) for action in result['actions']), result
         assert listing(web, 'docker1', '/mnt/bound') == listed
         assert 'sub' not in docker_volumes(web, 'docker1')
     finally:
         web.sh('docker1', 'umount /mnt/bound')
+    safety_matrix.verify_and_record(web, 'web', bindsrc_sums, 'create or purge at a bind mount of a subdirectory',
+                                    'replica 3, 2 Docker hosts', 'none', 'refused, nothing changed',
+                                    subdirectory='bindsrc')
 
 
 def containers_play(containers, **variables):
