@@ -120,6 +120,14 @@ class DockerVolumeClient(object):
             names.append(container_names[0].lstrip('/'))
         return sorted(names)
 
+    def list_volumes(self):
+        """Every volume on the host, as the volume list reports it (name, driver, options, labels, mountpoint)."""
+        return (self._call('docker volume ls', self.api.volumes) or {}).get('Volumes') or []
+
+    def list_containers(self):
+        """Every container on the host, running or stopped, with its mounts."""
+        return self._call('docker ps --all', self.api.containers, all=True) or []
+
     def create_volume(self, name, driver, driver_options, labels):
         """Create the volume; returns its inspect result."""
         self._call('docker volume create %s' % name, self.api.create_volume, name, driver=driver,

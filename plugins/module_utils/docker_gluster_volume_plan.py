@@ -260,7 +260,7 @@ class MountEntry(object):
         self.options = options
 
     def to_dict(self):
-        return {'mount_point': self.mount_point, 'fstype': self.fstype, 'source': self.source}
+        return {'mount_point': self.mount_point, 'fstype': self.fstype, 'source': self.source, 'root': self.root}
 
     def __repr__(self):
         return 'MountEntry(%r, %r, %r)' % (self.mount_point, self.fstype, self.source)
@@ -313,6 +313,11 @@ def mount_problem(entry, gluster_volume, servers):
         return 'the GlusterFS volume %s is mounted there, not %s' % (entry.source, gluster_volume)
     if server not in servers:
         return 'the volume is mounted from %s, which is not one of the servers (%s)' % (server, ', '.join(servers))
+    if entry.root != '/':
+        # A bind mount of a directory inside a GlusterFS mount shows that directory as its root:
+        # subdirectories would then be made, and purged, below it instead of below the volume's root.
+        return ('the directory %s of the GlusterFS volume %s is bind-mounted there, not the root of the volume '
+                '(mountinfo root field)' % (entry.root, gluster_volume))
     return None
 
 

@@ -16,7 +16,8 @@ description:
     (it calls mount(2), and GlusterFS is a FUSE file system mounted by a helper), so the module
     FUSE-mounts the GlusterFS volume on the host and binds the Docker volume to a subdirectory of it.
   - "With O(state=present) the steps are, in this order, stopping at the first failure:"
-  - 1. Read the Docker volume and, when it must be recreated, refuse if a container uses it.
+  - 1. Read the Docker volume. If one of that name exists that this module did not make for O(gluster_volume) and
+    O(subdirectory) (see below), fail. When it must be recreated, refuse if a container uses it.
   - 2. When nothing is mounted at O(mount_point) (and O(mount=true)), mount the GlusterFS volume
     there with C(mount -t glusterfs), the first of O(servers) as the volfile server and the others
     as C(backup-volfile-servers).
@@ -31,13 +32,20 @@ description:
     passes in the same run, so nothing is ever written into or deleted from the bare mount-point directory
     of a failed mount. When C(mount) exits 0 but the mount point is then not a live C(fuse.glusterfs)
     mount of O(gluster_volume) (for example when C(auth.allow) of the volume refuses the host), the task
-    fails, saying that mount reported success but nothing was created.
+    fails, saying that mount reported success but nothing was created. A bind mount of a directory inside a
+    GlusterFS mount is not a mount of the volume either (its C(/proc/self/mountinfo) root field is not C(/)).
+  - Only a Docker volume that carries this module's labels for the same GlusterFS volume and subdirectory
+    (C(org.glusterdock.gluster-volume), C(org.glusterdock.subdirectory)) is ever used, recreated or removed;
+    with the C(local) driver it must also be a bind of a directory, since removing a plain local volume
+    deletes its data. Any other Docker volume of that name (for example a plain C(local) volume made by hand)
+    makes the task fail before anything is touched, naming its driver, its mountpoint and where its data lives.
   - An existing Docker volume is compared on its driver (plugin names with or without C(:latest)),
     every driver option and every label, including options and labels the task does not set.
     Docker cannot change a volume, so a difference is reported (RV(differences) and a warning) and
     fixed only with O(recreate=options_changed), and never while a container uses the volume.
   - With O(state=absent), removes the Docker volume, refused while a container (running or stopped)
-    uses it, naming the containers. The data on GlusterFS stays unless O(purge=true).
+    uses it, naming the containers, and refused for a volume that is not this module's (see above). The data
+    on GlusterFS stays unless O(purge=true).
 author:
   - glusterdock developers (@glusterdock)
 extends_documentation_fragment:
@@ -139,6 +147,7 @@ options:
       - V(never) leaves it and reports the differences.
       - V(options_changed) removes and creates it again (its data on GlusterFS stays), unless a
         container uses it, in which case the task fails naming the containers.
+      - Only a volume with this module's labels for the same O(gluster_volume) and O(subdirectory) is ever recreated.
     type: str
     choices: [never, options_changed]
     default: never
@@ -154,6 +163,12 @@ options:
         without O(purge)), unless O(purge_without_volume=true).
       - Refused when the subdirectory, or anything below it, is on another file system than the
         GlusterFS mount (something is mounted inside it). Symbolic links are deleted, never followed.
+      - Refused when the subdirectory is, contains or lies inside a directory that another Docker volume of
+        this host holds (by its labels, its bind C(device) or its mountpoint) or that a container of this host,
+        running or stopped, bind-mounts. Paths are compared after resolving symbolic links, and as GlusterFS
+        volume and directory, so a bind through another mount point of the same GlusterFS volume counts too.
+        Other Docker hosts are not seen from here; the C(glusterdock.storage.docker_gluster_volumes) role checks
+        every Docker host of the inventory before any of them purges.
       - All these checks run before the Docker volume is removed.
     type: bool
     default: false
@@ -322,6 +337,12 @@ stderr:
   description: Standard error of the failed mount command.
   returned: failure of the mount command
   type: str
+conflicts:
+  description: What a refused purge would have reached, one entry per Docker volume or container bind mount.
+  returned: failure of a purge for that reason
+  type: list
+  elements: str
+  sample: ["it contains /apps/inner of the GlusterFS volume web, held by the Docker volume inner"]
 other_file_systems:
   description: The paths below the subdirectory that are on another file system, when a purge was refused for them.
   returned: failure of a purge for that reason
@@ -346,6 +367,10 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster
     PlanError, create_command, data_access, differences, directory_changes, in_use_message, mount_argv, mount_at,
     mount_problem, mounts_below, parse_mountinfo, purge_refusal, quote_argument, remove_command,
     unverified_mount_message, validate, volume_config, wanted_volume,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
+    foreign_volume_message, gluster_location, normalise_path, ownership, purge_conflict_message, purge_conflicts,
+    purge_holders,
 )
 
 MOUNTINFO = '/proc/self/mountinfo'
@@ -639,6 +664,15 @@ class GlusterVolumeManager(object):
             self.client.remove_volume(self.settings['name'])
         self.volume = None
 
+    def refuse_if_not_ours(self, doing):
+        """Fail unless the Docker volume (when there is one) carries this collection's labels for the same
+        GlusterFS volume and subdirectory: any other volume of that name holds someone else's data."""
+        verdict, why = ownership(self.volume, self.settings['gluster_volume'], self.settings['subdirectory'])
+        if verdict == 'foreign':
+            raise ModuleFailure(foreign_volume_message(self.settings['name'], self.volume, doing,
+                                                       self.settings['gluster_volume'], self.settings['subdirectory'],
+                                                       why))
+
     def refuse_if_in_use(self, doing):
         containers = self.client.containers_using(self.settings['name'])
         if containers:
@@ -652,6 +686,8 @@ class GlusterVolumeManager(object):
         existing = volume_config(self.volume)
         self.differences = differences(existing, wanted) if existing else []
         recreate = bool(self.differences) and self.module.params['recreate'] == 'options_changed'
+        # Before anything changes, the mount included: another's volume of this name is left alone.
+        self.refuse_if_not_ours('recreate' if recreate else 'use')
         if recreate:
             # Before anything changes: a volume in use is never recreated.
             self.refuse_if_in_use('recreate')
@@ -679,6 +715,7 @@ class GlusterVolumeManager(object):
         purge = self.module.params['purge']
         purge_without_volume = self.module.params['purge_without_volume']
         if existing is not None:
+            self.refuse_if_not_ours('remove')
             self.refuse_if_in_use('remove')
         if purge:
             # Purge only the data the Docker volume's labels say it holds.
@@ -703,6 +740,8 @@ class GlusterVolumeManager(object):
         path = self.settings['path']
         self.after['directory'] = None
         if self.data_access() == 'predict':
+            # Nothing to look at before mounting, but what Docker reports can already refuse.
+            self.refuse_purge_conflicts()
             if existing is None and not purge_without_volume:
                 self.module.warn('Check mode cannot look at %s before mounting. If it exists, the run will refuse to '
                                  'purge it: there is no Docker volume %s here whose labels bind it to it (see '
@@ -714,7 +753,22 @@ class GlusterVolumeManager(object):
             return None
         self.refuse_purge(purge_refusal(existing, self.settings, purge_without_volume, True))
         self.refuse_other_file_systems(path)
+        self.refuse_purge_conflicts()
         return path
+
+    def refuse_purge_conflicts(self):
+        """Refuse when the subdirectory is, contains or lies inside a directory that another Docker volume
+        of this host (by its labels, its bind device or its mountpoint) or a bind mount of any container,
+        running or stopped, holds. Compared on real paths, and as GlusterFS volume and directory so that
+        other mount points of the same volume count too."""
+        path = self.settings['path']
+        target = [('host', None, normalise_path(os.path.realpath(path))),
+                  gluster_location(self.settings['gluster_volume'], self.settings['subdirectory'])]
+        holders = purge_holders(self.client.list_volumes(), self.client.list_containers(), self.read_mountinfo(),
+                                os.path.realpath, self.settings['name'])
+        conflicts = purge_conflicts(target, holders)
+        if conflicts:
+            raise ModuleFailure(purge_conflict_message(path, conflicts), conflicts=conflicts)
 
     def refuse_other_file_systems(self, path):
         """Refuse when the subdirectory, or anything in it, is not on the GlusterFS mount's file system:

@@ -5,7 +5,11 @@ in file order: bad input, failures before anything is created, check mode, the D
 `site` on docker1 and docker2 with files written on one host and read on the other, idempotence,
 drift, in-use refusals, removal that keeps the data, and purge.
 """
+import re
+
 import pytest
+
+from . import brick_data, safety_matrix
 
 LAB_NODES = 3
 LAB_DOCKER_HOSTS = 2
@@ -15,6 +19,8 @@ SERVERS = ['node1', 'node2', 'node3']
 MOUNT_POINT = '/mnt/glusterfs/web'
 BRICK = '/bricks/web/b'
 BUSYBOX = 'glusterdock/busybox'
+# Checksums taken by one test and checked again by a later one.
+SAVED = {}
 
 
 def args(**overrides):
@@ -293,6 +299,250 @@ def test_purge_removes_the_volume_and_the_data(web):
     assert not again['changed'] and again['actions'] == []
 
 
+# --- only our own volumes are removed or recreated; a purge reaches no other data ----------------
+
+def docker_state(lab, host):
+    """`docker volume ls` and the inspect of every volume: what a refusal must leave exactly as it was."""
+    names = docker_volumes(lab, host)
+    return names, lab.sh(host, 'docker volume inspect %s' % ' '.join(names)).stdout if names else ''
+
+
+def local_volume_sums(lab, host, volume):
+    """'md5  ./path' lines of every file of a Docker volume, read through a container on the host."""
+    return in_container(lab, host, 'cd /data && find . -type f | sort | xargs md5sum', volume=volume).splitlines()
+
+
+def record_local_volume(lab, host, volume, expected, operation, outcome):
+    """The matrix row of a plain local Docker volume: its files read back through Docker on its host."""
+    lost = safety_matrix.count_lost(expected, local_volume_sums(lab, host, volume))
+    safety_matrix.record(operation, 'local Docker volume on a Docker host', 'none', outcome, len(expected), lost)
+    assert lost == 0, '%d of %d files of the local volume %s lost or changed' % (lost, len(expected), volume)
+
+
+def gluster_sums(lab, subdirectory):
+    """Checksums of a subdirectory of web, read through docker1's GlusterFS mount."""
+    return brick_data.checksums(lab, 'docker1', '%s/%s' % (MOUNT_POINT, subdirectory))
+
+
+def test_foreign_local_volume_is_never_removed_or_recreated(web):
+    # A plain local volume that someone made by hand, with data: the module must never take it for its own.
+    web.sh('docker1', 'docker volume create mine')
+    in_container(web, 'docker1', 'mkdir -p /data/d && for i in 1 2 3 4 5; do dd if=/dev/urandom of=/data/d/f$i '
+                                 'bs=1k count=64 2>/dev/null; done', volume='mine')
+    local_sums = SAVED['mine'] = local_volume_sums(web, 'docker1', 'mine')
+    assert len(local_sums) == 5
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/keep', count=60, prefix='k')
+    keep_sums = gluster_sums(web, 'keep')
+    before = docker_state(web, 'docker1')
+    mountpoint = web.sh('docker1', "docker volume inspect -f '{{.Mountpoint}}' mine").stdout.strip()
+    details = ("(it carries no org.glusterdock.gluster-volume or org.glusterdock.subdirectory label). Its driver is "
+               "local, its mountpoint %s, and its data lives in %s, Docker's own directory on this host. Nothing was "
+               "changed." % (mountpoint, mountpoint))
+    for task, doing, wanted in [
+            (args(name='mine', recreate='options_changed'), 'recreate', 'GlusterFS volume web, subdirectory mine'),
+            (args(name='mine'), 'use', 'GlusterFS volume web, subdirectory mine'),
+            ({'name': 'mine', 'state': 'absent'}, 'remove', 'subdirectory mine of a GlusterFS volume'),
+            (args(name='mine', state='absent', purge=True), 'remove', 'GlusterFS volume web, subdirectory mine')]:
+        for check in (True, False):
+            result = failed(run(web, 'docker1', task, check=check))
+            assert result['msg'] == ('Refusing to %s the Docker volume mine: it is not one this collection made for '
+                                     '%s %s' % (doing, wanted, details)), result
+            assert result['actions'] == [] and not result['changed'], result
+    assert docker_state(web, 'docker1') == before
+    assert 'mine' not in listing(web, 'docker1', MOUNT_POINT)
+    record_local_volume(web, 'docker1', 'mine', local_sums, 'recreate or remove a plain local Docker volume of the '
+                        'same name', 'refused, nothing changed')
+    safety_matrix.verify_and_record(web, 'web', keep_sums, 'recreate or remove a plain local Docker volume of the '
+                                    'same name', 'replica 3, 2 Docker hosts', 'none', 'refused, nothing changed',
+                                    subdirectory='keep')
+
+
+def test_purge_never_reaches_another_docker_volume(web):
+    # outer holds apps, inner holds apps/inner and is used by a running container.
+    succeeded(run(web, 'docker1', args(name='outer', subdirectory='apps')))
+    succeeded(run(web, 'docker1', args(name='inner', subdirectory='apps/inner')))
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/apps/inner', count=80, prefix='i')
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/apps/own', count=20, prefix='o')
+    apps_sums = gluster_sums(web, 'apps')
+    web.sh('docker1', 'docker run -d --name runner -v inner:/data %s sleep 3600' % BUSYBOX)
+    before = docker_state(web, 'docker1')
+    try:
+        for check in (False, True):
+            result = failed(run(web, 'docker1', args(name='outer', subdirectory='apps', state='absent', purge=True),
+                                check=check))
+            assert result['msg'] == (
+                'Refusing to purge %s/apps: it contains /apps/inner of the GlusterFS volume web, held by the Docker '
+                'volume inner. Remove those Docker volumes or containers first (stopped containers count too). '
+                'Nothing was changed.' % MOUNT_POINT), result
+            assert not any(action.startswith(('rm ', 'docker volume rm')) for action in result['actions']), result
+        # And the other way round: inner's directory lies inside outer's (inner is free once runner is gone).
+        web.sh('docker1', 'docker rm -f runner')
+        before = docker_state(web, 'docker1')
+        result = failed(run(web, 'docker1', args(name='inner', subdirectory='apps/inner', state='absent', purge=True)))
+        assert result['msg'].startswith('Refusing to purge %s/apps/inner: it lies inside /apps of the GlusterFS volume '
+                                        'web, held by the Docker volume outer.' % MOUNT_POINT), result
+    finally:
+        web.sh('docker1', 'docker rm -f runner', check=False)
+    assert docker_state(web, 'docker1') == before
+    safety_matrix.verify_and_record(web, 'web', apps_sums, 'purge a Docker volume whose directory holds another\'s',
+                                    'replica 3, 2 Docker hosts', 'none', 'refused, nothing changed',
+                                    subdirectory='apps')
+
+
+def test_purge_never_reaches_a_container_bind_mount(web):
+    # inner goes (its data stays); then stopped containers bind parts of apps: through a symbolic link
+    # with a trailing slash, through another mount point of web, and the whole volume.
+    succeeded(run(web, 'docker1', {'name': 'inner', 'subdirectory': 'apps/inner', 'state': 'absent'}))
+    apps_sums = gluster_sums(web, 'apps')
+    web.sh('docker1', 'mkdir -p /srv /mnt/web-second && ln -sfn %s/apps /srv/apps-link && '
+                      'mount -t glusterfs node1:/web /mnt/web-second' % MOUNT_POINT)
+    purge_outer = args(name='outer', subdirectory='apps', state='absent', purge=True)
+    try:
+        web.sh('docker1', 'docker create --name linked -v /srv/apps-link/inner/:/data %s true' % BUSYBOX)
+        source = web.sh('docker1', "docker inspect -f '{{(index .Mounts 0).Source}}' linked").stdout.strip()
+        before = docker_state(web, 'docker1')
+        result = failed(run(web, 'docker1', purge_outer))
+        assert result['msg'] == (
+            'Refusing to purge %s/apps: it contains %s/apps/inner, held by a bind mount (%s) of the container linked. '
+            'Remove those Docker volumes or containers first (stopped containers count too). Nothing was changed.'
+            % (MOUNT_POINT, MOUNT_POINT, source)), result
+        web.sh('docker1', 'docker rm linked')
+        web.sh('docker1', 'docker create --name second -v /mnt/web-second/apps/own:/data %s true && '
+                          'docker create --name whole -v %s/:/data %s true' % (BUSYBOX, MOUNT_POINT, BUSYBOX))
+        whole = web.sh('docker1', "docker inspect -f '{{(index .Mounts 0).Source}}' whole").stdout.strip()
+        result = failed(run(web, 'docker1', purge_outer))
+        assert sorted(result['conflicts']) == sorted([
+            'it contains /apps/own of the GlusterFS volume web, held by a bind mount (/mnt/web-second/apps/own) of '
+            'the container second',
+            'it lies inside %s, held by a bind mount (%s) of the container whole' % (MOUNT_POINT, whole)]), result
+        assert docker_state(web, 'docker1') == before
+    finally:
+        web.sh('docker1', 'docker rm -f linked second whole; umount /mnt/web-second', check=False)
+    safety_matrix.verify_and_record(web, 'web', apps_sums, 'purge a directory that a container binds (stopped, via '
+                                    'a link or another mount point)', 'replica 3, 2 Docker hosts', 'none',
+                                    'refused, nothing changed', subdirectory='apps')
+
+
+def test_a_bind_mount_of_a_subdirectory_is_not_the_volume(web):
+    # Bound from inside the GlusterFS mount, /mnt/bound shows fuse.glusterfs node1:/web with root /bindsrc.
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/bindsrc/own', count=20, prefix='b')
+    bindsrc_sums = gluster_sums(web, 'bindsrc')
+    web.sh('docker1', 'mkdir -p /mnt/bound && mount --bind %s/bindsrc /mnt/bound' % MOUNT_POINT)
+    try:
+        listed = listing(web, 'docker1', '/mnt/bound')
+        # A new volume would be made inside bindsrc, and a purge of "own" would delete bindsrc/own.
+        for task in (args(name='sub', mount_point='/mnt/bound'),
+                     args(name='own-data', subdirectory='own', mount_point='/mnt/bound', state='absent',
+                          purge=True, purge_without_volume=True)):
+            result = failed(run(web, 'docker1', task))
+            assert result['msg'] == ('/mnt/bound is not a mount of the GlusterFS volume web: the directory /bindsrc '
+                                     'of the GlusterFS volume web is bind-mounted there, not the root of the volume '
+                                     '(mountinfo root field). Nothing was created.'), result
+            assert not any(action.startswith(('mkdir', 'rm ', 'docker')) for action in result['actions']), result
+        assert listing(web, 'docker1', '/mnt/bound') == listed
+        assert 'sub' not in docker_volumes(web, 'docker1')
+    finally:
+        web.sh('docker1', 'umount /mnt/bound')
+    safety_matrix.verify_and_record(web, 'web', bindsrc_sums, 'create or purge at a bind mount of a subdirectory',
+                                    'replica 3, 2 Docker hosts', 'none', 'refused, nothing changed',
+                                    subdirectory='bindsrc')
+
+
+def containers_play(containers, **variables):
+    return {'hosts': 'docker1', 'gather_facts': False,
+            'roles': [{'role': 'glusterdock.storage.docker_containers',
+                       'vars': dict(variables, docker_containers_list=containers)}]}
+
+
+def test_docker_containers_role_starts_nothing_on_a_volume_not_on_glusterfs(web):
+    sleeper = {'image': BUSYBOX, 'command': ['sleep', '3600']}
+    before = docker_state(web, 'docker1')
+    refused = web.run_play(containers_play([dict(sleeper, name='on-missing', volumes=['nosuch:/data']),
+                                            dict(sleeper, name='on-local', volumes=['mine:/data'])]))
+    assert refused.returncode != 0, refused.stdout[-3000:]
+    mountpoint = web.sh('docker1', "docker volume inspect -f '{{.Mountpoint}}' mine").stdout.strip()
+    assert ('container on-missing: the Docker volume nosuch does not exist; Docker would create an empty local volume '
+            'and the data would land on local disk. Create it with docker_gluster_volumes first, or list it in '
+            'local_volumes if it is meant to be local.' in refused.stdout), refused.stdout[-3000:]
+    assert ("container on-local: the Docker volume mine is not a GlusterFS volume of this collection (it carries no "
+            "org.glusterdock.gluster-volume or org.glusterdock.subdirectory label): its driver is local and its data "
+            "lives in %s, Docker's own directory on this host. List it in local_volumes if that is meant." % mountpoint
+            in refused.stdout), refused.stdout[-3000:]
+    assert docker_state(web, 'docker1') == before
+    assert web.sh('docker1', 'docker ps -aq --filter name=on-').stdout.split() == []
+    # Declared local on purpose, and a GlusterFS volume of this collection: both start.
+    started = web.run_play(containers_play([dict(sleeper, name='on-local', volumes=['mine:/data'],
+                                                 local_volumes=['mine']),
+                                            dict(sleeper, name='on-gluster', volumes=['outer:/data:ro'])]))
+    try:
+        assert started.returncode == 0, started.stdout[-3000:]
+        running = web.sh('docker1', "docker ps --filter name=on- --format '{{.Names}}'").stdout.split()
+        assert sorted(running) == ['on-gluster', 'on-local']
+    finally:
+        web.sh('docker1', 'docker rm -f on-local on-gluster', check=False)
+
+
+def volumes_play(hosts, items, **variables):
+    return {'hosts': hosts, 'gather_facts': False,
+            'roles': [{'role': 'glusterdock.storage.docker_gluster_volumes',
+                       'vars': dict(variables, docker_gluster_volumes_list=items,
+                                    docker_gluster_volumes_servers=list(SERVERS),
+                                    docker_gluster_volumes_mount_root='/mnt/role',
+                                    docker_gluster_volumes_order_docker_after_mounts=False)}]}
+
+
+def recap(output, host):
+    return dict((key, int(value)) for key, value in re.findall(r'(\w+)=(\d+)', re.search(
+        r'^%s\s+:(.*)$' % host, output, re.MULTILINE).group(1)))
+
+
+def test_role_purge_checks_every_docker_host_before_any_deletes(web):
+    for host in web.docker_hosts:
+        succeeded(run(web, host, args(name='held', subdirectory='held')))
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/held', count=40, prefix='h')
+    held_sums = gluster_sums(web, 'held')
+    keep_sums = gluster_sums(web, 'keep')
+    # A container on docker2 uses held; the play runs on docker1 only.
+    web.sh('docker2', 'docker run -d --name user2 -v held:/data %s sleep 3600' % BUSYBOX)
+    purge_held = [{'name': 'held', 'gluster_volume': 'web', 'subdirectory': 'held', 'state': 'absent', 'purge': True}]
+    before = dict((host, docker_state(web, host)) for host in web.docker_hosts)
+    try:
+        refused = web.run_play(volumes_play('docker1', purge_held))
+        assert refused.returncode != 0, refused.stdout[-3000:]
+        assert ('Refusing to remove the Docker volume held: it is used by the container(s) user2. Remove those '
+                'containers first (stopped containers count too).' in refused.stdout), refused.stdout[-3000:]
+        assert dict((host, docker_state(web, host)) for host in web.docker_hosts) == before
+    finally:
+        web.sh('docker2', 'docker rm -f user2', check=False)
+    safety_matrix.verify_and_record(web, 'web', held_sums, 'purge with the docker_gluster_volumes role',
+                                    'replica 3, 2 Docker hosts', 'a container on another Docker host uses the volume',
+                                    'refused on every host, nothing changed', subdirectory='held')
+    # Nothing uses it any more: every host removes its volume, the data goes once, and a re-run changes nothing.
+    purged = web.run_play(volumes_play('docker_hosts', purge_held))
+    assert purged.returncode == 0, purged.stdout[-3000:]
+    for host in web.docker_hosts:
+        assert 'held' not in docker_volumes(web, host)
+    for node in web.nodes:
+        assert web.sh(node, 'test -e %s/held' % BRICK, check=False).returncode != 0
+    again = web.run_play(volumes_play('docker_hosts', purge_held))
+    assert again.returncode == 0 and all(recap(again.stdout, host)['changed'] == 0 for host in web.docker_hosts), \
+        again.stdout[-3000:]
+    safety_matrix.verify_and_record(web, 'web', keep_sums, 'purge with the docker_gluster_volumes role',
+                                    'replica 3, 2 Docker hosts', 'none', 'done, other data kept', subdirectory='keep')
+
+
+def test_purge_deletes_only_its_own_directory(web):
+    # Nothing holds apps any more (inner was removed, the containers are gone).
+    keep_sums = gluster_sums(web, 'keep')
+    result = succeeded(run(web, 'docker1', args(name='outer', subdirectory='apps', state='absent', purge=True)))
+    assert result['actions'] == ['docker volume rm outer', 'rm -rf %s/apps' % MOUNT_POINT]
+    assert web.sh('node1', 'test -e %s/apps' % BRICK, check=False).returncode != 0
+    record_local_volume(web, 'docker1', 'mine', SAVED['mine'], 'purge next to a plain local Docker volume',
+                        'done, other data kept')
+    safety_matrix.verify_and_record(web, 'web', keep_sums, 'purge next to other data', 'replica 3, 2 Docker hosts',
+                                    'none', 'done, other data kept', subdirectory='keep')
+
+
 def test_dead_mount_is_refused(web):
     # Kill the FUSE client: the mount stays in mountinfo, and stat fails with ENOTCONN.
     web.sh('docker1', 'kill -9 $(pidof glusterfs)')
@@ -300,7 +550,7 @@ def test_dead_mount_is_refused(web):
         result = failed(run(web, 'docker1', args(name='late')), 'is a dead GlusterFS mount',
                         'Transport endpoint is not connected')
         assert not any('docker volume create' in action for action in result['actions'])
-        assert docker_volumes(web, 'docker1') == []
+        assert 'late' not in docker_volumes(web, 'docker1')
     finally:
         web.sh('docker1', 'umount -l %s' % MOUNT_POINT)
     assert listing(web, 'docker1', MOUNT_POINT) == []

@@ -194,6 +194,17 @@ def test_mount_problem():
         '30 1 8:1 / /mnt/glusterfs/web rw - ext4 /dev/sda1 rw')[0], 'web', SERVERS)
 
 
+def test_a_bind_mount_of_a_subdirectory_is_not_the_volume():
+    # mount --bind /mnt/glusterfs/web/apps /mnt/bound: same source and type, but the root field is /apps.
+    entry = parse_mountinfo(r'2171 1512 0:267 /apps /mnt/bound rw,relatime - fuse.glusterfs node1:/web rw')[0]
+    assert entry.root == '/apps'
+    assert mount_problem(entry, 'web', SERVERS) == (
+        'the directory /apps of the GlusterFS volume web is bind-mounted there, not the root of the volume '
+        '(mountinfo root field)')
+    spaced = parse_mountinfo(r'2171 1512 0:267 /my\040apps /mnt/b rw - fuse.glusterfs node1:/web rw')[0]
+    assert spaced.root == '/my apps'
+
+
 def test_mount_source_without_slash():
     entry = parse_mountinfo('30 1 0:5 / /m rw - fuse.glusterfs node2:web rw')[0]
     assert mount_problem(entry, 'web', SERVERS) is None
@@ -399,8 +410,10 @@ class FakeModule(object):
 
 
 class FakeClient(object):
-    def __init__(self, volume=None):
+    def __init__(self, volume=None, others=(), containers=()):
         self.volume = volume
+        self.others = list(others)
+        self.containers = list(containers)
         self.calls = []
 
     def inspect_volume(self, name):
@@ -408,6 +421,12 @@ class FakeClient(object):
 
     def containers_using(self, name):
         return []
+
+    def list_volumes(self):
+        return ([dict(self.volume, Name='site')] if self.volume else []) + self.others
+
+    def list_containers(self):
+        return self.containers
 
     def create_volume(self, *args):
         self.calls.append(('create',) + args)
@@ -452,9 +471,8 @@ def test_mount_that_shows_up_as_something_else_creates_nothing(tmp_path, monkeyp
 
 def test_purge_after_a_mount_that_does_not_show_up_deletes_nothing(tmp_path, monkeypatch):
     (tmp_path / 'mnt' / 'site').mkdir(parents=True)
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch, volume={
-        'Driver': 'local', 'Labels': {LABEL_GLUSTER_VOLUME: 'web', LABEL_SUBDIRECTORY: 'site'}},
-        state='absent', purge=True)
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch, volume=bound_volume(tmp_path / 'mnt'),
+                                                state='absent', purge=True)
     with pytest.raises(module_code.ModuleFailure, match='mount reported success but'):
         gate.absent()
     assert client.calls == [] and os.listdir(mount_point) == ['site']
@@ -478,6 +496,13 @@ def test_create_refused_without_live_mount_outside_check_mode(tmp_path, monkeypa
     assert client.calls == [] and gate.actions == []
 
 
+def bound_volume(mount_point, subdirectory='site', gluster_volume='web', name='site'):
+    """A Docker volume as docker_gluster_volume makes it: labelled, bound to the subdirectory."""
+    return {'Name': name, 'Driver': 'local', 'Mountpoint': '/var/lib/docker/volumes/%s/_data' % name,
+            'Options': {'type': 'none', 'o': 'bind', 'device': '%s/%s' % (mount_point, subdirectory)},
+            'Labels': {LABEL_GLUSTER_VOLUME: gluster_volume, LABEL_SUBDIRECTORY: subdirectory}}
+
+
 def live_manager(tmp_path, monkeypatch, volume, **overrides):
     """A manager whose mount point counts as a live GlusterFS mount (a tmp directory)."""
     mount_point = tmp_path / 'mnt'
@@ -487,11 +512,13 @@ def live_manager(tmp_path, monkeypatch, volume, **overrides):
     return manager(tmp_path, monkeypatch, mountinfo=mountinfo, volume=volume, state='absent', purge=True, **overrides)
 
 
-LABELLED_VOLUME = {'Driver': 'local', 'Labels': {LABEL_GLUSTER_VOLUME: 'web', LABEL_SUBDIRECTORY: 'site'}}
+@pytest.fixture
+def labelled_volume(tmp_path):
+    return bound_volume(tmp_path / 'mnt')
 
 
-def test_purge_with_labelled_volume(tmp_path, monkeypatch):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, LABELLED_VOLUME)
+def test_purge_with_labelled_volume(tmp_path, monkeypatch, labelled_volume):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
     gate.absent()
     assert client.calls == [('remove', 'site')] and os.listdir(mount_point) == []
     assert gate.actions == ['docker volume rm site', 'rm -rf %s/site' % mount_point]
@@ -515,8 +542,8 @@ def test_purge_of_a_missing_directory_without_volume_is_a_no_op(tmp_path, monkey
     assert not gate.changed and gate.actions == []
 
 
-def test_purge_refused_over_another_file_system(tmp_path, monkeypatch):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, LABELLED_VOLUME)
+def test_purge_refused_over_another_file_system(tmp_path, monkeypatch, labelled_volume):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
     # Something mounted inside the subdirectory (seen in mountinfo).
     mountinfo = ('30 1 0:5 / %s rw - fuse.glusterfs node1:/web rw\n'
                  '31 30 0:6 / %s/site/deep rw - tmpfs tmpfs rw\n' % (mount_point, mount_point))
@@ -529,8 +556,8 @@ def test_purge_refused_over_another_file_system(tmp_path, monkeypatch):
     assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
 
 
-def test_purge_refused_when_an_entry_is_on_another_device(tmp_path, monkeypatch):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, LABELLED_VOLUME)
+def test_purge_refused_when_an_entry_is_on_another_device(tmp_path, monkeypatch, labelled_volume):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
     deep = os.path.join(mount_point, 'site', 'deep')
     real_walk = module_code.other_devices
     monkeypatch.setattr(module_code, 'other_devices', lambda path, device, limit=10: real_walk(
@@ -538,3 +565,55 @@ def test_purge_refused_when_an_entry_is_on_another_device(tmp_path, monkeypatch)
     with pytest.raises(module_code.ModuleFailure, match='not on the file system .*site/deep'):
         gate.absent()
     assert client.calls == [] and os.path.exists(os.path.join(deep, 'file'))
+
+
+def test_foreign_volume_is_neither_used_recreated_nor_removed(tmp_path, monkeypatch):
+    plain = {'Name': 'site', 'Driver': 'local', 'Mountpoint': '/var/lib/docker/volumes/site/_data', 'Options': None,
+             'Labels': None}
+    for state, recreate, doing in [('present', 'options_changed', 'recreate'), ('present', 'never', 'use'),
+                                   ('absent', 'never', 'remove')]:
+        gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, plain)
+        module.params['purge'] = False
+        gate.settings['state'] = state
+        module.params['recreate'] = recreate
+        with pytest.raises(module_code.ModuleFailure) as failure:
+            gate.present() if state == 'present' else gate.absent()
+        assert str(failure.value).startswith('Refusing to %s the Docker volume site: it is not one this collection '
+                                             'made for GlusterFS volume web, subdirectory site (it carries no' % doing)
+        assert "its data lives in /var/lib/docker/volumes/site/_data, Docker's own directory" in str(failure.value)
+        assert client.calls == [] and gate.actions == [] and module.ran == []
+
+
+def test_purge_refused_when_another_volume_holds_a_directory_inside(tmp_path, monkeypatch, labelled_volume):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
+    client.others.append(bound_volume(mount_point, subdirectory='site/deep', name='inner'))
+    with pytest.raises(module_code.ModuleFailure) as failure:
+        gate.absent()
+    assert str(failure.value) == (
+        'Refusing to purge %s/site: it contains /site/deep of the GlusterFS volume web, held by the Docker volume '
+        'inner. Remove those Docker volumes or containers first (stopped containers count too). Nothing was changed.'
+        % mount_point)
+    assert failure.value.details['conflicts'] == [
+        'it contains /site/deep of the GlusterFS volume web, held by the Docker volume inner']
+    # Every purge check runs before the Docker volume is removed.
+    assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
+
+
+def test_purge_refused_over_a_container_bind_mount_through_a_link(tmp_path, monkeypatch, labelled_volume):
+    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
+    (tmp_path / 'link').symlink_to(os.path.join(mount_point, 'site'))
+    client.containers.append({'Names': ['/binder'], 'Mounts': [
+        {'Type': 'bind', 'Source': str(tmp_path / 'link') + '/deep/', 'Destination': '/data'}]})
+    with pytest.raises(module_code.ModuleFailure, match='it contains %s/site/deep, held by a bind mount \\(%s/link/deep/\\) '
+                                                        'of the container binder' % (mount_point, tmp_path)):
+        gate.absent()
+    assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
+
+
+def test_check_mode_before_mounting_still_refuses_a_conflict(tmp_path, monkeypatch, labelled_volume):
+    gate, module, client, mount_point = manager(tmp_path, monkeypatch, check_mode=True, volume=labelled_volume,
+                                                state='absent', purge=True)
+    client.others.append(bound_volume(mount_point, subdirectory='site/x', name='inner'))
+    with pytest.raises(module_code.ModuleFailure, match='held by the Docker volume inner'):
+        gate.absent()
+    assert client.calls == [] and module.ran == []
