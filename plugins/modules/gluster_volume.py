@@ -18,6 +18,16 @@ description:
   - Grows a volume with C(add-brick) when O(bricks) lists the volume's bricks plus new ones. It never
     removes bricks; a shorter or different list fails, naming the bricks (use
     M(glusterdock.storage.gluster_brick) with O(state=absent) to shrink a volume).
+  - Raising the replica count (C(add-brick ... replica N)) is refused unless every brick is online and
+    C(volume heal NAME info summary) shows nothing left to heal, whatever O(force) says. The new bricks are
+    filled from the bricks that are up, and a brick that is down may hold the only good copy of a file.
+  - Before C(volume create) or C(add-brick), each new brick on the node the module runs on is checked. A path
+    that is or lies inside a brick (a C(trusted.glusterfs.volume-id) xattr on it or a parent), holds a
+    C(.glusterfs) folder, is not empty, is not a directory, or is on the root file system (without
+    O(allow_root_filesystem_bricks)) is refused, whatever O(force) says. On the other nodes glusterd makes its
+    own checks (it refuses paths with the volume-id or gfid xattr, on the root file system or at a mount
+    point); gluster's C(force), which skips them, is sent only with O(allow_root_filesystem_bricks) and only
+    when every new brick is on the node the module runs on.
   - Sets only the options whose value differs from what glusterd reports, comparing full keys (short
     keys such as C(write-behind) are resolved as glusterd does) and treating C(on), C(yes), C(true),
     C(enable) and C(1) (and their opposites) as equal.
@@ -58,9 +68,14 @@ options:
     description:
       - V(present) and V(started) make sure the volume exists and is started.
       - V(stopped) makes sure it exists and is stopped (a new volume is created and not started).
-      - V(absent) stops and deletes it. Refused while clients are mounted unless O(allow_delete_with_clients),
-        and refused when the client list (C(volume status NAME client-list)) cannot be read or understood.
+      - V(stopped) of a started volume is refused while clients are connected unless O(allow_stop_with_clients)
+        (a stopped volume has no clients, so stopping first is no way around the check of V(absent)).
+      - V(absent) stops and deletes it. Refused while clients are connected unless O(allow_delete_with_clients).
         Brick directories and their data are left untouched. A missing volume is not an error.
+      - The client check reads C(volume status NAME clients) (every brick, by address) and
+        C(volume status NAME client-list) (the kinds, such as C(fuse), from a brick of the node the module
+        runs on). It fails closed. A brick offline or missing from the reply (its node down), a reply not
+        understood, or a node without a brick of the volume refuses the stop or delete, saying why.
       - With V(present) and O(start_on_create=false) a new volume is created but not started and the
         run state of an existing volume is left alone (as C(gluster.gluster) did).
     type: str
@@ -72,7 +87,7 @@ options:
       - With O(cluster), brick paths only (a list or a comma-separated string); each path is placed on
         every host of O(cluster), path by path in host order (C(gluster.gluster) style).
       - Consecutive bricks form the replica or disperse sets. Two bricks of one set on one host are refused
-        unless O(force).
+        (the deprecated O(force) still accepts them).
       - Paths are canonicalised like glusterd does (repeated and trailing V(/) removed); V(/), relative
         paths and paths under C(/var/lib/glusterd) are refused.
       - For an existing volume, omit it to leave the bricks alone, or list the current bricks followed
@@ -135,12 +150,25 @@ options:
         the volume is stopped; changing them on a started volume fails.
       - Options not listed are left as they are.
     type: dict
-  force:
+  allow_root_filesystem_bricks:
     description:
-      - Append C(force) to C(volume create) and C(add-brick) (skips glusterd's brick checks, such as bricks on
-        the root file system or two bricks of a set on one server). Never added unless set here.
+      - Accept new bricks on the root file system (a full brick then fills the system disk). glusterd refuses
+        such bricks unless C(force) is appended to C(volume create) or C(add-brick), so this is the one
+        argument that makes the module append it.
+      - gluster's C(force) also skips glusterd's check that a brick path belongs to no other volume (and its
+        mount point check), so with it every new brick must be on the node the module runs on, where the module
+        checks the path itself; bricks on other nodes are refused with a message.
+      - It does not skip the checks of the new brick paths or of a replica raise.
     type: bool
     default: false
+  force:
+    description:
+      - Deprecated; use O(allow_root_filesystem_bricks), which V(true) implies. It still accepts two bricks of
+        one set on one host (glusterd needs C(force) for that too).
+      - Unlike before, it no longer skips any data-safety check - a brick path of another volume, a replica
+        raise with a brick down or heal pending - and gluster's C(force) is sent only under the conditions of
+        O(allow_root_filesystem_bricks).
+    type: bool
   allow_replica_two:
     description:
       - Accept replica 2 without an arbiter, which can end in split-brain.
@@ -149,7 +177,13 @@ options:
   allow_delete_with_clients:
     description:
       - With O(state=absent), delete the volume even while clients (fuse mounts, gfapi applications) are
-        connected, or when the client list cannot be read or understood. Their I/O will fail.
+        connected, or when the clients cannot be read or understood. Their I/O will fail.
+    type: bool
+    default: false
+  allow_stop_with_clients:
+    description:
+      - With O(state=stopped), stop the volume even while clients are connected, or when the clients cannot be
+        read or understood. Their I/O fails until the volume is started again.
     type: bool
     default: false
   start_on_create:
@@ -185,7 +219,10 @@ notes:
     you choose to.
   - When a command fails, the result carries gluster's message, the commands run and the state the volume was
     left in (RV(volume)).
-  - With O(state=absent), the only check for users of the volume is the client list of the bricks, which shows
+  - A run that changes nothing still makes one gluster call. The client check (two reads) runs only before a
+    stop or delete; the brick and heal check of a replica raise (C(volume status NAME) and
+    C(volume heal NAME info summary)) only before that raise.
+  - With O(state=absent), the only check for users of the volume is the clients connected to the bricks, which shows
     connected clients only. The module runs on a gluster server and cannot see Docker hosts, so it does not
     refuse to delete a volume that Docker volumes are defined on while nothing has it mounted (for example
     after the hosts rebooted without a persistent mount). Find them before deleting on the Docker hosts, by the
@@ -354,26 +391,36 @@ state_left:
   sample: volume data exists (created, never started)
 '''
 
+import os
+import socket
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
+    VolumePlanError,
     client_list_problem,
     describe_volume,
     needs_client_check,
     needs_option_values,
     needs_peers,
+    new_brick_problem,
     parse_client_list,
     plan_volume,
+    replica_raise_problems,
+    replica_raise_refusal,
     volume_to_dict,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, parse_volume_spec
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     NO_SUCH_VOLUME_ERRNO,
+    parse_heal_info,
     parse_peers,
     parse_volume_get,
     parse_volume_info,
+    parse_volume_status,
+    split_brick,
 )
 
 ARGUMENT_SPEC = dict(
@@ -388,9 +435,11 @@ ARGUMENT_SPEC = dict(
     stripe=dict(type='int', aliases=['stripes']),
     transport=dict(type='str', choices=['tcp', 'rdma', 'tcp,rdma']),
     options=dict(type='dict'),
-    force=dict(type='bool', default=False),
+    force=dict(type='bool', removed_in_version='2.0.0', removed_from_collection='glusterdock.storage'),
+    allow_root_filesystem_bricks=dict(type='bool', default=False),
     allow_replica_two=dict(type='bool', default=False),
     allow_delete_with_clients=dict(type='bool', default=False),
+    allow_stop_with_clients=dict(type='bool', default=False),
     start_on_create=dict(type='bool', default=True),
     rebalance=dict(type='bool', default=False),
     quota=dict(type='str'),
@@ -419,26 +468,81 @@ class VolumeManager(object):
 
     def plan(self, volume):
         spec = self.spec
-        option_values = peers = client_counts = None
+        option_values = peers = client_counts = client_status = None
         if needs_option_values(spec, volume):
             option_values = parse_volume_get(self.cli.read('volume', 'get', spec.name, 'all'))
         if needs_peers(spec, volume):
             peers = parse_peers(self.cli.read('pool', 'list'))
         if needs_client_check(spec, volume):
-            try:
-                text = self.cli.read_text('volume', 'status', spec.name, 'client-list')
-            except GlusterCommandError as error:
-                # Unknown clients count as clients: nothing is deleted.
-                raise GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=client_list_problem(
-                    spec.name, str(error).split(' failed: ', 1)[-1]))
-            try:
-                client_counts = parse_client_list(text, spec.name)
-            except ClientListError as error:
-                # A reply that is not understood (another format, a partial reply) is not "no clients".
-                raise ClientListError(client_list_problem(spec.name, 'the reply of gluster volume status %s client-list '
-                                                                     'was not understood: %s' % (spec.name, error)))
+            client_status, client_counts = self.read_clients()
         volumes = {spec.name: volume} if volume is not None else {}
-        return plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts)
+        plan = plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts,
+                           client_status=client_status)
+        if plan.replica_raise:
+            self.check_replica_raise(volume, plan)
+        if plan.new_bricks:
+            self.check_new_bricks(plan)
+        return plan
+
+    def _unknown_clients(self, error):
+        """A failed read of the clients: unknown clients count as clients, nothing is stopped or deleted."""
+        return GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=client_list_problem(
+            self.spec.name, str(error).split(' failed: ', 1)[-1], stopping=not self.spec.absent))
+
+    def read_clients(self):
+        """``volume status NAME clients`` (every brick, by address) and ``client-list`` (the kinds,
+        from one brick of this node)."""
+        name = self.spec.name
+        try:
+            status = parse_volume_status(self.cli.read('volume', 'status', name, 'clients'))
+            text = self.cli.read_text('volume', 'status', name, 'client-list')
+        except GlusterCommandError as error:
+            raise self._unknown_clients(error)
+        try:
+            counts = parse_client_list(text, name)
+        except ClientListError as error:
+            # A reply that is not understood (another format, a partial reply) is not "no clients".
+            raise ClientListError(client_list_problem(name, 'the reply of gluster volume status %s client-list was not '
+                                                            'understood: %s' % (name, error), stopping=not self.spec.absent))
+        return status, counts
+
+    def check_replica_raise(self, volume, plan):
+        """Refuse a replica raise unless every brick is online and nothing is left to heal
+        (two reads, made only when a raise is planned)."""
+        name = self.spec.name
+        try:
+            status = parse_volume_status(self.cli.read('volume', 'status', name))
+            problems = replica_raise_problems(volume, status, None)
+            if not problems:
+                problems = replica_raise_problems(volume, status, parse_heal_info(
+                    self.cli.read('volume', 'heal', name, 'info', 'summary')))
+        except GlusterCommandError as error:
+            problems = ['the brick and heal state could not be read: %s' % error]
+        if problems:
+            raise VolumePlanError(replica_raise_refusal(volume, plan, problems))
+
+    def check_new_bricks(self, plan):
+        """Check the paths of the bricks the plan makes that are on this node; refuse gluster's
+        force unless every new brick is here (force skips glusterd's own in-use checks on the
+        other nodes, which this module cannot look at)."""
+        local_names = local_host_names()
+        remote = []
+        for brick in plan.new_bricks:
+            host, path = split_brick(brick)
+            if not host_is_this_node(host, local_names):
+                remote.append(brick)
+                continue
+            problem = new_brick_problem(path, os.listdir, os.getxattr, os.stat, os.path.ismount,
+                                        self.spec.sends_force, self.spec.sends_force)
+            if problem:
+                raise VolumePlanError('bricks: %s refused: %s' % (brick, problem))
+        if remote and plan.sends_force:
+            raise VolumePlanError(
+                'bricks: %s %s on other nodes; allow_root_filesystem_bricks (or force) adds gluster\'s force, which '
+                'also skips glusterd\'s check that a brick path belongs to no other volume, and this module can check '
+                'only the paths on the node it runs on. Create the volume without it (bricks on file systems of their '
+                'own), or with every new brick on the node the task runs on'
+                % (', '.join(remote), 'is' if len(remote) == 1 else 'are'))
 
     def apply(self, plan):
         for step in plan.steps:
@@ -481,6 +585,23 @@ class VolumeManager(object):
             'commands completed before: %s' % '; '.join(done) if done else 'no earlier command of this run had run')
         self.module.fail_json(changed=bool(done), commands=self.cli.commands, state_left=state_left,
                               volume=volume_to_dict(left), **details)
+
+
+def local_host_names():
+    """Names and addresses of the node the module runs on."""
+    names = set([socket.gethostname(), socket.getfqdn()])
+    names.update(name.split('.')[0] for name in list(names))
+    try:
+        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    return set(name.lower() for name in names)
+
+
+def host_is_this_node(host, local_names):
+    """True when ``host`` is one of this node's own names or addresses (pool list names this node
+    only "localhost", so it cannot tell more); any other name counts as another node."""
+    return host.lower() in local_names
 
 
 def main():
