@@ -195,10 +195,11 @@ def client_consent_option(spec):
 
 def client_list_problem(name, error, stopping=False):
     """The refusal when the clients of volume name cannot be read or understood."""
-    return ('cannot tell whether clients are connected to volume %s, so it is not %s (%s); fix the cluster (and run '
-            'the task on a node that hosts a brick of the volume: gluster lists clients only from there) or set %s: '
-            'true' % (name, 'stopped' if stopping else 'deleted', error,
-                      'allow_stop_with_clients' if stopping else 'allow_delete_with_clients'))
+    return ('cannot tell whether clients are connected to volume %s, so it is not %s (%s); bring every brick online, '
+            'or set %s: true once you know nothing uses it (glusterd also fails to list the clients of a brick that has '
+            'no connection at all, as in a distribute volume nothing mounts)'
+            % (name, 'stopped' if stopping else 'deleted', error,
+               'allow_stop_with_clients' if stopping else 'allow_delete_with_clients'))
 
 
 def _status_entries(client_status):
@@ -215,9 +216,9 @@ def connected_clients(volume, client_status, client_counts):
     client_status: ``parse_volume_status`` of ``volume status NAME clients --xml``, which answers
     per brick, for every brick (connections by address only). client_counts: ``parse_client_list``
     of ``volume status NAME client-list``, which names the kinds (fuse, gfapi, glustershd, ...) but
-    asks one brick of the node the module runs on (glusterd stops after the first brick answers).
-    A client connected only to bricks of other nodes shows as more connections on those bricks than
-    gluster's daemons make on the local one.
+    counts the connections of one brick only (glusterd stops after the first brick answers). A
+    client connected to some bricks only shows as more connections on those bricks than gluster's
+    daemons make on the brick that was counted.
 
     Fails closed: raises ClientListError when a brick is offline or missing from the reply (a node
     down), or when a brick's client count is missing or disagrees with its rows.
@@ -245,11 +246,10 @@ def connected_clients(volume, client_status, client_counts):
         raise ClientListError('; '.join(unknown))
     mounts = mounted_clients(client_counts)
     if mounts:
-        return ['%s on this node\'s brick' % ', '.join('%s: %d' % item for item in sorted(mounts.items()))]
+        return ['%s on one brick' % ', '.join('%s: %d' % item for item in sorted(mounts.items()))]
     daemons = sum(client_counts.values())
-    return ['brick %s has %d connections (%s) while this node\'s brick has only %d, all gluster daemons: a client '
-            'is connected to it (or this node hosts no brick of the volume: run the task on one that does)'
-            % (name, entry.client_count, ', '.join(entry.clients), daemons)
+    return ['brick %s has %d connections (%s) where the brick counted by client-list has %d, all gluster daemons: '
+            'a client is connected to it' % (name, entry.client_count, ', '.join(entry.clients), daemons)
             for name, entry in counted if entry.client_count > daemons]
 
 

@@ -73,9 +73,10 @@ options:
       - V(absent) stops and deletes it. Refused while clients are connected unless O(allow_delete_with_clients).
         Brick directories and their data are left untouched. A missing volume is not an error.
       - The client check reads C(volume status NAME clients) (every brick, by address) and
-        C(volume status NAME client-list) (the kinds, such as C(fuse), from a brick of the node the module
-        runs on). It fails closed. A brick offline or missing from the reply (its node down), a reply not
-        understood, or a node without a brick of the volume refuses the stop or delete, saying why.
+        C(volume status NAME client-list) (the kinds, such as C(fuse), counted on one brick). It fails closed.
+        A brick offline or missing from the reply (its node down) or a reply not understood refuses the stop
+        or delete, saying why. glusterd cannot list the clients of a brick that has no connection at all, so
+        an idle volume without a self-heal daemon (a distribute volume nothing mounts) needs the opt-in.
       - With V(present) and O(start_on_create=false) a new volume is created but not started and the
         run state of an existing volume is left alone (as C(gluster.gluster) did).
     type: str
@@ -156,8 +157,9 @@ options:
         such bricks unless C(force) is appended to C(volume create) or C(add-brick), so this is the one
         argument that makes the module append it.
       - gluster's C(force) also skips glusterd's check that a brick path belongs to no other volume (and its
-        mount point check), so with it every new brick must be on the node the module runs on, where the module
-        checks the path itself; bricks on other nodes are refused with a message.
+        mount point check), so with it every new brick must have been checked by this module - on the node it
+        runs on, or on its own node with O(only_check_brick_paths) and then listed in O(brick_paths_checked)
+        (the C(glusterdock.storage.gluster_volumes) role does both). Other bricks are refused with a message.
       - It does not skip the checks of the new brick paths or of a replica raise.
     type: bool
     default: false
@@ -180,6 +182,22 @@ options:
         connected, or when the clients cannot be read or understood. Their I/O will fail.
     type: bool
     default: false
+  only_check_brick_paths:
+    description:
+      - Change nothing - read the volume, check the paths of the bricks on this node that C(volume create) or
+        C(add-brick) would make (as described above, with the same O(bricks), layout and
+        O(allow_root_filesystem_bricks)), fail naming any that is refused, and return the checked ones in
+        RV(checked_bricks). For running on every server before the task that creates or grows the volume.
+    type: bool
+    default: false
+  brick_paths_checked:
+    description:
+      - New bricks on other nodes that O(only_check_brick_paths) checked on their own node in this run (its
+        RV(checked_bricks)). Only these may be on other nodes when gluster's C(force) is sent. List only what
+        such a check returned; a name here is trusted.
+    type: list
+    elements: str
+    default: []
   allow_stop_with_clients:
     description:
       - With O(state=stopped), stop the volume even while clients are connected, or when the clients cannot be
@@ -384,6 +402,12 @@ volume:
       description: The options set on the volume (C(volume info)'s reconfigured options).
       type: dict
   sample: {"name": "data", "status": "started", "type": "Replicate", "replica_count": 3, "bricks": ["node1:/bricks/data/b1"]}
+checked_bricks:
+  description: With O(only_check_brick_paths), the new bricks on this node whose paths were checked.
+  returned: when only_check_brick_paths is true
+  type: list
+  elements: str
+  sample: ["node2:/bricks/data/b1"]
 state_left:
   description: After a failed command, a sentence saying what state the volume was left in.
   returned: failure after a change was attempted
@@ -407,12 +431,17 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     needs_peers,
     new_brick_problem,
     parse_client_list,
+    plan_add_brick,
     plan_volume,
     replica_raise_problems,
     replica_raise_refusal,
     volume_to_dict,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, parse_volume_spec
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
+    VolumeSpecError,
+    canonical_brick,
+    parse_volume_spec,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     NO_SUCH_VOLUME_ERRNO,
     parse_heal_info,
@@ -440,6 +469,8 @@ ARGUMENT_SPEC = dict(
     allow_replica_two=dict(type='bool', default=False),
     allow_delete_with_clients=dict(type='bool', default=False),
     allow_stop_with_clients=dict(type='bool', default=False),
+    only_check_brick_paths=dict(type='bool', default=False),
+    brick_paths_checked=dict(type='list', elements='str', default=[]),
     start_on_create=dict(type='bool', default=True),
     rebalance=dict(type='bool', default=False),
     quota=dict(type='str'),
@@ -451,10 +482,12 @@ ARGUMENT_SPEC = dict(
 class VolumeManager(object):
     """Reads the volume, plans, applies the plan (unless in check mode) and reports."""
 
-    def __init__(self, module, cli, spec):
+    def __init__(self, module, cli, spec, brick_paths_checked=()):
         self.module = module
         self.cli = cli
         self.spec = spec
+        # New bricks on other nodes whose paths were checked there (only_check_brick_paths) in this run.
+        self.brick_paths_checked = set(brick_paths_checked)
 
     def read_volume(self):
         """The managed volume from ``volume info NAME``, or None when it does not exist."""
@@ -483,6 +516,45 @@ class VolumeManager(object):
         if plan.new_bricks:
             self.check_new_bricks(plan)
         return plan
+
+    def new_bricks(self, volume):
+        """The bricks volume create or add-brick would make (for only_check_brick_paths)."""
+        spec = self.spec
+        if spec.absent or not spec.bricks:
+            return []
+        if volume is None:
+            return list(spec.bricks)
+        peers = parse_peers(self.cli.read('pool', 'list')) if needs_peers(spec, volume) else None
+        add_brick = plan_add_brick(spec, volume, peers)
+        return list(add_brick['new_bricks']) if add_brick else []
+
+    def check_local_brick_paths(self, bricks):
+        """Check the paths of ``bricks`` that are on this node; returns (checked, on other nodes)."""
+        local_names = local_host_names()
+        checked, remote = [], []
+        for brick in bricks:
+            host, path = split_brick(brick)
+            if not host_is_this_node(host, local_names):
+                remote.append(brick)
+                continue
+            problem = new_brick_problem(path, os.listdir, os.getxattr, os.stat, os.path.ismount,
+                                        self.spec.sends_force, self.spec.sends_force)
+            if problem:
+                raise VolumePlanError('bricks: %s refused: %s' % (brick, problem))
+            checked.append(brick)
+        return checked, remote
+
+    def check_only(self):
+        """only_check_brick_paths: read the volume, check this node's new brick paths, change nothing."""
+        volume = None
+        try:
+            volume = self.read_volume()
+            checked = self.check_local_brick_paths(self.new_bricks(volume))[0]
+        except GlusterCommandError as error:
+            self.module.fail_json(commands=self.cli.commands, **error.details())
+        except VolumeSpecError as error:
+            self.module.fail_json(msg=str(error), commands=self.cli.commands, volume=volume_to_dict(volume))
+        self.module.exit_json(changed=False, commands=[], checked_bricks=checked, volume=volume_to_dict(volume))
 
     def _unknown_clients(self, error):
         """A failed read of the clients: unknown clients count as clients, nothing is stopped or deleted."""
@@ -523,26 +595,19 @@ class VolumeManager(object):
 
     def check_new_bricks(self, plan):
         """Check the paths of the bricks the plan makes that are on this node; refuse gluster's
-        force unless every new brick is here (force skips glusterd's own in-use checks on the
-        other nodes, which this module cannot look at)."""
-        local_names = local_host_names()
-        remote = []
-        for brick in plan.new_bricks:
-            host, path = split_brick(brick)
-            if not host_is_this_node(host, local_names):
-                remote.append(brick)
-                continue
-            problem = new_brick_problem(path, os.listdir, os.getxattr, os.stat, os.path.ismount,
-                                        self.spec.sends_force, self.spec.sends_force)
-            if problem:
-                raise VolumePlanError('bricks: %s refused: %s' % (brick, problem))
-        if remote and plan.sends_force:
+        force unless every new brick was checked, here or on its own node (force skips glusterd's
+        own in-use checks on the other nodes, which this module cannot look at)."""
+        remote = self.check_local_brick_paths(plan.new_bricks)[1]
+        unchecked = [brick for brick in remote if brick not in self.brick_paths_checked]
+        if unchecked and plan.sends_force:
             raise VolumePlanError(
                 'bricks: %s %s on other nodes; allow_root_filesystem_bricks (or force) adds gluster\'s force, which '
                 'also skips glusterd\'s check that a brick path belongs to no other volume, and this module can check '
                 'only the paths on the node it runs on. Create the volume without it (bricks on file systems of their '
-                'own), or with every new brick on the node the task runs on'
-                % (', '.join(remote), 'is' if len(remote) == 1 else 'are'))
+                'own), run it with only_check_brick_paths: true on each of those nodes first and pass the '
+                'checked_bricks in brick_paths_checked (the glusterdock.storage.gluster_volumes role does), or put '
+                'every new brick on the node the task runs on'
+                % (', '.join(unchecked), 'is' if len(unchecked) == 1 else 'are'))
 
     def apply(self, plan):
         for step in plan.steps:
@@ -612,8 +677,15 @@ def main():
         module.fail_json(msg=str(error), commands=[])
     if module.params.get('host'):
         module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
+    try:
+        checked = [canonical_brick(brick) for brick in module.params['brick_paths_checked']]
+    except VolumeSpecError as error:
+        module.fail_json(msg=str(error).replace('bricks:', 'brick_paths_checked:', 1), commands=[])
     cli = cli_for_module(module)
-    VolumeManager(module, cli, spec).run()
+    manager = VolumeManager(module, cli, spec, brick_paths_checked=checked)
+    if module.params['only_check_brick_paths']:
+        manager.check_only()
+    manager.run()
 
 
 if __name__ == '__main__':

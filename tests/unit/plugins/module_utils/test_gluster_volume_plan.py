@@ -377,14 +377,14 @@ def test_absent_of_stopped_volume_only_deletes(version):
 
 def test_absent_refused_while_mounted(version):
     # The mount is on node3; node1's brick lists it as fuse.
-    with pytest.raises(VolumePlanError, match=r"^volume seen has clients connected \(fuse: 1 on this node's brick\): "
+    with pytest.raises(VolumePlanError, match=r"^volume seen has clients connected \(fuse: 1 on one brick\): "
                                               r"unmount them first, or set allow_delete_with_clients: true \(their I/O "
                                               r"will fail\)$"):
         plan_seen(version, 'mounted', state='absent')
 
 
 def test_stop_refused_while_mounted(version):
-    with pytest.raises(VolumePlanError, match=r"^volume seen has clients connected \(fuse: 1 on this node's brick\): "
+    with pytest.raises(VolumePlanError, match=r"^volume seen has clients connected \(fuse: 1 on one brick\): "
                                               r"unmount them first, or set allow_stop_with_clients: true \(their I/O "
                                               r"fails until the volume is started again\)$"):
         plan_seen(version, 'mounted', state='stopped')
@@ -405,7 +405,7 @@ def test_client_that_this_node_brick_does_not_see_is_found_on_the_others(version
                     client_status=status)
     message = str(error.value)
     assert message.startswith("volume seen has clients connected (brick node1:/bricks/seen/b has 4 connections (")
-    assert "while this node's brick has only 3, all gluster daemons: a client is connected to it" in message
+    assert 'where the brick counted by client-list has 3, all gluster daemons: a client is connected to it' in message
     assert message.endswith('set allow_stop_with_clients: true (their I/O fails until the volume is started again)')
 
 
@@ -422,8 +422,9 @@ def test_clients_unknown_fails_closed(version, scenario, problem):
         with pytest.raises(ClientListError) as error:
             plan_seen(version, scenario, state=state)
         assert str(error.value) == ('cannot tell whether clients are connected to volume seen, so it is not %s (%s); '
-                                    'fix the cluster (and run the task on a node that hosts a brick of the volume: '
-                                    'gluster lists clients only from there) or set %s: true' % (verb, problem, option))
+                                    'bring every brick online, or set %s: true once you know nothing uses it (glusterd also '
+                                    'fails to list the clients of a brick that has no connection at all, as in a '
+                                    'distribute volume nothing mounts)' % (verb, problem, option))
 
 
 def test_client_rows_that_disagree_with_their_count_fail_closed(version):
@@ -573,15 +574,14 @@ def test_module_refuses_delete_when_client_list_not_understood(version):
     partial = text_fixture(version, 'clients-list-mounted').split('\ntotal', maxsplit=1)[0]
     with pytest.raises(ClientListError, match=r'cannot tell whether clients are connected to volume seen, so it is not '
                                               r'deleted \(the reply of gluster volume status seen client-list was not '
-                                              r'understood: there is no "total clients for volume" line\); fix the '
-                                              r'cluster \(and run the task on a node that hosts a brick of the volume: '
-                                              r'gluster lists clients only from there\) or set '
-                                              r'allow_delete_with_clients: true'):
+                                              r'understood: there is no "total clients for volume" line\); bring '
+                                              r'every brick online, or set allow_delete_with_clients: true once you '
+                                              r'know nothing uses it'):
         VolumeManager(None, FakeCli(version, 'mounted', text=partial), spec).plan(volume)
 
 
-def test_module_fails_closed_on_a_node_without_a_brick_of_the_volume(version):
-    # gluster lists clients only through a brick of the node asked: from node1, volume far fails.
+def test_module_fails_closed_when_glusterd_cannot_list_the_clients(version):
+    # A distribute volume nothing mounts: no brick has a connection, and glusterd fails the query.
     from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import parse_cli_output
     from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
 
@@ -589,17 +589,18 @@ def test_module_fails_closed_on_a_node_without_a_brick_of_the_volume(version):
         def read(self, *args):
             self.calls.append(args)
             return parse_cli_output('gluster --mode=script volume status far clients --xml', 0,
-                                    fixture(self.version, 'clients-status-no-local-brick'), '')
+                                    fixture(self.version, 'clients-status-idle-distribute'), '')
 
-    far = parse_volume_info(xml(version, 'clients-volume-info-no-local-brick'))['far']
-    cli = FailingCli(version, 'no-local-brick')
+    far = parse_volume_info(xml(version, 'clients-volume-info-idle-distribute'))['far']
+    cli = FailingCli(version, 'idle-distribute')
     with pytest.raises(GlusterCommandError) as error:
         VolumeManager(None, cli, parse_volume_spec(dict(name='far', state='stopped'))).plan(far)
-    assert str(error.value) == (
-        'gluster --mode=script volume status far clients --xml failed: cannot tell whether clients are connected to '
-        'volume far, so it is not stopped (Commit failed on node2. Please check log file for details.\nCommit failed '
-        'on node3. Please check log file for details.); fix the cluster (and run the task on a node that hosts a brick '
-        'of the volume: gluster lists clients only from there) or set allow_stop_with_clients: true')
+    message = str(error.value)
+    assert message.startswith('gluster --mode=script volume status far clients --xml failed: cannot tell whether '
+                              'clients are connected to volume far, so it is not stopped (Commit failed on node')
+    assert message.endswith('); bring every brick online, or set allow_stop_with_clients: true once you know nothing '
+                            'uses it (glusterd also fails to list the clients of a brick that has no connection at '
+                            'all, as in a distribute volume nothing mounts)')
     assert cli.calls == [('volume', 'status', 'far', 'clients')]
 
 
@@ -710,3 +711,38 @@ def test_new_brick_at_a_mount_point_refused_with_force():
     assert files.problem('/bricks', allow_root=True, force=True) == (
         '/bricks is a mount point: glusterd refuses a brick there unless forced (if the mount were missing, the brick '
         'would fill the disk below); use a directory inside it')
+
+
+def test_force_needs_every_new_brick_checked_here_or_on_its_node(tmp_path, monkeypatch):
+    from ansible_collections.glusterdock.storage.plugins.modules import gluster_volume
+
+    monkeypatch.setattr(gluster_volume, 'local_host_names', lambda: set(['here']))
+    local = 'here:%s/b1' % tmp_path
+    spec = parse_volume_spec(dict(name='new', bricks=[local, 'there:/bricks/new/b1'], allow_root_filesystem_bricks=True))
+    plan = plan_volume(spec, {})
+    assert plan.sends_force
+    with pytest.raises(VolumePlanError, match=r"^bricks: there:/bricks/new/b1 is on other nodes; "
+                                              r"allow_root_filesystem_bricks \(or force\) adds gluster's force"):
+        gluster_volume.VolumeManager(None, None, spec).check_new_bricks(plan)
+    checked = gluster_volume.VolumeManager(None, None, spec, brick_paths_checked=['there:/bricks/new/b1'])
+    checked.check_new_bricks(plan)
+    assert checked.check_local_brick_paths(plan.new_bricks) == ([local], ['there:/bricks/new/b1'])
+    # Without gluster's force, glusterd checks the other node's path itself.
+    plain = parse_volume_spec(dict(name='new', bricks=['there:/bricks/new/b1']))
+    gluster_volume.VolumeManager(None, None, plain).check_new_bricks(plan_volume(plain, {}))
+    # A path of this node that was a brick is refused whatever force says.
+    (tmp_path / 'old' / '.glusterfs').mkdir(parents=True)
+    former = parse_volume_spec(dict(name='new', bricks=['here:%s/old' % tmp_path], force=True))
+    with pytest.raises(VolumePlanError, match='holds a .glusterfs folder'):
+        gluster_volume.VolumeManager(None, None, former).check_new_bricks(plan_volume(former, {}))
+
+
+def test_only_check_brick_paths_looks_at_the_bricks_create_or_add_brick_would_make(version):
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
+
+    rep = volumes(version)['rep']
+    grow = parse_volume_spec(dict(name='rep', replica=4, bricks=REP + ['node4:/bricks/rep/b']))
+    assert VolumeManager(None, None, grow).new_bricks(rep) == ['node4:/bricks/rep/b']
+    assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', bricks=REP))).new_bricks(rep) == []
+    assert VolumeManager(None, None, parse_volume_spec(dict(name='new', bricks=NEW))).new_bricks(None) == NEW
+    assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', state='absent'))).new_bricks(rep) == []
