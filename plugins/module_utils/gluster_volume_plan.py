@@ -560,15 +560,15 @@ def plan_add_brick(spec, volume, peers):
 
 # ---- checks before a planned change ---------------------------------------------------------
 
-def replica_raise_problems(volume, status, heal):
+def replica_raise_problems(volume, status, heal=None):
     """Sentences why ``volume``'s replica count must not be raised now (empty: it may).
 
     The new bricks are filled by self-heal from the bricks that are up: a brick that is down, or
     a file still to heal, may hold the only good copy, and a new replica set from it can lose it.
     glusterd's own check (every brick up) is skipped by its ``force`` and knows nothing of heal;
     this one is not skipped. status: ``parse_volume_status`` of ``volume status NAME``; heal:
-    ``parse_heal_info`` of ``volume heal NAME info summary`` (None: not read because bricks are
-    offline already).
+    ``parse_heal_info`` of ``volume heal NAME info summary``, or None to judge the bricks only
+    (heal info is worth reading only once every brick is online).
     """
     # Imported here: gluster_brick_plan builds on this module.
     from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
@@ -578,7 +578,7 @@ def replica_raise_problems(volume, status, heal):
     offline = offline_bricks(volume, status)
     if offline:
         return ['bricks offline: %s' % ', '.join(offline)]
-    return heal_problems(heal, volume)
+    return heal_problems(heal, volume) if heal is not None else []
 
 
 def replica_raise_refusal(volume, plan, problems):

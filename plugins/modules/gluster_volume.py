@@ -584,7 +584,7 @@ class VolumeManager(object):
         name = self.spec.name
         try:
             status = parse_volume_status(self.cli.read('volume', 'status', name))
-            problems = replica_raise_problems(volume, status, None)
+            problems = replica_raise_problems(volume, status)
             if not problems:
                 problems = replica_raise_problems(volume, status, parse_heal_info(
                     self.cli.read('volume', 'heal', name, 'info', 'summary')))

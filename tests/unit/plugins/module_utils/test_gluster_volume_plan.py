@@ -630,8 +630,9 @@ def test_replica_raise_refused_with_a_brick_down_or_heal_pending(version):
     rep = volumes(version)['rep']
     healthy = parse_volume_status(xml(version, 'volume-status-rep'))
     assert replica_raise_problems(rep, healthy, parse_heal_info(xml(version, 'heal-info-summary'))) == []
+    assert replica_raise_problems(rep, healthy) == []
     down = parse_volume_status(xml(version, 'volume-status-brick-down'))
-    assert replica_raise_problems(rep, down, None) == ['bricks offline: node2:/bricks/rep/b']
+    assert replica_raise_problems(rep, down) == ['bricks offline: node2:/bricks/rep/b']
     pending = replica_raise_problems(rep, healthy, parse_heal_info(xml(version, 'heal-info-summary-pending')))
     assert pending and all('node' in problem for problem in pending)
     plan = plan_for(version, dict(name='rep', bricks=REP + ['node4:/bricks/rep/b'], replica=4, force=True))
@@ -746,3 +747,37 @@ def test_only_check_brick_paths_looks_at_the_bricks_create_or_add_brick_would_ma
     assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', bricks=REP))).new_bricks(rep) == []
     assert VolumeManager(None, None, parse_volume_spec(dict(name='new', bricks=NEW))).new_bricks(None) == NEW
     assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', state='absent'))).new_bricks(rep) == []
+
+
+class RaiseCli(object):
+    """Answers volume status and heal info summary of volume rep with captured replies."""
+    check_mode = False
+
+    def __init__(self, version, status, heal):
+        self.replies = {('volume', 'status', 'rep'): status, ('volume', 'heal', 'rep', 'info', 'summary'): heal}
+        self.version = version
+        self.calls = []
+
+    def read(self, *args):
+        self.calls.append(args)
+        return xml(self.version, self.replies[args])
+
+
+@pytest.mark.parametrize('status, heal, calls, problem', [
+    ('volume-status-rep', 'heal-info-summary', 2, None),
+    ('volume-status-brick-down', 'heal-info-summary', 1, 'bricks offline: node2:/bricks/rep/b'),
+    ('volume-status-rep', 'heal-info-summary-pending', 2, 'entries to heal'),
+])
+def test_module_reads_heal_only_once_every_brick_is_online(version, status, heal, calls, problem):
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
+
+    rep = volumes(version)['rep']
+    spec = parse_volume_spec(dict(name='rep', replica=4, bricks=REP + ['node4:/bricks/rep/b']))
+    plan = plan_volume(spec, volumes(version))
+    cli = RaiseCli(version, status, heal)
+    if problem is None:
+        VolumeManager(None, cli, spec).check_replica_raise(rep, plan)
+    else:
+        with pytest.raises(VolumePlanError, match='not raising the replica count to 4: .*%s' % problem):
+            VolumeManager(None, cli, spec).check_replica_raise(rep, plan)
+    assert len(cli.calls) == calls
