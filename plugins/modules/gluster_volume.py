@@ -27,7 +27,7 @@ description:
     O(allow_root_filesystem_bricks)) is refused, whatever O(force) says. On the other nodes glusterd makes its
     own checks (it refuses paths with the volume-id or gfid xattr, on the root file system or at a mount
     point); gluster's C(force), which skips them, is sent only with O(allow_root_filesystem_bricks) and only
-    when every new brick is on the node the module runs on.
+    when every new brick was checked by this module (on this node, or on its own with O(only_check_brick_paths)).
   - Sets only the options whose value differs from what glusterd reports, comparing full keys (short
     keys such as C(write-behind) are resolved as glusterd does) and treating C(on), C(yes), C(true),
     C(enable) and C(1) (and their opposites) as equal.
