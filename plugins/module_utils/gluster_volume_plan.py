@@ -5,13 +5,17 @@
 
 Pure: ``plan_volume(spec, volumes_by_name, ...)`` works only from state already read
 (``volume info --xml`` parsed into Volume objects, optionally ``volume get NAME all``,
-``pool list`` and ``volume status NAME client-list``), so one ``volume info --xml`` of the
-whole cluster can later feed the plans of many volumes. The ``needs_*`` helpers tell the caller
-which extra reads a plan needs; they are asked only when the answer can matter.
+``pool list``, ``volume status NAME clients --xml`` and ``volume status NAME client-list``), so
+one ``volume info --xml`` of the whole cluster can later feed the plans of many volumes. The
+``needs_*`` helpers tell the caller which extra reads a plan needs; they are asked only when the
+answer can matter. A plan that raises a replica count (``Plan.replica_raise``) or makes bricks
+(``Plan.new_bricks``) is checked further by the caller with ``replica_raise_problems`` and
+``new_brick_problem``, which read ``volume status``/``heal info`` and the brick paths.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List
@@ -61,6 +65,11 @@ class Plan:
     before: Dict[str, Any] = field(default_factory=dict)
     after: Dict[str, Any] = field(default_factory=dict)
     warnings: List[str] = field(default_factory=list)
+    # Bricks that volume create or add-brick would make (their paths are checked first), whether
+    # that command carries gluster's force, and whether add-brick raises the replica count.
+    new_bricks: List[str] = field(default_factory=list)
+    sends_force: bool = False
+    replica_raise: bool = False
 
     @property
     def changed(self):
@@ -179,10 +188,69 @@ def parse_client_list(text, volume=None):
     return counts
 
 
-def client_list_problem(name, error):
-    """The refusal when the client list of volume name cannot be read or understood."""
-    return ('cannot tell whether clients are connected to volume %s, so it is not deleted (%s); fix the cluster or '
-            'set allow_delete_with_clients: true' % (name, error))
+def client_consent_option(spec):
+    """The opt-in that lets ``spec`` stop or delete a volume with clients connected."""
+    return 'allow_delete_with_clients' if spec.absent else 'allow_stop_with_clients'
+
+
+def client_list_problem(name, error, stopping=False):
+    """The refusal when the clients of volume name cannot be read or understood."""
+    return ('cannot tell whether clients are connected to volume %s, so it is not %s (%s); bring every brick online, '
+            'or set %s: true once you know nothing uses it (glusterd also fails to list the clients of a brick that has '
+            'no connection at all, as in a distribute volume nothing mounts)'
+            % (name, 'stopped' if stopping else 'deleted', error,
+               'allow_stop_with_clients' if stopping else 'allow_delete_with_clients'))
+
+
+def _status_entries(client_status):
+    by_key, by_name = {}, {}
+    for entry in client_status.bricks:
+        by_key[(entry.peer_uuid, split_brick(entry.name)[1])] = entry
+        by_name[entry.name] = entry
+    return by_key, by_name
+
+
+def connected_clients(volume, client_status, client_counts):
+    """Sentences naming what is connected to ``volume`` (empty: nothing but gluster's own daemons).
+
+    client_status: ``parse_volume_status`` of ``volume status NAME clients --xml``, which answers
+    per brick, for every brick (connections by address only). client_counts: ``parse_client_list``
+    of ``volume status NAME client-list``, which names the kinds (fuse, gfapi, glustershd, ...) but
+    counts the connections of one brick only (glusterd stops after the first brick answers). A
+    client connected to some bricks only shows as more connections on those bricks than gluster's
+    daemons make on the brick that was counted.
+
+    Fails closed: raises ClientListError when a brick is offline or missing from the reply (a node
+    down), or when a brick's client count is missing or disagrees with its rows.
+    """
+    if client_status is None:
+        raise ClientListError('gluster volume status %s clients listed no volume' % volume.name)
+    if client_status.name != volume.name:
+        raise ClientListError('gluster volume status %s clients answered about volume %s'
+                              % (volume.name, client_status.name))
+    by_key, by_name = _status_entries(client_status)
+    unknown, counted = [], []
+    for brick in volume.bricks:
+        entry = by_key.get((brick.host_uuid, brick.path)) or by_name.get(brick.name)
+        if entry is None:
+            unknown.append('brick %s is missing from the reply of gluster volume status %s clients (is its node '
+                           'down?)' % (brick.name, volume.name))
+        elif not entry.online:
+            unknown.append('brick %s is offline, so its clients cannot be listed' % brick.name)
+        elif entry.client_count is None or entry.client_count != len(entry.clients):
+            unknown.append('the reply for brick %s has %s client rows but says clientCount %s'
+                           % (brick.name, len(entry.clients), entry.client_count))
+        else:
+            counted.append((brick.name, entry))
+    if unknown:
+        raise ClientListError('; '.join(unknown))
+    mounts = mounted_clients(client_counts)
+    if mounts:
+        return ['%s on one brick' % ', '.join('%s: %d' % item for item in sorted(mounts.items()))]
+    daemons = sum(client_counts.values())
+    return ['brick %s has %d connections (%s) where the brick counted by client-list has %d, all gluster daemons: '
+            'a client is connected to it' % (name, entry.client_count, ', '.join(entry.clients), daemons)
+            for name, entry in counted if entry.client_count > daemons]
 
 
 def mounted_clients(client_counts):
@@ -209,42 +277,58 @@ def needs_peers(spec, volume):
 
 
 def needs_client_check(spec, volume):
-    """``volume status NAME client-list`` is read only before deleting a started volume."""
-    return spec.absent and volume is not None and volume.started and not spec.allow_delete_with_clients
+    """``volume status NAME clients --xml`` and ``client-list`` are read only before stopping a
+    started volume, or deleting one (which stops it first), without the opt-in. A stopped volume
+    has no clients: so stopping is guarded, and stop-then-delete is no way around the check."""
+    if volume is None or not volume.started:
+        return False
+    if spec.absent:
+        return not spec.allow_delete_with_clients
+    return spec.running is False and not spec.allow_stop_with_clients
 
 
 # ---- planning -------------------------------------------------------------------------------
 
-def plan_volume(spec, volumes_by_name, option_values=None, peers=None, client_counts=None):
+def plan_volume(spec, volumes_by_name, option_values=None, peers=None, client_counts=None, client_status=None):
     """Plan for ``spec`` from ``volumes_by_name`` (``parse_volume_info``; may hold other volumes).
 
     option_values: ``parse_volume_get`` of the volume when ``needs_option_values``.
     peers: ``parse_peers`` of ``pool list`` when ``needs_peers``.
-    client_counts: ``parse_client_list`` when ``needs_client_check``.
+    client_counts, client_status: ``parse_client_list`` and ``parse_volume_status`` of
+    ``volume status NAME clients`` when ``needs_client_check``.
     Raises VolumePlanError when the request cannot be met safely.
     """
     volume = volumes_by_name.get(spec.name)
+    if needs_client_check(spec, volume):
+        refuse_with_clients(spec, volume, client_counts, client_status)
     if spec.absent:
-        return _plan_absent(spec, volume, client_counts)
+        return _plan_absent(spec, volume)
     if volume is None:
         return _plan_create(spec)
     return _plan_existing(spec, volume, option_values, peers)
 
 
-def _plan_absent(spec, volume, client_counts):
+def refuse_with_clients(spec, volume, client_counts, client_status):
+    """Raise unless the replies show nothing but gluster's daemons connected to ``volume``."""
+    if client_counts is None or client_status is None:
+        raise ValueError('client_counts and client_status are needed to stop or delete a started volume')
+    try:
+        clients = connected_clients(volume, client_status, client_counts)
+    except ClientListError as error:
+        raise ClientListError(client_list_problem(spec.name, error, stopping=not spec.absent))
+    if clients:
+        raise VolumePlanError('volume %s has clients connected (%s): unmount them first, or set %s: true (%s)'
+                              % (spec.name, '; '.join(clients), client_consent_option(spec),
+                                 'their I/O will fail' if spec.absent else
+                                 'their I/O fails until the volume is started again'))
+
+
+def _plan_absent(spec, volume):
     plan = Plan(before={'name': spec.name, 'state': volume_state(volume)}, after={'name': spec.name, 'state': 'absent'})
     if volume is None:
         return plan
     plan.before.update(_layout(volume))
     if volume.started:
-        if not spec.allow_delete_with_clients:
-            if client_counts is None:
-                raise ValueError('client_counts is needed to delete a started volume')
-            mounts = mounted_clients(client_counts)
-            if mounts:
-                raise VolumePlanError(
-                    'volume %s has clients connected (%s): unmount them first, or set allow_delete_with_clients: true '
-                    '(their I/O will fail)' % (spec.name, ', '.join('%s: %d' % item for item in sorted(mounts.items()))))
         plan.steps.append(Step(['volume', 'stop', spec.name], lambda current: current is None or not current.started))
     plan.steps.append(Step(['volume', 'delete', spec.name], lambda current: current is None))
     plan.warnings.append('the brick directories of %s keep their data and volume-id xattrs: %s'
@@ -267,7 +351,7 @@ def create_args(spec):
     if spec.transport and spec.transport != 'tcp':
         args += ['transport', spec.transport]
     args += list(spec.bricks)
-    if spec.force:
+    if spec.sends_force:
         args.append('force')
     return args
 
@@ -303,6 +387,8 @@ def _plan_create(spec):
     if resolved:
         plan.after['options'] = dict(resolved)
     plan.steps.append(Step(create_args(spec), lambda current: current is not None))
+    plan.new_bricks = list(spec.bricks)
+    plan.sends_force = spec.sends_force
     # Options go in before the first start: TLS and transport options must be in place when
     # the bricks start, and every other option then applies from the first mount.
     plan.steps.extend(_set_step(spec.name, change) for change in changes)
@@ -341,6 +427,9 @@ def _plan_existing(spec, volume, option_values, peers):
     if add_brick is not None:
         plan.steps.append(add_brick['step'])
         plan.after.update(add_brick['layout'])
+        plan.new_bricks = list(add_brick['new_bricks'])
+        plan.sends_force = spec.sends_force
+        plan.replica_raise = add_brick['replica_raise']
         if add_brick['rebalance_hint']:
             plan.warnings.append('existing files stay on the old bricks until you run "gluster volume rebalance %s '
                                  'start" (not done by this module)' % spec.name)
@@ -459,10 +548,92 @@ def plan_add_brick(spec, volume, peers):
             args += ['arbiter', str(arbiter)]
         rebalance_hint = False
     args += new_bricks
-    if spec.force:
+    if spec.sends_force:
         args.append('force')
     names = set(new_bricks)
     step = Step(args, lambda current_volume: current_volume is not None
                 and names <= set(brick.name for brick in current_volume.bricks))
     layout = {'bricks': list(spec.bricks), 'replica': replica, 'arbiter': arbiter}
-    return {'step': step, 'layout': layout, 'rebalance_hint': rebalance_hint}
+    return {'step': step, 'layout': layout, 'rebalance_hint': rebalance_hint, 'new_bricks': new_bricks,
+            'replica_raise': new_set != old_set}
+
+
+# ---- checks before a planned change ---------------------------------------------------------
+
+def replica_raise_problems(volume, status, heal=None):
+    """Sentences why ``volume``'s replica count must not be raised now (empty: it may).
+
+    The new bricks are filled by self-heal from the bricks that are up: a brick that is down, or
+    a file still to heal, may hold the only good copy, and a new replica set from it can lose it.
+    glusterd's own check (every brick up) is skipped by its ``force`` and knows nothing of heal;
+    this one is not skipped. status: ``parse_volume_status`` of ``volume status NAME``; heal:
+    ``parse_heal_info`` of ``volume heal NAME info summary``, or None to judge the bricks only
+    (heal info is worth reading only once every brick is online).
+    """
+    # Imported here: gluster_brick_plan builds on this module.
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+        heal_problems,
+        offline_bricks,
+    )
+    offline = offline_bricks(volume, status)
+    if offline:
+        return ['bricks offline: %s' % ', '.join(offline)]
+    return heal_problems(heal, volume) if heal is not None else []
+
+
+def replica_raise_refusal(volume, plan, problems):
+    """The refusal of a replica raise, naming what is wrong."""
+    return ('volume %s: not raising the replica count to %s: every brick must be online and nothing left to heal '
+            'first (%s). Nothing was changed; bring the bricks up, let heal finish, then run again (force does not '
+            'skip this check)' % (volume.name, plan.after.get('replica'), '; '.join(problems)))
+
+
+class _DeviceOfNothing(object):
+    """A stat result for "/" whose device equals no other (not even another of its kind)."""
+
+    def __init__(self):
+        self.st_dev = object()
+
+
+def on_root_filesystem(path, stat):
+    """(True, nearest existing path) when ``path``, or its nearest existing parent, is on the
+    device of "/"; (False, that path) otherwise."""
+    candidate = path
+    while True:
+        try:
+            info = stat(candidate)
+        except FileNotFoundError:
+            candidate = os.path.dirname(candidate.rstrip('/')) or '/'
+            continue
+        return info.st_dev == stat('/').st_dev, candidate
+
+
+def new_brick_problem(path, listdir, getxattr, stat, ismount, allow_root_filesystem, sends_force):
+    """Why the local ``path`` cannot become a brick of ``volume create``/``add-brick``, or None.
+    ``listdir``/``getxattr``/``stat``/``ismount`` are os functions (injected for tests).
+
+    Refused whatever ``force`` says: a path that is (or is inside) a brick of some volume (a
+    ``trusted.glusterfs.volume-id`` xattr on it or a parent), one that holds ``.glusterfs``, is not
+    empty or is not a directory (gluster_brick_plan.brick_path_problem's rules). A path on the root
+    file system only with ``allow_root_filesystem``; with gluster's force (which skips glusterd's
+    mount point check) a path that is a mount point is refused too.
+    """
+    # Imported here: gluster_brick_plan builds on this module.
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import brick_path_problem
+
+    def stat_without_root(candidate):
+        # brick_path_problem refuses the root file system outright; here that has its own opt-in,
+        # decided below, so its device test is given a "/" that matches nothing.
+        return _DeviceOfNothing() if candidate == '/' else stat(candidate)
+    problem = brick_path_problem(path, listdir, getxattr, stat_without_root)
+    if problem:
+        return problem
+    on_root, nearest = on_root_filesystem(path, stat)
+    if on_root and not allow_root_filesystem:
+        return ('%s is on the root file system (%s is on the same device as /): a full brick would fill the system '
+                'disk; mount a file system of its own there, or set allow_root_filesystem_bricks: true'
+                % (path, nearest))
+    if sends_force and nearest == path and ismount(path):
+        return ('%s is a mount point: glusterd refuses a brick there unless forced (if the mount were missing, the '
+                'brick would fill the disk below); use a directory inside it' % path)
+    return None

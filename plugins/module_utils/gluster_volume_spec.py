@@ -67,14 +67,26 @@ class VolumeSpec:
     redundancy: Optional[int] = None
     transport: Optional[str] = None
     options: Dict[str, str] = field(default_factory=dict)
+    # Deprecated ``force``: accepts two bricks of one set on one host and implies
+    # allow_root_filesystem_bricks; it skips no data-safety check.
     force: bool = False
+    allow_root_filesystem_bricks: bool = False
     allow_replica_two: bool = False
     allow_delete_with_clients: bool = False
+    allow_stop_with_clients: bool = False
     running: Optional[bool] = True
 
     @property
     def absent(self):
         return self.state == 'absent'
+
+    @property
+    def sends_force(self):
+        """Whether ``volume create``/``add-brick`` get gluster's ``force``: only for bricks on the
+        root file system (or the deprecated ``force``) that the caller opted into. glusterd's force
+        also skips its own check that a brick path is no other volume's, so the module must have
+        checked every new brick itself before sending it."""
+        return self.allow_root_filesystem_bricks or self.force
 
     @property
     def set_size(self):
@@ -273,7 +285,7 @@ def check_brick_sets(bricks, set_size, force, what='bricks'):
         for host in hosts:
             if hosts.count(host) > 1:
                 raise VolumeSpecError('%s: set %d (%s) has two bricks on %s: one server failure would take out '
-                                      'both copies; spread each set over distinct hosts (or set force: true)'
+                                      'both copies; spread each set over distinct hosts'
                                       % (what, start // set_size + 1, ', '.join(members), host))
 
 
@@ -307,8 +319,10 @@ def parse_volume_spec(params):
         transport=transport,
         options=_validate_options(params.get('options')),
         force=bool(params.get('force')),
+        allow_root_filesystem_bricks=bool(params.get('allow_root_filesystem_bricks')),
         allow_replica_two=bool(params.get('allow_replica_two')),
         allow_delete_with_clients=bool(params.get('allow_delete_with_clients')),
+        allow_stop_with_clients=bool(params.get('allow_stop_with_clients')),
         running=running,
     )
     bricks = params.get('bricks')

@@ -192,6 +192,8 @@ class BrickStatus:
     port: Optional[int]
     pid: Optional[int]
     clients: List[str] = field(default_factory=list)
+    # ``volume status NAME clients`` only: the brick's <clientCount>, None when absent or not a number.
+    client_count: Optional[int] = None
 
 
 @dataclass
@@ -229,6 +231,7 @@ def _volume_status(element):
         path = _text(node, 'path', '')
         port = _text(node, 'ports/tcp') or _text(node, 'port')
         pid = _int(node, 'pid', -1)
+        client_count = _int(node, 'clientsStatus/clientCount', None)
         entry = BrickStatus(
             name='%s:%s' % (hostname, path) if path.startswith('/') else '%s on %s' % (hostname, path),
             peer_uuid=_text(node, 'peerid', ''),
@@ -236,6 +239,7 @@ def _volume_status(element):
             port=int(port) if port and port.isdigit() else None,
             pid=pid if pid > 0 else None,
             clients=[_text(client, 'hostname', '') for client in node.findall('clientsStatus/client')],
+            client_count=client_count,
         )
         # Daemons (Self-heal Daemon, ...) carry the peer's name where bricks carry a path.
         (status.bricks if path.startswith('/') else status.daemons).append(entry)

@@ -18,6 +18,16 @@ description:
   - Grows a volume with C(add-brick) when O(bricks) lists the volume's bricks plus new ones. It never
     removes bricks; a shorter or different list fails, naming the bricks (use
     M(glusterdock.storage.gluster_brick) with O(state=absent) to shrink a volume).
+  - Raising the replica count (C(add-brick ... replica N)) is refused unless every brick is online and
+    C(volume heal NAME info summary) shows nothing left to heal, whatever O(force) says. The new bricks are
+    filled from the bricks that are up, and a brick that is down may hold the only good copy of a file.
+  - Before C(volume create) or C(add-brick), each new brick on the node the module runs on is checked. A path
+    that is or lies inside a brick (a C(trusted.glusterfs.volume-id) xattr on it or a parent), holds a
+    C(.glusterfs) folder, is not empty, is not a directory, or is on the root file system (without
+    O(allow_root_filesystem_bricks)) is refused, whatever O(force) says. On the other nodes glusterd makes its
+    own checks (it refuses paths with the volume-id or gfid xattr, on the root file system or at a mount
+    point); gluster's C(force), which skips them, is sent only with O(allow_root_filesystem_bricks) and only
+    when every new brick was checked by this module (on this node, or on its own with O(only_check_brick_paths)).
   - Sets only the options whose value differs from what glusterd reports, comparing full keys (short
     keys such as C(write-behind) are resolved as glusterd does) and treating C(on), C(yes), C(true),
     C(enable) and C(1) (and their opposites) as equal.
@@ -58,9 +68,15 @@ options:
     description:
       - V(present) and V(started) make sure the volume exists and is started.
       - V(stopped) makes sure it exists and is stopped (a new volume is created and not started).
-      - V(absent) stops and deletes it. Refused while clients are mounted unless O(allow_delete_with_clients),
-        and refused when the client list (C(volume status NAME client-list)) cannot be read or understood.
+      - V(stopped) of a started volume is refused while clients are connected unless O(allow_stop_with_clients)
+        (a stopped volume has no clients, so stopping first is no way around the check of V(absent)).
+      - V(absent) stops and deletes it. Refused while clients are connected unless O(allow_delete_with_clients).
         Brick directories and their data are left untouched. A missing volume is not an error.
+      - The client check reads C(volume status NAME clients) (every brick, by address) and
+        C(volume status NAME client-list) (the kinds, such as C(fuse), counted on one brick). It fails closed.
+        A brick offline or missing from the reply (its node down) or a reply not understood refuses the stop
+        or delete, saying why. glusterd cannot list the clients of a brick that has no connection at all, so
+        an idle volume without a self-heal daemon (a distribute volume nothing mounts) needs the opt-in.
       - With V(present) and O(start_on_create=false) a new volume is created but not started and the
         run state of an existing volume is left alone (as C(gluster.gluster) did).
     type: str
@@ -72,7 +88,7 @@ options:
       - With O(cluster), brick paths only (a list or a comma-separated string); each path is placed on
         every host of O(cluster), path by path in host order (C(gluster.gluster) style).
       - Consecutive bricks form the replica or disperse sets. Two bricks of one set on one host are refused
-        unless O(force).
+        (the deprecated O(force) still accepts them).
       - Paths are canonicalised like glusterd does (repeated and trailing V(/) removed); V(/), relative
         paths and paths under C(/var/lib/glusterd) are refused.
       - For an existing volume, omit it to leave the bricks alone, or list the current bricks followed
@@ -135,12 +151,26 @@ options:
         the volume is stopped; changing them on a started volume fails.
       - Options not listed are left as they are.
     type: dict
-  force:
+  allow_root_filesystem_bricks:
     description:
-      - Append C(force) to C(volume create) and C(add-brick) (skips glusterd's brick checks, such as bricks on
-        the root file system or two bricks of a set on one server). Never added unless set here.
+      - Accept new bricks on the root file system (a full brick then fills the system disk). glusterd refuses
+        such bricks unless C(force) is appended to C(volume create) or C(add-brick), so this is the one
+        argument that makes the module append it.
+      - gluster's C(force) also skips glusterd's check that a brick path belongs to no other volume (and its
+        mount point check), so with it every new brick must have been checked by this module - on the node it
+        runs on, or on its own node with O(only_check_brick_paths) and then listed in O(brick_paths_checked)
+        (the C(glusterdock.storage.gluster_volumes) role does both). Other bricks are refused with a message.
+      - It does not skip the checks of the new brick paths or of a replica raise.
     type: bool
     default: false
+  force:
+    description:
+      - Deprecated; use O(allow_root_filesystem_bricks), which V(true) implies. It still accepts two bricks of
+        one set on one host (glusterd needs C(force) for that too).
+      - Unlike before, it no longer skips any data-safety check - a brick path of another volume, a replica
+        raise with a brick down or heal pending - and gluster's C(force) is sent only under the conditions of
+        O(allow_root_filesystem_bricks).
+    type: bool
   allow_replica_two:
     description:
       - Accept replica 2 without an arbiter, which can end in split-brain.
@@ -149,7 +179,29 @@ options:
   allow_delete_with_clients:
     description:
       - With O(state=absent), delete the volume even while clients (fuse mounts, gfapi applications) are
-        connected, or when the client list cannot be read or understood. Their I/O will fail.
+        connected, or when the clients cannot be read or understood. Their I/O will fail.
+    type: bool
+    default: false
+  only_check_brick_paths:
+    description:
+      - Change nothing - read the volume, check the paths of the bricks on this node that C(volume create) or
+        C(add-brick) would make (as described above, with the same O(bricks), layout and
+        O(allow_root_filesystem_bricks)), fail naming any that is refused, and return the checked ones in
+        RV(checked_bricks). For running on every server before the task that creates or grows the volume.
+    type: bool
+    default: false
+  brick_paths_checked:
+    description:
+      - New bricks on other nodes that O(only_check_brick_paths) checked on their own node in this run (its
+        RV(checked_bricks)). Only these may be on other nodes when gluster's C(force) is sent. List only what
+        such a check returned; a name here is trusted.
+    type: list
+    elements: str
+    default: []
+  allow_stop_with_clients:
+    description:
+      - With O(state=stopped), stop the volume even while clients are connected, or when the clients cannot be
+        read or understood. Their I/O fails until the volume is started again.
     type: bool
     default: false
   start_on_create:
@@ -185,7 +237,10 @@ notes:
     you choose to.
   - When a command fails, the result carries gluster's message, the commands run and the state the volume was
     left in (RV(volume)).
-  - With O(state=absent), the only check for users of the volume is the client list of the bricks, which shows
+  - A run that changes nothing still makes one gluster call. The client check (two reads) runs only before a
+    stop or delete; the brick and heal check of a replica raise (C(volume status NAME) and
+    C(volume heal NAME info summary)) only before that raise.
+  - With O(state=absent), the only check for users of the volume is the clients connected to the bricks, which shows
     connected clients only. The module runs on a gluster server and cannot see Docker hosts, so it does not
     refuse to delete a volume that Docker volumes are defined on while nothing has it mounted (for example
     after the hosts rebooted without a persistent mount). Find them before deleting on the Docker hosts, by the
@@ -347,6 +402,12 @@ volume:
       description: The options set on the volume (C(volume info)'s reconfigured options).
       type: dict
   sample: {"name": "data", "status": "started", "type": "Replicate", "replica_count": 3, "bricks": ["node1:/bricks/data/b1"]}
+checked_bricks:
+  description: With O(only_check_brick_paths), the new bricks on this node whose paths were checked.
+  returned: when only_check_brick_paths is true
+  type: list
+  elements: str
+  sample: ["node2:/bricks/data/b1"]
 state_left:
   description: After a failed command, a sentence saying what state the volume was left in.
   returned: failure after a change was attempted
@@ -354,26 +415,41 @@ state_left:
   sample: volume data exists (created, never started)
 '''
 
+import os
+import socket
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
+    VolumePlanError,
     client_list_problem,
     describe_volume,
     needs_client_check,
     needs_option_values,
     needs_peers,
+    new_brick_problem,
     parse_client_list,
+    plan_add_brick,
     plan_volume,
+    replica_raise_problems,
+    replica_raise_refusal,
     volume_to_dict,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, parse_volume_spec
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
+    VolumeSpecError,
+    canonical_brick,
+    parse_volume_spec,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     NO_SUCH_VOLUME_ERRNO,
+    parse_heal_info,
     parse_peers,
     parse_volume_get,
     parse_volume_info,
+    parse_volume_status,
+    split_brick,
 )
 
 ARGUMENT_SPEC = dict(
@@ -388,9 +464,13 @@ ARGUMENT_SPEC = dict(
     stripe=dict(type='int', aliases=['stripes']),
     transport=dict(type='str', choices=['tcp', 'rdma', 'tcp,rdma']),
     options=dict(type='dict'),
-    force=dict(type='bool', default=False),
+    force=dict(type='bool', removed_in_version='2.0.0', removed_from_collection='glusterdock.storage'),
+    allow_root_filesystem_bricks=dict(type='bool', default=False),
     allow_replica_two=dict(type='bool', default=False),
     allow_delete_with_clients=dict(type='bool', default=False),
+    allow_stop_with_clients=dict(type='bool', default=False),
+    only_check_brick_paths=dict(type='bool', default=False),
+    brick_paths_checked=dict(type='list', elements='str', default=[]),
     start_on_create=dict(type='bool', default=True),
     rebalance=dict(type='bool', default=False),
     quota=dict(type='str'),
@@ -402,10 +482,12 @@ ARGUMENT_SPEC = dict(
 class VolumeManager(object):
     """Reads the volume, plans, applies the plan (unless in check mode) and reports."""
 
-    def __init__(self, module, cli, spec):
+    def __init__(self, module, cli, spec, brick_paths_checked=()):
         self.module = module
         self.cli = cli
         self.spec = spec
+        # New bricks on other nodes whose paths were checked there (only_check_brick_paths) in this run.
+        self.brick_paths_checked = set(brick_paths_checked)
 
     def read_volume(self):
         """The managed volume from ``volume info NAME``, or None when it does not exist."""
@@ -419,26 +501,113 @@ class VolumeManager(object):
 
     def plan(self, volume):
         spec = self.spec
-        option_values = peers = client_counts = None
+        option_values = peers = client_counts = client_status = None
         if needs_option_values(spec, volume):
             option_values = parse_volume_get(self.cli.read('volume', 'get', spec.name, 'all'))
         if needs_peers(spec, volume):
             peers = parse_peers(self.cli.read('pool', 'list'))
         if needs_client_check(spec, volume):
-            try:
-                text = self.cli.read_text('volume', 'status', spec.name, 'client-list')
-            except GlusterCommandError as error:
-                # Unknown clients count as clients: nothing is deleted.
-                raise GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=client_list_problem(
-                    spec.name, str(error).split(' failed: ', 1)[-1]))
-            try:
-                client_counts = parse_client_list(text, spec.name)
-            except ClientListError as error:
-                # A reply that is not understood (another format, a partial reply) is not "no clients".
-                raise ClientListError(client_list_problem(spec.name, 'the reply of gluster volume status %s client-list '
-                                                                     'was not understood: %s' % (spec.name, error)))
+            client_status, client_counts = self.read_clients()
         volumes = {spec.name: volume} if volume is not None else {}
-        return plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts)
+        plan = plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts,
+                           client_status=client_status)
+        if plan.replica_raise:
+            self.check_replica_raise(volume, plan)
+        if plan.new_bricks:
+            self.check_new_bricks(plan)
+        return plan
+
+    def new_bricks(self, volume):
+        """The bricks volume create or add-brick would make (for only_check_brick_paths)."""
+        spec = self.spec
+        if spec.absent or not spec.bricks:
+            return []
+        if volume is None:
+            return list(spec.bricks)
+        peers = parse_peers(self.cli.read('pool', 'list')) if needs_peers(spec, volume) else None
+        add_brick = plan_add_brick(spec, volume, peers)
+        return list(add_brick['new_bricks']) if add_brick else []
+
+    def check_local_brick_paths(self, bricks):
+        """Check the paths of ``bricks`` that are on this node; returns (checked, on other nodes)."""
+        local_names = local_host_names()
+        checked, remote = [], []
+        for brick in bricks:
+            host, path = split_brick(brick)
+            if not host_is_this_node(host, local_names):
+                remote.append(brick)
+                continue
+            problem = new_brick_problem(path, os.listdir, os.getxattr, os.stat, os.path.ismount,
+                                        self.spec.sends_force, self.spec.sends_force)
+            if problem:
+                raise VolumePlanError('bricks: %s refused: %s' % (brick, problem))
+            checked.append(brick)
+        return checked, remote
+
+    def check_only(self):
+        """only_check_brick_paths: read the volume, check this node's new brick paths, change nothing."""
+        volume = None
+        try:
+            volume = self.read_volume()
+            checked = self.check_local_brick_paths(self.new_bricks(volume))[0]
+        except GlusterCommandError as error:
+            self.module.fail_json(commands=self.cli.commands, **error.details())
+        except VolumeSpecError as error:
+            self.module.fail_json(msg=str(error), commands=self.cli.commands, volume=volume_to_dict(volume))
+        self.module.exit_json(changed=False, commands=[], checked_bricks=checked, volume=volume_to_dict(volume))
+
+    def _unknown_clients(self, error):
+        """A failed read of the clients: unknown clients count as clients, nothing is stopped or deleted."""
+        return GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=client_list_problem(
+            self.spec.name, str(error).split(' failed: ', 1)[-1], stopping=not self.spec.absent))
+
+    def read_clients(self):
+        """``volume status NAME clients`` (every brick, by address) and ``client-list`` (the kinds,
+        from one brick of this node)."""
+        name = self.spec.name
+        try:
+            status = parse_volume_status(self.cli.read('volume', 'status', name, 'clients'))
+            text = self.cli.read_text('volume', 'status', name, 'client-list')
+        except GlusterCommandError as error:
+            raise self._unknown_clients(error)
+        try:
+            counts = parse_client_list(text, name)
+        except ClientListError as error:
+            # A reply that is not understood (another format, a partial reply) is not "no clients".
+            raise ClientListError(client_list_problem(name, 'the reply of gluster volume status %s client-list was not '
+                                                            'understood: %s' % (name, error), stopping=not self.spec.absent))
+        return status, counts
+
+    def check_replica_raise(self, volume, plan):
+        """Refuse a replica raise unless every brick is online and nothing is left to heal
+        (two reads, made only when a raise is planned)."""
+        name = self.spec.name
+        try:
+            status = parse_volume_status(self.cli.read('volume', 'status', name))
+            problems = replica_raise_problems(volume, status)
+            if not problems:
+                problems = replica_raise_problems(volume, status, parse_heal_info(
+                    self.cli.read('volume', 'heal', name, 'info', 'summary')))
+        except GlusterCommandError as error:
+            problems = ['the brick and heal state could not be read: %s' % error]
+        if problems:
+            raise VolumePlanError(replica_raise_refusal(volume, plan, problems))
+
+    def check_new_bricks(self, plan):
+        """Check the paths of the bricks the plan makes that are on this node; refuse gluster's
+        force unless every new brick was checked, here or on its own node (force skips glusterd's
+        own in-use checks on the other nodes, which this module cannot look at)."""
+        remote = self.check_local_brick_paths(plan.new_bricks)[1]
+        unchecked = [brick for brick in remote if brick not in self.brick_paths_checked]
+        if unchecked and plan.sends_force:
+            raise VolumePlanError(
+                'bricks: %s %s on other nodes; allow_root_filesystem_bricks (or force) adds gluster\'s force, which '
+                'also skips glusterd\'s check that a brick path belongs to no other volume, and this module can check '
+                'only the paths on the node it runs on. Create the volume without it (bricks on file systems of their '
+                'own), run it with only_check_brick_paths: true on each of those nodes first and pass the '
+                'checked_bricks in brick_paths_checked (the glusterdock.storage.gluster_volumes role does), or put '
+                'every new brick on the node the task runs on'
+                % (', '.join(unchecked), 'is' if len(unchecked) == 1 else 'are'))
 
     def apply(self, plan):
         for step in plan.steps:
@@ -483,6 +652,23 @@ class VolumeManager(object):
                               volume=volume_to_dict(left), **details)
 
 
+def local_host_names():
+    """Names and addresses of the node the module runs on."""
+    names = set([socket.gethostname(), socket.getfqdn()])
+    names.update(name.split('.')[0] for name in list(names))
+    try:
+        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    return set(name.lower() for name in names)
+
+
+def host_is_this_node(host, local_names):
+    """True when ``host`` is one of this node's own names or addresses (pool list names this node
+    only "localhost", so it cannot tell more); any other name counts as another node."""
+    return host.lower() in local_names
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
@@ -491,8 +677,15 @@ def main():
         module.fail_json(msg=str(error), commands=[])
     if module.params.get('host'):
         module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
+    try:
+        checked = [canonical_brick(brick) for brick in module.params['brick_paths_checked']]
+    except VolumeSpecError as error:
+        module.fail_json(msg=str(error).replace('bricks:', 'brick_paths_checked:', 1), commands=[])
     cli = cli_for_module(module)
-    VolumeManager(module, cli, spec).run()
+    manager = VolumeManager(module, cli, spec, brick_paths_checked=checked)
+    if module.params['only_check_brick_paths']:
+        manager.check_only()
+    manager.run()
 
 
 if __name__ == '__main__':

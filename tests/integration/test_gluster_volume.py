@@ -1,6 +1,11 @@
 """gluster_volume on a real 3-node pool: every type, idempotence, check mode, diff, growth,
 refusals, deletion with brick data kept, bad input without gluster calls, and faults."""
+import re
+
 import pytest
+
+from . import brick_data
+from .safety_matrix import verify_and_record
 
 MODULE = 'glusterdock.storage.gluster_volume'
 NODES = ('node1', 'node2', 'node3')
@@ -100,7 +105,15 @@ def test_check_mode_on_an_existing_volume_changes_nothing(pool):
     args = dict(name='chk2', bricks=bricks(pool, 'chk2'))
     assert run(pool, args)[0]['changed']
     before = info(pool)
-    result, calls = run(pool, dict(args, state='stopped', options={'write-behind': 'off'}), check=True, diff=True)
+    # Stopping a started volume reads its clients first, in check mode too; glusterd cannot list the
+    # clients of an idle distribute volume's bricks, so that needs the opt-in.
+    refused, calls = run(pool, dict(args, state='stopped'), check=True)
+    assert refused['failed'] and refused['commands'] == []
+    assert refused['msg'].startswith('gluster --mode=script volume status chk2 clients --xml failed: cannot tell whether '
+                                     'clients are connected to volume chk2, so it is not stopped (Commit failed on node')
+    assert calls == ['--mode=script volume info chk2 --xml', '--mode=script volume status chk2 clients --xml']
+    result, calls = run(pool, dict(args, state='stopped', options={'write-behind': 'off'}, allow_stop_with_clients=True),
+                        check=True, diff=True)
     assert info(pool) == before
     assert only_reads(calls) and len(calls) == 2
     assert result['commands'] == ['gluster --mode=script volume stop chk2 --xml',
@@ -156,7 +169,7 @@ def test_absent_refused_with_a_client_then_deletes_and_keeps_brick_data(pool):
     try:
         result, calls = run(pool, dict(name='gone', state='absent'))
         assert result['failed']
-        assert 'volume gone has clients connected (fuse: 1)' in result['msg']
+        assert "volume gone has clients connected (fuse: 1 on one brick)" in result['msg']
         assert result['commands'] == []
         assert only_reads(calls)
         assert '<status>1</status>' in info(pool, 'gone')
@@ -280,3 +293,204 @@ def test_fault_peer_down_during_delete(pool):
                                   'gluster --mode=script volume delete downd --xml']
     # Once the peer is back, the same task finishes the job.
     assert run(pool, dict(name='downd', state='absent'))[0]['commands'] == ['gluster --mode=script volume delete downd --xml']
+
+
+# ---- data safety: force means one thing, clients on any brick ---------------------------------
+
+def changing_calls(calls):
+    """The calls that are not reads (heal info is one too)."""
+    return [call for call in calls if not only_reads([call])
+            and not (call.split()[1:3] == ['volume', 'heal'] and call.split()[4:5] == ['info'])]
+
+
+def brick_pid(lab, node, volume):
+    return lab.sh(node, 'cat /var/run/gluster/vols/%s/*.pid | head -1' % volume).stdout.strip()
+
+
+def wait_heal_done(lab, volume, seconds=600):
+    lab.sh('node1', 'for i in $(seq 1 %d); do gluster.real volume heal %s info summary | '
+                    'grep "Total Number of entries:" | grep -qv ": 0$" || exit 0; sleep 1; done; exit 1'
+           % (seconds, volume))
+
+
+def test_replica_raise_refused_with_a_brick_down_or_heal_pending_even_with_force(pool):
+    two = bricks(pool, 'raise', nodes=('node1', 'node2'))
+    assert run(pool, dict(name='raise', replica=2, allow_replica_two=True, bricks=two))[0]['changed']
+    mount = brick_data.mount(pool, 'node1', 'raise')
+    brick_data.write_files(pool, 'node1', mount, count=300, seed=4)
+    # The self-heal daemon off keeps the entries written while node2's brick is down pending.
+    pool.gluster('node1', 'volume', 'set', 'raise', 'cluster.self-heal-daemon', 'off')
+    pool.sh('node2', 'kill %s' % brick_pid(pool, 'node2', 'raise'))
+    brick_data.write_files(pool, 'node1', mount, count=100, seed=5, prefix='down')
+    sums = brick_data.checksums(pool, 'node1', mount)
+    brick_data.unmount(pool, 'node1', 'raise')
+    three = two + ['node3:/bricks/raise/b1']
+    raise_args = dict(name='raise', replica=3, bricks=three, force=True)
+
+    refused, calls = run(pool, raise_args)
+    assert refused['failed']
+    assert refused['msg'] == (
+        'volume raise: not raising the replica count to 3: every brick must be online and nothing left to heal first '
+        '(bricks offline: node2:/bricks/raise/b1). Nothing was changed; bring the bricks up, let heal finish, then '
+        'run again (force does not skip this check)')
+    assert refused['commands'] == [] and changing_calls(calls) == []
+    assert calls == ['--mode=script volume info raise --xml', '--mode=script volume status raise --xml']
+
+    pool.gluster('node1', 'volume', 'start', 'raise', 'force')
+    # Both bricks back and answering heal info (right after the start, heal info lists no brick).
+    pool.sh('node1', 'for i in $(seq 1 120); do [ "$(gluster.real volume heal raise info summary | '
+                     'grep -c "Status: Connected")" = 2 ] && exit 0; sleep 1; done; exit 1')
+    refused, calls = run(pool, raise_args)
+    assert refused['failed']
+    assert refused['msg'].startswith('volume raise: not raising the replica count to 3: every brick must be online and '
+                                     'nothing left to heal first (node1:/bricks/raise/b1 has '), refused['msg']
+    assert 'entries to heal' in refused['msg'], refused['msg']
+    assert refused['commands'] == [] and changing_calls(calls) == []
+    assert calls == ['--mode=script volume info raise --xml', '--mode=script volume status raise --xml',
+                     '--mode=script volume heal raise info summary --xml']
+    assert 'node3' not in info(pool, 'raise')
+
+    # Healed, the same task raises it; force is not needed and not sent.
+    pool.gluster('node1', 'volume', 'set', 'raise', 'cluster.self-heal-daemon', 'on')
+    pool.gluster('node1', 'volume', 'heal', 'raise')
+    wait_heal_done(pool, 'raise')
+    done = run(pool, dict(raise_args, force=False))[0]
+    assert not done.get('failed'), done['msg']
+    assert done['commands'] == ['gluster --mode=script volume add-brick raise replica 3 node3:/bricks/raise/b1 --xml']
+    # Read through a fresh mount while the new brick fills (waiting for that heal is no part of this check).
+    verify_and_record(pool, 'raise', sums, 'raise replica 2 to 3 with force', 'replica 2',
+                      'brick down, then heal pending', 'refused, nothing changed; raised once healed')
+
+
+def test_create_on_a_former_brick_refused_even_with_force(pool):
+    held = bricks(pool, 'held')
+    assert run(pool, dict(name='held', replica=3, bricks=held))[0]['changed']
+    mount = brick_data.mount(pool, 'node1', 'held')
+    brick_data.write_files(pool, 'node1', mount, count=200, seed=6)
+    sums = brick_data.checksums(pool, 'node1', mount)
+    brick_data.unmount(pool, 'node1', 'held')
+    # Deleted: its bricks keep the files, the volume-id xattr and .glusterfs.
+    assert run(pool, dict(name='held', state='absent'))[0]['changed']
+
+    refused, calls = run(pool, dict(name='grab', bricks=['node1:/bricks/held/b1'], force=True))
+    assert refused['failed']
+    assert refused['msg'] == ('bricks: node1:/bricks/held/b1 refused: /bricks/held/b1 carries a '
+                              'trusted.glusterfs.volume-id xattr (it is or was a brick); wipe it deliberately first')
+    assert calls == ['--mode=script volume info grab --xml']
+    refused = run(pool, dict(name='grab', bricks=['node1:/bricks/held/b1/inner'], allow_root_filesystem_bricks=True))[0]
+    assert refused['msg'] == ('bricks: node1:/bricks/held/b1/inner refused: /bricks/held/b1/inner is inside '
+                              '/bricks/held/b1, which carries a trusted.glusterfs.volume-id xattr (it is or was a '
+                              'brick); a brick inside a brick is refused')
+
+    # A copy of a brick without its xattrs: glusterd itself would take it, without force too.
+    pool.sh('node1', 'mkdir -p /bricks/copy && cp -r /bricks/held/b1 /bricks/copy/b1')
+    refused, calls = run(pool, dict(name='grab', bricks=['node1:/bricks/copy/b1', 'node2:/bricks/copy/b1']))
+    assert refused['msg'] == ('bricks: node1:/bricks/copy/b1 refused: /bricks/copy/b1 holds a .glusterfs folder (it '
+                              'was a brick); wipe it deliberately first')
+    assert calls == ['--mode=script volume info grab --xml']
+
+    # force with a brick on another node: that node's path cannot be checked from here.
+    fresh = bricks(pool, 'grab')
+    refused, calls = run(pool, dict(name='grab', bricks=fresh, force=True))
+    assert refused['msg'] == (
+        "bricks: node2:/bricks/grab/b1, node3:/bricks/grab/b1 are on other nodes; allow_root_filesystem_bricks (or "
+        "force) adds gluster's force, which also skips glusterd's check that a brick path belongs to no other volume, "
+        "and this module can check only the paths on the node it runs on. Create the volume without it (bricks on "
+        "file systems of their own), run it with only_check_brick_paths: true on each of those nodes first and pass "
+        "the checked_bricks in brick_paths_checked (the glusterdock.storage.gluster_volumes role does), or put every "
+        "new brick on the node the task runs on")
+    assert calls == ['--mode=script volume info grab --xml']
+    assert 'grab' not in info(pool)
+    # Checked on their own nodes, the same bricks may go out with force.
+    checked = []
+    for node in ('node2', 'node3'):
+        result, calls = run(pool, dict(name='grab', bricks=fresh, force=True, only_check_brick_paths=True), node=node)
+        assert (result['changed'], result['commands']) == (False, []), result.get('msg')
+        assert result['checked_bricks'] == ['%s:/bricks/grab/b1' % node]
+        assert calls == ['--mode=script volume info grab --xml']
+        checked += result['checked_bricks']
+    created = run(pool, dict(name='grab', bricks=fresh, force=True, brick_paths_checked=checked))[0]
+    assert created['commands'][0] == 'gluster --mode=script volume create grab %s force --xml' % ' '.join(fresh)
+
+    # The old bricks are untouched: importing them again on purpose (gluster's force) brings the files back.
+    pool.gluster('node1', 'volume', 'create', 'held', 'replica', '3', *(held + ['force']))
+    pool.gluster('node1', 'volume', 'start', 'held')
+    verify_and_record(pool, 'held', sums, 'create with force on a deleted volume\'s bricks', 'replica 3',
+                      'brick paths with volume-id / .glusterfs', 'refused, nothing changed')
+
+
+def test_stop_or_delete_with_a_client_on_another_node_refused(pool):
+    assert run(pool, dict(name='busy', replica=3, bricks=bricks(pool, 'busy')))[0]['changed']
+    # The client is on node3; the module runs on node1.
+    mount = brick_data.mount(pool, 'node3', 'busy')
+    try:
+        brick_data.write_files(pool, 'node3', mount, count=200, seed=7)
+        sums = brick_data.checksums(pool, 'node3', mount)
+        for state, option, effect in (('stopped', 'allow_stop_with_clients', 'their I/O fails until the volume is '
+                                                                             'started again'),
+                                      ('absent', 'allow_delete_with_clients', 'their I/O will fail')):
+            refused, calls = run(pool, dict(name='busy', state=state))
+            assert refused['failed']
+            assert refused['msg'] == ("volume busy has clients connected (fuse: 1 on one brick): unmount them "
+                                      "first, or set %s: true (%s)" % (option, effect))
+            assert refused['commands'] == [] and changing_calls(calls) == []
+            assert calls == ['--mode=script volume info busy --xml', '--mode=script volume status busy clients --xml',
+                             '--mode=script volume status busy client-list']
+        assert '<status>1</status>' in info(pool, 'busy')
+        verify_and_record(pool, 'busy', sums, 'stop, then delete', 'replica 3', 'client mounted on another node',
+                          'refused, nothing changed')
+    finally:
+        brick_data.unmount(pool, 'node3', 'busy')
+
+
+def test_clients_unreadable_with_a_node_down_fails_closed(pool):
+    volume_bricks = bricks(pool, 'blind')
+    assert run(pool, dict(name='blind', replica=3, bricks=volume_bricks))[0]['changed']
+    mount = brick_data.mount(pool, 'node1', 'blind')
+    brick_data.write_files(pool, 'node1', mount, count=200, seed=8)
+    sums = brick_data.checksums(pool, 'node1', mount)
+    brick_data.unmount(pool, 'node1', 'blind')
+    with GlusterdStopped(pool, node='node2'):
+        for state, verb, option in (('stopped', 'stopped', 'allow_stop_with_clients'),
+                                    ('absent', 'deleted', 'allow_delete_with_clients')):
+            refused, calls = run(pool, dict(name='blind', state=state))
+            assert refused['failed']
+            assert refused['msg'].startswith('cannot tell whether clients are connected to volume blind, so it is not '
+                                             '%s (' % verb), refused['msg']
+            assert 'brick node2:/bricks/blind/b1 is missing from the reply of gluster volume status blind clients (is ' \
+                   'its node down?)' in refused['msg']
+            assert refused['msg'].endswith('bring every brick online, or set %s: true once you know nothing uses it '
+                                           '(glusterd also fails to list the clients of a brick that has no '
+                                           'connection at all, as in a distribute volume nothing mounts)' % option)
+            assert refused['commands'] == [] and changing_calls(calls) == []
+    assert '<status>1</status>' in info(pool, 'blind')
+    verify_and_record(pool, 'blind', sums, 'stop, then delete', 'replica 3', 'glusterd of a brick node stopped',
+                      'refused (clients unknown), nothing changed')
+
+
+def test_role_checks_each_servers_new_bricks_before_sending_force(pool):
+    def play(volume):
+        return {'hosts': 'gluster_servers', 'gather_facts': False,
+                'roles': [{'role': 'glusterdock.storage.gluster_volumes',
+                           'vars': {'gluster_volumes_list': [dict(volume, replica=3, allow_root_filesystem_bricks=True)],
+                                    'gluster_volumes_restrict_clients': False}}]}
+
+    # node2's brick path holds a copy of a brick: its own check refuses it, nothing is created.
+    pool.sh('node2', 'mkdir -p /bricks/rootno/brick1/.glusterfs')
+    pool.reset_call_log()
+    refused = pool.run_play(play({'name': 'rootno'}))
+    assert refused.returncode != 0
+    assert ('bricks: node2:/bricks/rootno/brick1 refused: /bricks/rootno/brick1 holds a .glusterfs folder (it was a '
+            'brick); wipe it deliberately first') in refused.stdout
+    assert not [call for node in NODES for call in pool.call_log(node) if 'create' in call]
+
+    # Every server checked its own: the volume is created with gluster's force.
+    pool.reset_call_log()
+    done = pool.run_play(play({'name': 'rootok'}))
+    assert done.returncode == 0, done.stdout[-3000:]
+    creates = [call for call in pool.call_log('node1') if ' create ' in call]
+    assert creates == ['--mode=script volume create rootok replica 3 node1:/bricks/rootok/brick1 '
+                       'node2:/bricks/rootok/brick1 node3:/bricks/rootok/brick1 force --xml']
+    again = pool.run_play(play({'name': 'rootok'}))
+    recap = again.stdout.split('PLAY RECAP')[1]
+    assert again.returncode == 0 and set(re.findall(r'changed=(\d+)', recap)) == set(['0']), again.stdout[-3000:]

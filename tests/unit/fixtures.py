@@ -12,6 +12,12 @@ def fixture(version, name):
         return handle.read()
 
 
+def text_fixture(version, name):
+    """The captured stdout of a command without an XML form (``name``.txt)."""
+    with open(os.path.join(FIXTURES, 'gluster-' + version, name + '.txt')) as handle:
+        return handle.read()
+
+
 def manifest(version):
     """name -> (node, rc, command) for one captured version."""
     with open(os.path.join(FIXTURES, 'gluster-' + version, 'MANIFEST.tsv')) as handle:

@@ -3,6 +3,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_option_catalog import KNOWN_OPTION_KEYS
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
@@ -12,18 +13,23 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     needs_client_check,
     needs_option_values,
     needs_peers,
+    new_brick_problem,
     parse_client_list,
     plan_volume,
+    replica_raise_problems,
+    replica_raise_refusal,
     volume_to_dict,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, parse_volume_spec
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    parse_heal_info,
     parse_peers,
     parse_volume_get,
     parse_volume_info,
+    parse_volume_status,
 )
 
-from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
+from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture, text_fixture
 
 DIST = ['node1:/bricks/dist/b1', 'node2:/bricks/dist/b1', 'node3:/bricks/dist/b1', 'node1:/bricks/dist/b2']
 REP = ['node1:/bricks/rep/b', 'node2:/bricks/rep/b', 'node3:/bricks/rep/b']
@@ -169,7 +175,7 @@ def test_stopped_volume_is_started(version):
 
 
 def test_started_volume_is_stopped(version):
-    plan = plan_for(version, dict(name='rep', state='stopped'))
+    plan = plan_for(version, dict(name='rep', state='stopped', allow_stop_with_clients=True))
     assert commands(plan) == ['volume stop rep']
     assert (plan.before['state'], plan.after['state']) == ('started', 'stopped')
 
@@ -228,7 +234,7 @@ def test_stopped_only_option_on_started_volume_is_refused(version):
 
 
 def test_stopped_only_option_with_state_stopped_stops_first(version):
-    assert commands(options_plan(version, {'linux-aio': 'on'}, state='stopped')) == [
+    assert commands(options_plan(version, {'linux-aio': 'on'}, state='stopped', allow_stop_with_clients=True)) == [
         'volume stop rep', 'volume set rep storage.linux-aio on']
 
 
@@ -330,32 +336,118 @@ def test_unsafe_or_impossible_changes_are_refused(version, params, message):
 
 # ---- absent ---------------------------------------------------------------------------------
 
+def clients(version, name):
+    """(status, counts) of the volume "seen" (replica 3 on node1-3), as node1 answered
+    ``volume status seen clients --xml`` and ``client-list`` in the scenario ``name``."""
+    return (parse_volume_status(xml(version, 'clients-status-' + name)),
+            parse_client_list(text_fixture(version, 'clients-list-' + name), 'seen'))
+
+
+def seen(version):
+    return parse_volume_info(xml(version, 'clients-volume-info'))
+
+
+def plan_seen(version, scenario, **params):
+    status, counts = clients(version, scenario)
+    return plan_volume(parse_volume_spec(dict(params, name='seen')), seen(version), client_counts=counts,
+                       client_status=status)
+
+
 def test_absent_stops_then_deletes_and_keeps_brick_data(version):
-    spec = parse_volume_spec(dict(name='rep', state='absent'))
-    current = volumes(version)
-    assert needs_client_check(spec, current['rep'])
-    plan = plan_volume(spec, current, client_counts=parse_client_list(CLIENT_LIST_IDLE))
-    assert commands(plan) == ['volume stop rep', 'volume delete rep']
-    assert plan.after == {'name': 'rep', 'state': 'absent'}
+    spec = parse_volume_spec(dict(name='seen', state='absent'))
+    assert needs_client_check(spec, seen(version)['seen'])
+    plan = plan_seen(version, 'idle', state='absent')
+    assert commands(plan) == ['volume stop seen', 'volume delete seen']
+    assert plan.after == {'name': 'seen', 'state': 'absent'}
     assert 'keep their data' in plan.warnings[0]
 
 
+def test_stop_without_clients(version):
+    assert needs_client_check(parse_volume_spec(dict(name='seen', state='stopped')), seen(version)['seen'])
+    assert commands(plan_seen(version, 'idle', state='stopped')) == ['volume stop seen']
+
+
 def test_absent_of_stopped_volume_only_deletes(version):
+    # A stopped volume has no clients: nothing to read.
     spec = parse_volume_spec(dict(name='dec', state='absent'))
     assert not needs_client_check(spec, volumes(version)['dec'])
+    assert not needs_client_check(parse_volume_spec(dict(name='dec', state='stopped')), volumes(version)['dec'])
     assert commands(plan_volume(spec, volumes(version))) == ['volume delete dec']
 
 
 def test_absent_refused_while_mounted(version):
-    with pytest.raises(VolumePlanError, match=r'volume rep has clients connected \(fuse: 1\): unmount them first, or set '
-                                              'allow_delete_with_clients: true'):
-        plan_for(version, dict(name='rep', state='absent'), client_counts=parse_client_list(CLIENT_LIST_MOUNTED))
+    # The mount is on node3; node1's brick lists it as fuse.
+    with pytest.raises(VolumePlanError, match=r"^volume seen has clients connected \(fuse: 1 on one brick\): "
+                                              r"unmount them first, or set allow_delete_with_clients: true \(their I/O "
+                                              r"will fail\)$"):
+        plan_seen(version, 'mounted', state='absent')
 
 
-def test_absent_with_clients_allowed(version):
-    spec = parse_volume_spec(dict(name='rep', state='absent', allow_delete_with_clients=True))
-    assert not needs_client_check(spec, volumes(version)['rep'])
-    assert commands(plan_volume(spec, volumes(version))) == ['volume stop rep', 'volume delete rep']
+def test_stop_refused_while_mounted(version):
+    with pytest.raises(VolumePlanError, match=r"^volume seen has clients connected \(fuse: 1 on one brick\): "
+                                              r"unmount them first, or set allow_stop_with_clients: true \(their I/O "
+                                              r"fails until the volume is started again\)$"):
+        plan_seen(version, 'mounted', state='stopped')
+    # The same mount, seen from node3's own brick.
+    status = clients(version, 'mounted')[0]
+    counts = parse_client_list(text_fixture(version, 'clients-list-mounted-node3'), 'seen')
+    with pytest.raises(VolumePlanError, match='fuse: 1'):
+        plan_volume(parse_volume_spec(dict(name='seen', state='stopped')), seen(version), client_counts=counts,
+                    client_status=status)
+
+
+def test_client_that_this_node_brick_does_not_see_is_found_on_the_others(version):
+    # node1's brick lists only the self-heal daemons; the others have one connection more.
+    status = clients(version, 'mounted')[0]
+    counts = clients(version, 'idle')[1]
+    with pytest.raises(VolumePlanError) as error:
+        plan_volume(parse_volume_spec(dict(name='seen', state='stopped')), seen(version), client_counts=counts,
+                    client_status=status)
+    message = str(error.value)
+    assert message.startswith("volume seen has clients connected (brick node1:/bricks/seen/b has 4 connections (")
+    assert 'where the brick counted by client-list has 3, all gluster daemons: a client is connected to it' in message
+    assert message.endswith('set allow_stop_with_clients: true (their I/O fails until the volume is started again)')
+
+
+@pytest.mark.parametrize('scenario, problem', [
+    ('brick-down', 'brick node2:/bricks/seen/b is offline, so its clients cannot be listed'),
+    ('node-down', 'the reply for brick node1:/bricks/seen/b has 0 client rows but says clientCount None; '
+                  'brick node2:/bricks/seen/b is missing from the reply of gluster volume status seen clients (is its '
+                  'node down?); brick node3:/bricks/seen/b is missing from the reply of gluster volume status seen '
+                  'clients (is its node down?)'),
+])
+def test_clients_unknown_fails_closed(version, scenario, problem):
+    for state, verb, option in (('stopped', 'stopped', 'allow_stop_with_clients'),
+                                ('absent', 'deleted', 'allow_delete_with_clients')):
+        with pytest.raises(ClientListError) as error:
+            plan_seen(version, scenario, state=state)
+        assert str(error.value) == ('cannot tell whether clients are connected to volume seen, so it is not %s (%s); '
+                                    'bring every brick online, or set %s: true once you know nothing uses it (glusterd also '
+                                    'fails to list the clients of a brick that has no connection at all, as in a '
+                                    'distribute volume nothing mounts)' % (verb, problem, option))
+
+
+def test_client_rows_that_disagree_with_their_count_fail_closed(version):
+    text = fixture(version, 'clients-status-idle').replace('<clientCount>3</clientCount>', '<clientCount>5</clientCount>', 1)
+    status = parse_volume_status(ElementTree.fromstring(text))
+    with pytest.raises(ClientListError, match='the reply for brick node1:/bricks/seen/b has 3 client rows but says '
+                                              'clientCount 5'):
+        plan_volume(parse_volume_spec(dict(name='seen', state='absent')), seen(version),
+                    client_counts=clients(version, 'idle')[1], client_status=status)
+    other = parse_volume_status(xml(version, 'volume-status-clients'))
+    with pytest.raises(ClientListError, match='gluster volume status seen clients answered about volume rep'):
+        plan_volume(parse_volume_spec(dict(name='seen', state='absent')), seen(version),
+                    client_counts=clients(version, 'idle')[1], client_status=other)
+
+
+def test_stop_or_delete_with_clients_allowed(version):
+    for params in (dict(state='absent', allow_delete_with_clients=True), dict(state='stopped', allow_stop_with_clients=True)):
+        spec = parse_volume_spec(dict(params, name='seen'))
+        assert not needs_client_check(spec, seen(version)['seen'])
+        assert commands(plan_volume(spec, seen(version)))[0] == 'volume stop seen'
+    # One opt-in does not stand for the other.
+    assert needs_client_check(parse_volume_spec(dict(name='seen', state='stopped', allow_delete_with_clients=True)),
+                              seen(version)['seen'])
 
 
 def test_client_list_parsing():
@@ -441,26 +533,251 @@ def test_client_list_of_another_volume_is_refused():
     assert issubclass(ClientListError, VolumePlanError)
 
 
+class FakeCli(object):
+    """Answers the reads of VolumeManager.plan with captured replies; changes nothing."""
+    check_mode = False
+
+    def __init__(self, version, scenario, text=None):
+        self.version = version
+        self.scenario = scenario
+        self.text = text
+        self.calls = []
+
+    def read(self, *args):
+        self.calls.append(args)
+        assert args == ('volume', 'status', 'seen', 'clients')
+        return xml(self.version, 'clients-status-' + self.scenario)
+
+    def read_text(self, *args):
+        self.calls.append(args)
+        assert args == ('volume', 'status', 'seen', 'client-list')
+        return self.text if self.text is not None else text_fixture(self.version, 'clients-list-' + self.scenario)
+
+
+def test_module_reads_every_brick_and_the_local_client_list(version):
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
+
+    volume = seen(version)['seen']
+    cli = FakeCli(version, 'idle')
+    spec = parse_volume_spec(dict(name='seen', state='stopped'))
+    assert commands(VolumeManager(None, cli, spec).plan(volume)) == ['volume stop seen']
+    assert cli.calls == [('volume', 'status', 'seen', 'clients'), ('volume', 'status', 'seen', 'client-list')]
+    with pytest.raises(VolumePlanError, match='fuse: 1'):
+        VolumeManager(None, FakeCli(version, 'mounted'), spec).plan(volume)
+
+
 def test_module_refuses_delete_when_client_list_not_understood(version):
     from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
 
-    class FakeCli(object):
-        check_mode = False
+    spec = parse_volume_spec(dict(name='seen', state='absent'))
+    volume = seen(version)['seen']
+    partial = text_fixture(version, 'clients-list-mounted').split('\ntotal', maxsplit=1)[0]
+    with pytest.raises(ClientListError, match=r'cannot tell whether clients are connected to volume seen, so it is not '
+                                              r'deleted \(the reply of gluster volume status seen client-list was not '
+                                              r'understood: there is no "total clients for volume" line\); bring '
+                                              r'every brick online, or set allow_delete_with_clients: true once you '
+                                              r'know nothing uses it'):
+        VolumeManager(None, FakeCli(version, 'mounted', text=partial), spec).plan(volume)
 
-        def __init__(self, reply):
-            self.reply = reply
 
-        def read_text(self, *args):
-            assert args == ('volume', 'status', 'rep', 'client-list')
-            return self.reply
+def test_module_fails_closed_when_glusterd_cannot_list_the_clients(version):
+    # A distribute volume nothing mounts: no brick has a connection, and glusterd fails the query.
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import parse_cli_output
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
 
-    spec = parse_volume_spec(dict(name='rep', state='absent'))
+    class FailingCli(FakeCli):
+        def read(self, *args):
+            self.calls.append(args)
+            return parse_cli_output('gluster --mode=script volume status far clients --xml', 0,
+                                    fixture(self.version, 'clients-status-idle-distribute'), '')
+
+    far = parse_volume_info(xml(version, 'clients-volume-info-idle-distribute'))['far']
+    cli = FailingCli(version, 'idle-distribute')
+    with pytest.raises(GlusterCommandError) as error:
+        VolumeManager(None, cli, parse_volume_spec(dict(name='far', state='stopped'))).plan(far)
+    message = str(error.value)
+    assert message.startswith('gluster --mode=script volume status far clients --xml failed: cannot tell whether '
+                              'clients are connected to volume far, so it is not stopped (Commit failed on node')
+    assert message.endswith('); bring every brick online, or set allow_stop_with_clients: true once you know nothing '
+                            'uses it (glusterd also fails to list the clients of a brick that has no connection at '
+                            'all, as in a distribute volume nothing mounts)')
+    assert cli.calls == [('volume', 'status', 'far', 'clients')]
+
+
+# ---- force, replica raise and new brick paths -----------------------------------------------
+
+def test_gluster_force_only_for_root_file_system_bricks(version):
+    plan = plan_for(version, dict(name='new', bricks=NEW, replica=3, allow_root_filesystem_bricks=True))
+    assert commands(plan)[0] == 'volume create new replica 3 %s force' % ' '.join(NEW)
+    assert (plan.new_bricks, plan.sends_force, plan.replica_raise) == (NEW, True, False)
+    plan = plan_for(version, dict(name='new', bricks=NEW, replica=3))
+    assert (commands(plan)[0].endswith('force'), plan.sends_force) == (False, False)
+    # The deprecated force still means the same (and accepts a set on one host).
+    assert plan_for(version, dict(name='new', bricks=NEW, force=True)).sends_force
+
+
+def test_replica_raise_is_marked_for_the_checks(version):
+    four = [REP[0], REP[1], REP[2], 'node4:/bricks/rep/b']
+    plan = plan_for(version, dict(name='rep', bricks=four, replica=4, force=True))
+    assert commands(plan) == ['volume add-brick rep replica 4 node4:/bricks/rep/b force']
+    assert (plan.new_bricks, plan.sends_force, plan.replica_raise) == (['node4:/bricks/rep/b'], True, True)
+    grown = plan_for(version, dict(name='dist', bricks=DIST + ['node2:/bricks/dist/b2']))
+    assert (grown.new_bricks, grown.replica_raise) == (['node2:/bricks/dist/b2'], False)
+    assert not plan_for(version, dict(name='rep', bricks=REP)).new_bricks
+
+
+def test_replica_raise_refused_with_a_brick_down_or_heal_pending(version):
     rep = volumes(version)['rep']
-    assert [' '.join(step.args) for step in VolumeManager(None, FakeCli(CLIENT_LIST_IDLE), spec).plan(rep).steps] == [
-        'volume stop rep', 'volume delete rep']
-    partial = CLIENT_LIST_MOUNTED.split('\ntotal', maxsplit=1)[0]
-    with pytest.raises(ClientListError, match=r'cannot tell whether clients are connected to volume rep, so it is not '
-                                              r'deleted \(the reply of gluster volume status rep client-list was not '
-                                              r'understood: there is no "total clients for volume" line\); fix the '
-                                              r'cluster or set allow_delete_with_clients: true'):
-        VolumeManager(None, FakeCli(partial), spec).plan(rep)
+    healthy = parse_volume_status(xml(version, 'volume-status-rep'))
+    assert replica_raise_problems(rep, healthy, parse_heal_info(xml(version, 'heal-info-summary'))) == []
+    assert replica_raise_problems(rep, healthy) == []
+    down = parse_volume_status(xml(version, 'volume-status-brick-down'))
+    assert replica_raise_problems(rep, down) == ['bricks offline: node2:/bricks/rep/b']
+    pending = replica_raise_problems(rep, healthy, parse_heal_info(xml(version, 'heal-info-summary-pending')))
+    assert pending and all('node' in problem for problem in pending)
+    plan = plan_for(version, dict(name='rep', bricks=REP + ['node4:/bricks/rep/b'], replica=4, force=True))
+    assert replica_raise_refusal(rep, plan, ['bricks offline: node2:/bricks/rep/b']) == (
+        'volume rep: not raising the replica count to 4: every brick must be online and nothing left to heal first '
+        '(bricks offline: node2:/bricks/rep/b). Nothing was changed; bring the bricks up, let heal finish, then run '
+        'again (force does not skip this check)')
+
+
+class FakeFiles(object):
+    """os.stat/listdir/getxattr/ismount over a few paths: {path: (device, entries or None for a file, xattrs)}."""
+
+    def __init__(self, tree, mounts=()):
+        self.tree = tree
+        self.mounts = set(mounts)
+
+    def stat(self, path):
+        if path not in self.tree:
+            raise FileNotFoundError(path)
+
+        class Result(object):
+            st_dev = self.tree[path][0]
+        return Result()
+
+    def listdir(self, path):
+        if path not in self.tree:
+            raise FileNotFoundError(path)
+        return list(self.tree[path][1])
+
+    def getxattr(self, path, name):
+        if name in self.tree[path][2]:
+            return b'x'
+        import errno
+        raise OSError(errno.ENODATA, 'No data available')
+
+    def ismount(self, path):
+        return path in self.mounts
+
+    def problem(self, path, allow_root=False, force=False):
+        return new_brick_problem(path, self.listdir, self.getxattr, self.stat, self.ismount, allow_root, force)
+
+
+ROOT_ONLY = {'/': (1, ['bricks'], ())}
+
+
+@pytest.mark.parametrize('tree, path, problem', [
+    (dict(ROOT_ONLY, **{'/bricks': (2, [], ())}), '/bricks/v/b', None),
+    (dict(ROOT_ONLY, **{'/bricks': (2, ['v'], ()), '/bricks/v': (2, [], ())}), '/bricks/v', None),
+    (dict(ROOT_ONLY, **{'/bricks': (2, ['old'], ()), '/bricks/old': (2, ['.glusterfs'], ('trusted.glusterfs.volume-id',))}),
+     '/bricks/old', '/bricks/old carries a trusted.glusterfs.volume-id xattr (it is or was a brick); wipe it '
+                    'deliberately first'),
+    (dict(ROOT_ONLY, **{'/bricks': (2, ['old'], ()), '/bricks/old': (2, ['.glusterfs'], ())}),
+     '/bricks/old', '/bricks/old holds a .glusterfs folder (it was a brick); wipe it deliberately first'),
+    (dict(ROOT_ONLY, **{'/bricks': (2, ['old'], ()), '/bricks/old': (2, [], ('trusted.glusterfs.volume-id',))}),
+     '/bricks/old/sub', '/bricks/old/sub is inside /bricks/old, which carries a trusted.glusterfs.volume-id xattr (it '
+                        'is or was a brick); a brick inside a brick is refused'),
+    (dict(ROOT_ONLY, **{'/bricks': (2, ['data'], ()), '/bricks/data': (2, ['file'], ())}),
+     '/bricks/data', '/bricks/data is not empty (file)'),
+    (ROOT_ONLY, '/srv/b', '/srv/b is on the root file system (/ is on the same device as /): a full brick would fill '
+                          'the system disk; mount a file system of its own there, or set allow_root_filesystem_bricks: true'),
+])
+def test_new_brick_paths(tree, path, problem):
+    assert FakeFiles(tree).problem(path) == problem
+
+
+def test_new_brick_on_root_file_system_with_its_opt_in():
+    files = FakeFiles(dict(ROOT_ONLY, **{'/srv': (1, [], ())}))
+    assert files.problem('/srv/b', allow_root=True, force=True) is None
+    # The opt-in does not let a former brick through.
+    files = FakeFiles(dict(ROOT_ONLY, **{'/srv': (1, ['.glusterfs'], ('trusted.glusterfs.volume-id',))}))
+    assert 'carries a trusted.glusterfs.volume-id xattr' in files.problem('/srv', allow_root=True, force=True)
+
+
+def test_new_brick_at_a_mount_point_refused_with_force():
+    files = FakeFiles(dict(ROOT_ONLY, **{'/bricks': (2, [], ())}), mounts=['/bricks'])
+    assert files.problem('/bricks') is None
+    assert files.problem('/bricks', allow_root=True, force=True) == (
+        '/bricks is a mount point: glusterd refuses a brick there unless forced (if the mount were missing, the brick '
+        'would fill the disk below); use a directory inside it')
+
+
+def test_force_needs_every_new_brick_checked_here_or_on_its_node(tmp_path, monkeypatch):
+    from ansible_collections.glusterdock.storage.plugins.modules import gluster_volume
+
+    monkeypatch.setattr(gluster_volume, 'local_host_names', lambda: set(['here']))
+    local = 'here:%s/b1' % tmp_path
+    spec = parse_volume_spec(dict(name='new', bricks=[local, 'there:/bricks/new/b1'], allow_root_filesystem_bricks=True))
+    plan = plan_volume(spec, {})
+    assert plan.sends_force
+    with pytest.raises(VolumePlanError, match=r"^bricks: there:/bricks/new/b1 is on other nodes; "
+                                              r"allow_root_filesystem_bricks \(or force\) adds gluster's force"):
+        gluster_volume.VolumeManager(None, None, spec).check_new_bricks(plan)
+    checked = gluster_volume.VolumeManager(None, None, spec, brick_paths_checked=['there:/bricks/new/b1'])
+    checked.check_new_bricks(plan)
+    assert checked.check_local_brick_paths(plan.new_bricks) == ([local], ['there:/bricks/new/b1'])
+    # Without gluster's force, glusterd checks the other node's path itself.
+    plain = parse_volume_spec(dict(name='new', bricks=['there:/bricks/new/b1']))
+    gluster_volume.VolumeManager(None, None, plain).check_new_bricks(plan_volume(plain, {}))
+    # A path of this node that was a brick is refused whatever force says.
+    (tmp_path / 'old' / '.glusterfs').mkdir(parents=True)
+    former = parse_volume_spec(dict(name='new', bricks=['here:%s/old' % tmp_path], force=True))
+    with pytest.raises(VolumePlanError, match='holds a .glusterfs folder'):
+        gluster_volume.VolumeManager(None, None, former).check_new_bricks(plan_volume(former, {}))
+
+
+def test_only_check_brick_paths_looks_at_the_bricks_create_or_add_brick_would_make(version):
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
+
+    rep = volumes(version)['rep']
+    grow = parse_volume_spec(dict(name='rep', replica=4, bricks=REP + ['node4:/bricks/rep/b']))
+    assert VolumeManager(None, None, grow).new_bricks(rep) == ['node4:/bricks/rep/b']
+    assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', bricks=REP))).new_bricks(rep) == []
+    assert VolumeManager(None, None, parse_volume_spec(dict(name='new', bricks=NEW))).new_bricks(None) == NEW
+    assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', state='absent'))).new_bricks(rep) == []
+
+
+class RaiseCli(object):
+    """Answers volume status and heal info summary of volume rep with captured replies."""
+    check_mode = False
+
+    def __init__(self, version, status, heal):
+        self.replies = {('volume', 'status', 'rep'): status, ('volume', 'heal', 'rep', 'info', 'summary'): heal}
+        self.version = version
+        self.calls = []
+
+    def read(self, *args):
+        self.calls.append(args)
+        return xml(self.version, self.replies[args])
+
+
+@pytest.mark.parametrize('status, heal, calls, problem', [
+    ('volume-status-rep', 'heal-info-summary', 2, None),
+    ('volume-status-brick-down', 'heal-info-summary', 1, 'bricks offline: node2:/bricks/rep/b'),
+    ('volume-status-rep', 'heal-info-summary-pending', 2, 'entries to heal'),
+])
+def test_module_reads_heal_only_once_every_brick_is_online(version, status, heal, calls, problem):
+    from ansible_collections.glusterdock.storage.plugins.modules.gluster_volume import VolumeManager
+
+    rep = volumes(version)['rep']
+    spec = parse_volume_spec(dict(name='rep', replica=4, bricks=REP + ['node4:/bricks/rep/b']))
+    plan = plan_volume(spec, volumes(version))
+    cli = RaiseCli(version, status, heal)
+    if problem is None:
+        VolumeManager(None, cli, spec).check_replica_raise(rep, plan)
+    else:
+        with pytest.raises(VolumePlanError, match='not raising the replica count to 4: .*%s' % problem):
+            VolumeManager(None, cli, spec).check_replica_raise(rep, plan)
+    assert len(cli.calls) == calls
