@@ -75,6 +75,8 @@ class VolumeSpec:
     allow_delete_with_clients: bool = False
     allow_stop_with_clients: bool = False
     running: Optional[bool] = True
+    # Seconds to wait for the fix-layout that follows a grow.
+    timeout: int = 600
 
     @property
     def absent(self):
@@ -324,6 +326,7 @@ def parse_volume_spec(params):
         allow_delete_with_clients=bool(params.get('allow_delete_with_clients')),
         allow_stop_with_clients=bool(params.get('allow_stop_with_clients')),
         running=running,
+        timeout=_positive(params, 'timeout') or 600,
     )
     bricks = params.get('bricks')
     if isinstance(bricks, str):

@@ -16,6 +16,8 @@ import time
 FIRST_DELAY = 0.2
 MAX_DELAY = 3.0
 FACTOR = 1.5
+# Failed status reads in a row that still count as "not finished" while a migration starts.
+STATUS_READ_ERRORS = 8
 
 
 class WaitTimeout(Exception):
@@ -59,3 +61,24 @@ def wait_for(read, finished, timeout, what='the task', describe=None, first=FIRS
         if remaining <= 0:
             raise WaitTimeout(what, timeout, polls, value, describe)
         sleep(min(next(pauses), remaining))
+
+
+def wait_tolerating_errors(read, finished, timeout, what, tolerated, max_errors, describe=None,
+                           clock=time.monotonic, sleep=time.sleep):
+    """``wait_for`` where up to ``max_errors`` failed reads in a row (exceptions of the types in
+    ``tolerated``) count as "not finished": just after a start, a node's migration process may not
+    answer yet. One more failure in a row is raised."""
+    errors = []
+
+    def tolerant_read():
+        try:
+            value = read()
+        except tolerated:
+            errors.append(1)
+            if len(errors) > max_errors:
+                raise
+            return None
+        del errors[:]
+        return value
+    return wait_for(tolerant_read, lambda value: value is not None and finished(value), timeout, what=what,
+                    describe=describe, clock=clock, sleep=sleep)

@@ -23,6 +23,9 @@ MIGRATION_IN_PROGRESS = 1
 MIGRATION_STOPPED = 2
 MIGRATION_COMPLETED = 3
 MIGRATION_FAILED = 4
+# A fix-layout reports the same lifecycle as states 5-8 (gf_defrag_status_t: started, stopped,
+# complete, failed): read as their migration equivalents, so one verdict judges both.
+FIX_LAYOUT_STATES = {5: MIGRATION_IN_PROGRESS, 6: MIGRATION_STOPPED, 7: MIGRATION_COMPLETED, 8: MIGRATION_FAILED}
 
 
 def _text(element, path, default=None):
@@ -326,7 +329,7 @@ def _progress(element, node_name):
         lookups=_int(element, 'lookups'),
         failures=_int(element, 'failures', None),
         skipped=_int(element, 'skipped', None),
-        status=_int(element, 'status', -1),
+        status=FIX_LAYOUT_STATES.get(_int(element, 'status', -1), _int(element, 'status', -1)),
         status_name=_text(element, 'statusStr', ''),
         runtime=runtime,
         node_id=_text(element, 'id', ''),

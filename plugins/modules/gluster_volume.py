@@ -209,6 +209,12 @@ options:
       - C(gluster.gluster) style. With O(state=present), V(false) leaves a new volume created but not started.
     type: bool
     default: true
+  timeout:
+    description:
+      - Seconds to wait for the C(rebalance fix-layout) that follows a grow of a started distributed volume (see
+        the notes) to complete on every node hosting a brick.
+    type: int
+    default: 600
   rebalance:
     description:
       - C(gluster.gluster) compatibility only. V(true) is refused; start a rebalance deliberately in its own task.
@@ -233,8 +239,12 @@ notes:
   - Run it once per volume, on one node of the pool (for example with C(run_once)).
   - For a new volume, options are set after C(volume create) and before C(volume start); if glusterd refuses
     a value there, the result says that the volume was left created but not started.
-  - Growing a distributed volume does not move existing files; run C(gluster volume rebalance NAME start) when
-    you choose to.
+  - Growing a started volume by a distribute subvolume ends with C(gluster volume rebalance NAME fix-layout start),
+    waited for until every node hosting a brick reports it completed (O(timeout)). Without it, clients do not
+    list directories that existed before and whose names now hash to the new bricks, nor the files in them,
+    until something looks them up by name. A fix-layout moves no file; existing files stay on the old bricks
+    until you run C(gluster volume rebalance NAME start) (or M(glusterdock.storage.gluster_brick) with
+    O(glusterdock.storage.gluster_brick#module:state=rebalanced)) when you choose to.
   - When a command fails, the result carries gluster's message, the commands run and the state the volume was
     left in (RV(volume)).
   - A run that changes nothing still makes one gluster call. The client check (two reads) runs only before a
@@ -420,12 +430,21 @@ import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+    CLEAN,
+    describe_migration,
+    judge_migration,
+    migration_finished,
+    rebalance_task,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
+    FIX_LAYOUT_REASON,
     client_list_problem,
     describe_volume,
+    fix_layout_args,
     needs_client_check,
     needs_option_values,
     needs_peers,
@@ -442,9 +461,11 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     canonical_brick,
     parse_volume_spec,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import STATUS_READ_ERRORS, WaitTimeout, wait_tolerating_errors
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     NO_SUCH_VOLUME_ERRNO,
     parse_heal_info,
+    parse_migration_status,
     parse_peers,
     parse_volume_get,
     parse_volume_info,
@@ -472,11 +493,20 @@ ARGUMENT_SPEC = dict(
     only_check_brick_paths=dict(type='bool', default=False),
     brick_paths_checked=dict(type='list', elements='str', default=[]),
     start_on_create=dict(type='bool', default=True),
+    timeout=dict(type='int', default=600),
     rebalance=dict(type='bool', default=False),
     quota=dict(type='str'),
     directory=dict(type='str'),
     host=dict(type='str'),
 )
+
+
+class BrickPathRefused(VolumePlanError):
+    """A new brick's path on this node cannot become a brick."""
+
+
+class LayoutFailure(Exception):
+    """The bricks went in, but the fix-layout after them did not complete."""
 
 
 class VolumeManager(object):
@@ -540,7 +570,7 @@ class VolumeManager(object):
             problem = new_brick_problem(path, os.listdir, os.getxattr, os.stat, os.path.ismount,
                                         self.spec.sends_force, self.spec.sends_force)
             if problem:
-                raise VolumePlanError('bricks: %s refused: %s' % (brick, problem))
+                raise BrickPathRefused('bricks: %s refused: %s' % (brick, problem))
             checked.append(brick)
         return checked, remote
 
@@ -612,12 +642,66 @@ class VolumeManager(object):
     def apply(self, plan):
         for step in plan.steps:
             self.cli.change(*step.args, already_done=lambda step=step: step.done(self.read_volume()))
+        if plan.fix_layout:
+            self.fix_layout()
+
+    def fix_layout(self):
+        """Start a fix-layout after a grow and wait until every node hosting a brick reports it
+        completed (FIX_LAYOUT_REASON says why). The add-brick cleared the volume's rebalance task, so
+        a rebalance task seen now was started after the grow: when another run started it first
+        (its start holds the lock ours met), that one is waited for instead."""
+        name = self.spec.name
+        try:
+            self.cli.change(*fix_layout_args(name), already_done=self.rebalance_started)
+        except GlusterCommandError as error:
+            if not self.rebalance_started():
+                raise LayoutFailure('the bricks were added, but %s failed (%s); %s. Run it once the volume is '
+                                    'whole' % (' '.join(['gluster'] + fix_layout_args(name)), error, FIX_LAYOUT_REASON))
+        if self.cli.check_mode:
+            return
+        # Every node hosting a brick runs its part and must report it.
+        node_ids = sorted(set(brick.host_uuid for brick in self.read_volume().bricks if brick.host_uuid))
+        try:
+            migration, _polls = wait_tolerating_errors(
+                lambda: parse_migration_status(self.cli.read('volume', 'rebalance', name, 'status')),
+                lambda value: migration_finished(value, node_ids), self.spec.timeout, 'fix-layout of volume %s' % name,
+                GlusterCommandError, STATUS_READ_ERRORS, describe=lambda value: describe_migration(value, node_ids))
+        except WaitTimeout as error:
+            raise LayoutFailure('the bricks were added, but %s; it is left running (gluster volume rebalance %s '
+                                'status); %s' % (error, name, FIX_LAYOUT_REASON))
+        if judge_migration(migration, node_ids) != CLEAN:
+            raise LayoutFailure('the bricks were added, but the fix-layout did not complete on every node: %s; %s. '
+                                'Run "gluster volume rebalance %s fix-layout start" once the volume is whole'
+                                % (describe_migration(migration, node_ids), FIX_LAYOUT_REASON, name))
+
+    def plan_is_stale(self, volume):
+        """Whether ``volume info`` now differs from ``volume``, the state the plan was made from."""
+        try:
+            return volume_to_dict(self.read_volume()) != volume_to_dict(volume)
+        except GlusterCommandError:
+            return False
+
+    def rebalance_started(self):
+        """Whether the volume has a rebalance task (False when its status cannot be read)."""
+        try:
+            return rebalance_task(parse_volume_status(self.cli.read('volume', 'status', self.spec.name))) is not None
+        except GlusterCommandError:
+            return False
 
     def run(self):
         volume = None
         try:
             volume = self.read_volume()
-            plan = self.plan(volume)
+            try:
+                plan = self.plan(volume)
+            except BrickPathRefused:
+                # A new brick path that is a brick by now: when the volume changed meanwhile
+                # (another run added that brick), the plan was for a state that is gone; plan once
+                # more from the new one, and let its refusal, if any, stand.
+                if not self.plan_is_stale(volume):
+                    raise
+                volume = self.read_volume()
+                plan = self.plan(volume)
         except GlusterCommandError as error:
             self.module.fail_json(commands=self.cli.commands, **error.details())
         except VolumeSpecError as error:
@@ -628,6 +712,9 @@ class VolumeManager(object):
             self.apply(plan)
         except GlusterCommandError as error:
             self.fail_after_change(error)
+        except LayoutFailure as error:
+            self.module.fail_json(msg='volume %s: %s' % (self.spec.name, error), changed=True, commands=self.cli.commands,
+                                  volume=volume_to_dict(self.read_volume()))
         if plan.changed and not self.cli.check_mode:
             volume = self.read_volume()
         result = dict(changed=plan.changed, commands=self.cli.commands, volume=volume_to_dict(volume))

@@ -137,16 +137,26 @@ def test_gluster_gluster_style_gives_the_same_volume_as_native(pool):
     assert (again['changed'], again['volume']) == (False, result['volume'])
 
 
-def test_distribute_grows_with_add_brick(pool):
+def test_distribute_grows_with_add_brick_then_fix_layout_and_every_file_still_lists(pool):
     two = bricks(pool, 'grow', nodes=('node1', 'node2'))
     assert run(pool, dict(name='grow', bricks=two))[0]['changed']
+    brick_data.write_files(pool, 'node1', brick_data.mount(pool, 'node1', 'grow'), count=600, seed=9)
+    sums = brick_data.checksums(pool, 'node1', '/mnt/grow')
     three = two + ['node3:/bricks/grow/b1']
+    grow_commands = ['gluster --mode=script volume add-brick grow node3:/bricks/grow/b1 --xml',
+                     'gluster --mode=script volume rebalance grow fix-layout start --xml']
+    assert run(pool, dict(name='grow', bricks=three), check=True)[0]['commands'] == grow_commands
     result = run(pool, dict(name='grow', bricks=three), diff=True)[0]
-    assert result['commands'] == ['gluster --mode=script volume add-brick grow node3:/bricks/grow/b1 --xml']
+    assert not result.get('failed'), result.get('msg')
+    assert result['commands'] == grow_commands
     assert result['volume']['bricks'] == three
     assert (result['diff']['before']['bricks'], result['diff']['after']['bricks']) == (two, three)
     assert any('rebalance' in warning for warning in result['warnings'])
     assert not run(pool, dict(name='grow', bricks=three))[0]['changed']
+    # Without the fix-layout, a fresh mount's listing missed the directories whose names hash to
+    # the new brick, and every file in them.
+    verify_and_record(pool, 'grow', sums, 'grow a volume (gluster_volume)', 'distribute 2 -> 3', 'none',
+                      'done, fix-layout completed on every node')
 
 
 def test_fewer_bricks_are_refused_naming_them(pool):

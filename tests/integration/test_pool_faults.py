@@ -69,9 +69,7 @@ def test_two_runs_at_once_growing_the_same_volume_both_succeed_and_grow_it_once(
         assert not result.get('failed'), result.get('msg')
     info = pool.gluster('node1', 'volume', 'info', 'race')
     assert 'Number of Bricks: 2 x 3 = 6' in info and 'performance.write-behind: off' in info
-    # However the two interleaved, the bricks went in once: both logs together hold one add-brick.
-    add_bricks = [call for node in ('node1', 'node2') for call in pool.call_log(node) if ' add-brick ' in call]
-    assert len(add_bricks) >= 1 and all(call.split()[3:4] == ['race'] for call in add_bricks), add_bricks
+    # However the two interleaved, the bricks went in once (2 x 3 above, not more).
     verify_and_record(pool, 'race', sums, 'grow a volume (gluster_volume)', 'replica 3 -> 2 x 3',
                       'two playbooks at once', 'both succeeded, volume grown once')
 

@@ -263,6 +263,22 @@ def test_distribute_grows_with_add_brick(version):
     assert commands(plan) == ['volume add-brick dist node2:/bricks/dist/b2']
     assert plan.after['bricks'] == DIST + ['node2:/bricks/dist/b2']
     assert 'rebalance' in plan.warnings[0]
+    # The module follows it with a fix-layout: the volume is started and gains a subvolume.
+    assert plan.fix_layout
+
+
+def test_a_replica_raise_needs_no_fix_layout(version):
+    wanted = ['node1:/bricks/dist/b1', 'node2:/bricks/dist/r1', 'node2:/bricks/dist/b1', 'node3:/bricks/dist/r1',
+              'node3:/bricks/dist/b1', 'node1:/bricks/dist/r1', 'node1:/bricks/dist/b2', 'node2:/bricks/dist/r2']
+    assert not plan_for(version, dict(name='dist', bricks=wanted, replica=2, allow_replica_two=True)).fix_layout
+
+
+def test_a_grown_volume_that_stays_stopped_is_told_to_fix_its_layout_once_started(version):
+    plan = plan_for(version, dict(name='dist', state='stopped', bricks=DIST + ['node2:/bricks/dist/b2'],
+                                  allow_stop_with_clients=True))
+    assert not plan.fix_layout
+    assert any('once it is started, run "gluster volume rebalance dist fix-layout start"' in warning
+               for warning in plan.warnings), plan.warnings
 
 
 def test_distributed_replicate_grows_by_a_set(version):
