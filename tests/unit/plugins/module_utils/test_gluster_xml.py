@@ -191,3 +191,14 @@ def test_failures_carry_glusterds_message(version, name, message):
         parsed(version, name)
     assert message in error.value.op_errstr
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_completed_fix_layout_reads_as_a_completed_migration(version):
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import CLEAN, judge_migration
+
+    status = gluster_xml.parse_migration_status(parsed(version, 'layout-rebalance-status-fix-layout-completed'))
+    # gluster numbers a fix-layout's states 5-8; completed is 7.
+    assert [node.status for node in status.nodes] == [gluster_xml.MIGRATION_COMPLETED] * 3
+    assert all(node.status_name == 'fix-layout completed' for node in status.nodes)
+    assert judge_migration(status, [node.node_id for node in status.nodes]) == CLEAN
