@@ -35,9 +35,26 @@ def record(operation, layout, fault, outcome, files_checked, files_lost):
     return row
 
 
-def read_through_fresh_mount(lab, node, volume, subdirectory='', server=None):
+# Runs on the node: looks up each path listed in a file by name (stat), before anything lists a directory;
+# prints the paths that fail. A listing (readdirp) resolves every entry it returns, so a file that
+# a lookup by name misses (a DHT layout that does not match where the file is) would read back
+# fine through find and still be gone for an application that opens it by its path.
+LOOKUP_SCRIPT = r'''
+import os, sys
+root, listing = sys.argv[1], sys.argv[2]
+for line in open(listing).read().splitlines():
+    try:
+        os.stat(os.path.join(root, line))
+    except OSError as error:
+        print('%s %s' % (line, error.strerror))
+'''
+
+
+def read_through_fresh_mount(lab, node, volume, subdirectory='', server=None, names=()):
     """'md5  ./path' lines (sorted) of every file of VOLUME read through a mount made just now on
-    NODE and removed afterwards: no client cache of an earlier mount can hide a lost file."""
+    NODE and removed afterwards: no client cache of an earlier mount can hide a lost file. With
+    NAMES ('./path' relative to the subdirectory), each is first looked up by name; a path that
+    fails is left out of the lines returned."""
     server = server or lab.nodes[0]
     point = '/mnt/fresh-%s-%d' % (volume, next(_fresh_mounts))
     backups = ':'.join(name for name in lab.nodes if name != server)
@@ -46,8 +63,14 @@ def read_through_fresh_mount(lab, node, volume, subdirectory='', server=None):
            % (point, backups, server, volume, point, point))
     try:
         root = os.path.join(point, subdirectory) if subdirectory else point
+        missed = set()
+        if names:
+            listing = point + '.names'
+            lab.sh(node, 'cat > %s' % listing, stdin='\n'.join(names) + '\n')
+            failed = lab.sh(node, 'python3 - %s %s; rm -f %s' % (root, listing, listing), stdin=LOOKUP_SCRIPT).stdout
+            missed = set(line.split(' ', 1)[0] for line in failed.splitlines())
         text = lab.sh(node, 'cd %s && find . -type f -print0 | xargs -0 -r md5sum | sort -k2' % root).stdout
-        return text.splitlines()
+        return [line for line in text.splitlines() if line.split('  ', 1)[-1] not in missed]
     finally:
         lab.sh(node, 'umount %s; rmdir %s' % (point, point), check=False)
 
@@ -60,7 +83,8 @@ def count_lost(expected, found):
 def verify_and_record(lab, volume, expected, operation, layout, fault, outcome, node=None, subdirectory=''):
     """Read VOLUME through a fresh mount, record the row, and fail the test if a file is lost or
     changed. Returns the row."""
-    found = read_through_fresh_mount(lab, node or lab.nodes[0], volume, subdirectory)
+    found = read_through_fresh_mount(lab, node or lab.nodes[0], volume, subdirectory,
+                                     names=[line.split('  ', 1)[1] for line in expected])
     lost = count_lost(expected, found)
     row = record(operation, layout, fault, outcome, len(expected), lost)
     missing = sorted(set(expected) - set(found))[:5]
