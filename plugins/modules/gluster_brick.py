@@ -26,6 +26,16 @@ description:
     (a later run resumes it). Otherwise it runs C(remove-brick stop) (the bricks stay in the volume with their files) and
     fails with the status of every node. A remove-brick task left by an earlier, interrupted run for the
     same bricks is resumed (polled and committed), not restarted; one for other bricks makes it fail.
+  - Files must stay reachable by name. C(remove-brick start) rewrites directory layouts, and with
+    C(cluster.lookup-optimize) (on by default) a client trusts them; after C(remove-brick stop), and on GlusterFS 10.3
+    even after a clean removal or rebalance, some files then answer C(No such file or directory) to a lookup by name
+    although a directory listing shows them. So after a stop, before a new C(remove-brick start), after a commit and
+    after a rebalance, the module mounts the volume privately (C(mount -t glusterfs -o use-readdirp=no
+    localhost:/VOLUME) on a temporary directory, always unmounted) and looks every entry up by name; while any
+    misses, it runs a full C(rebalance start) (up to three), waits for it and checks again. If that cannot run
+    (a peer disconnected, a brick offline) or does not help, it fails saying that the volume is not whole and
+    what to do; running the same task again once every node is back rebalances first, then goes on. The crawl
+    costs about a second per few thousand files.
   - Lowering the replica count (O(state=absent) with O(replica) below the volume's) moves no data; gluster
     requires C(remove-brick replica N ... force) for it, which is the only time this module passes
     C(force) to C(remove-brick). It needs O(allow_replica_reduction=true), every brick online and zero
@@ -38,7 +48,8 @@ description:
   - O(state=reset) rebuilds an offline brick on its own path after a disk swap (C(reset-brick start), then
     C(reset-brick ... commit force)), then waits for heal. A brick that is online is left alone. The module must
     run on the node that holds the brick to reset (use C(delegate_to)), and checks its path as for O(new_bricks).
-  - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures.
+  - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures. A
+    rebalance is done only when every node hosting a brick of the volume reports it completed with no failures.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
     the failure message then carries the last status read.
 version_added: 1.0.0
@@ -147,6 +158,8 @@ notes:
     commits only when gluster reports zero failures and zero skipped files, and never deletes brick data.
   - A run interrupted after C(remove-brick start) leaves the migration running in glusterd; run the same task again
     to wait for it and commit.
+  - The node running the module mounts the volume (FUSE, C(mount.glusterfs)) for its reachability checks; check mode
+    does too, to predict a rebalance before the start. Check mode cannot foresee the rebalance that a commit may need.
 seealso:
   - module: glusterdock.storage.gluster_volume
   - module: glusterdock.storage.gluster_peer
@@ -239,6 +252,13 @@ heal:
   returned: when heal was checked or waited for
   type: list
   elements: dict
+reachability:
+  description:
+    - The last check that every file answers a lookup by name through a private mount (entries listed and looked
+      up; C(unreachable) entries were listed but missed by their lookup, with up to ten C(examples)).
+  returned: when the volume was crawled (after a stop, before a start, after a commit or a rebalance)
+  type: dict
+  sample: {"files": 3000, "directories": 21, "unreachable": 0, "examples": [], "seconds": 1.2}
 resumed:
   description: True when an unfinished remove-brick task of an earlier run was resumed instead of started.
   returned: with state absent
