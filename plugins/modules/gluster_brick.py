@@ -252,6 +252,11 @@ heal:
   returned: when heal was checked or waited for
   type: list
   elements: dict
+layout_rebalance:
+  description:
+    - The last status of a full rebalance run to make every file reachable by name (same form as RV(migration)).
+  returned: when such a rebalance was waited for
+  type: dict
 reachability:
   description:
     - The last check that every file answers a lookup by name through a private mount (entries listed and looked
@@ -545,7 +550,8 @@ class BrickManager(object):
             found, runs = self.repair_layout(volume, None)
         except BrickFailure as error:
             raise BrickFailure(stopped_message(bricks, self.request.volume, stopped, str(error), status_text))
-        repaired = ('%d full rebalance(s) then repaired the directory layouts' % runs) if runs else 'No rebalance was needed'
+        repaired = ('%d full rebalance(s) then repaired the directory layouts' % runs if runs
+                    else 'no rebalance was needed')
         raise BrickFailure(stopped_message(
             bricks, self.request.volume, stopped,
             'The volume is whole: %s; %s through a fresh mount. Fix the cause and run the task again to remove the '
@@ -589,17 +595,17 @@ class BrickManager(object):
         self.changed = True
         if self.cli.check_mode:
             return None
-        return self.wait_rebalance(volume)
+        return self.wait_rebalance(volume, key='layout_rebalance')
 
-    def wait_rebalance(self, volume):
+    def wait_rebalance(self, volume, key='migration'):
         node_ids = brick_node_ids(volume)
         try:
             migration = self.wait(self.read_rebalance, lambda value: migration_finished(value, node_ids),
                                   'rebalance of %s' % volume.name, lambda value: describe_migration(value, node_ids))
         except WaitTimeout as error:
-            self.result['migration'] = migration_to_dict(error.last)
+            self.result[key] = migration_to_dict(error.last)
             raise BrickFailure('%s. The rebalance is left running' % error)
-        self.result['migration'] = migration_to_dict(migration)
+        self.result[key] = migration_to_dict(migration)
         if judge_migration(migration, node_ids) != CLEAN:
             raise BrickFailure('rebalance of volume %s did not complete cleanly: %s'
                                % (volume.name, describe_migration(migration, node_ids)))
