@@ -44,6 +44,13 @@ def gluster_command(*args):
     return 'gluster --mode=script %s --xml' % ' '.join(args)
 
 
+def with_layout_repairs(commands, expected, volume=VOLUME):
+    """COMMANDS are EXPECTED followed only by full rebalances: on GlusterFS 10.3 a clean removal or
+    rebalance can leave files a lookup by name misses, and the module then rebalances again."""
+    rebalance = gluster_command('volume rebalance %s start' % volume)
+    return commands[:len(expected)] == expected and set(commands[len(expected):]) <= set([rebalance])
+
+
 def volume_bricks(lab):
     return volume_bricks_of(lab, VOLUME)
 
@@ -105,7 +112,8 @@ def test_grow_2_to_4_with_rebalance(pool, data):
 
     result, calls = run(pool, args)
     assert not result.get('failed'), result['msg']
-    assert result['changed'] and result['commands'] == planned['commands']
+    assert result['changed'] and with_layout_repairs(result['commands'], planned['commands']), result['commands']
+    assert result['reachability']['unreachable'] == 0
     aggregate = result['migration']['aggregate']
     assert (aggregate['status'], aggregate['failures'], aggregate['skipped']) == ('completed', 0, 0)
     assert aggregate['files'] > 0
@@ -151,13 +159,15 @@ def test_shrink_4_to_2_migrates_then_commits(pool, data):
 
     result, calls = run(pool, args)
     assert not result.get('failed'), result['msg']
-    assert result['changed'] and result['commands'] == planned['commands']
-    assert result['resumed'] is False
+    assert result['changed'] and with_layout_repairs(result['commands'], planned['commands']), result['commands']
+    assert result['resumed'] is False and result['reachability']['unreachable'] == 0
     aggregate = result['migration']['aggregate']
     assert (aggregate['status'], aggregate['failures'], aggregate['skipped']) == ('completed', 0, 0)
     assert result['volume']['bricks'] == START
     assert not [call for call in calls if 'force' in call]
     assert_data_intact(pool, data)
+    verify_and_record(pool, VOLUME, data, 'shrink 4 -> 2 bricks', 'distribute 4 bricks on 3 nodes', 'none',
+                      'done, every file reachable by name')
 
     again, calls = run(pool, args)
     assert (again['changed'], again['commands']) == (False, [])
@@ -167,7 +177,8 @@ def test_shrink_4_to_2_migrates_then_commits(pool, data):
 def test_rebalance_on_its_own(pool, data):
     result = run(pool, {'state': 'rebalanced'})[0]
     assert not result.get('failed'), result['msg']
-    assert result['changed'] and result['commands'] == [gluster_command('volume rebalance dist start')]
+    assert result['changed']
+    assert with_layout_repairs(result['commands'], [gluster_command('volume rebalance dist start')])
     assert result['migration']['aggregate']['failures'] == 0
     again = run(pool, {'state': 'rebalanced'})[0]
     assert (again['changed'], again['commands']) == (False, [])
@@ -209,7 +220,7 @@ def test_killed_after_start_is_resumed_and_committed(pool, data):
     result, calls = run(pool, args)
     assert not result.get('failed'), result['msg']
     assert result['changed'] and result['resumed'] is True
-    assert result['commands'] == [gluster_command('volume remove-brick dist', *extra + ['commit'])]
+    assert with_layout_repairs(result['commands'], [gluster_command('volume remove-brick dist', *extra + ['commit'])])
     assert not [call for call in calls if call.endswith('start --xml')]
     assert result['volume']['bricks'] == START
     assert_data_intact(pool, data)
