@@ -552,15 +552,18 @@ class BrickManager(object):
             raise BrickFailure(stopped_message(bricks, self.request.volume, stopped, str(error), status_text))
         repaired = ('%d full rebalance(s) then repaired the directory layouts' % runs if runs
                     else 'no rebalance was needed')
+        reachable = describe_reachability(found) if found else 'every file is reachable by name'
         raise BrickFailure(stopped_message(
             bricks, self.request.volume, stopped,
             'The volume is whole: %s; %s through a fresh mount. Fix the cause and run the task again to remove the '
-            'bricks.' % (repaired, describe_reachability(found)), status_text))
+            'bricks.' % (repaired, reachable), status_text))
 
     def repair_layout(self, volume, when):
         """Make every file reachable by name (see gluster_layout): crawl a private mount; while a
         lookup misses, run a full rebalance and crawl again. Fails, prefixed by ``when``, saying
-        what state the volume is in."""
+        what state the volume is in. A volume of one set has no layout to miss: nothing to do."""
+        if volume.distribute_count <= 1:
+            return None, 0
         def blockers():
             return peer_problems(self.read_peers()) + ['bricks offline: %s' % ', '.join(offline)
                                                        for offline in [offline_bricks(volume, self.read_status())]
