@@ -575,7 +575,7 @@ class BrickManager(object):
             self.result['reachability'] = error.check.to_dict()
             raise BrickFailure(' '.join(part for part in (when, layout_not_repaired(
                 self.request.volume, error.reason, error.check)) if part))
-        except BrickFailure as error:
+        except (BrickFailure, GlusterCommandError) as error:
             raise BrickFailure(' '.join(part for part in (when, '%s.' % error, layout_not_repaired(
                 self.request.volume, 'did not complete')) if part))
         return found, runs

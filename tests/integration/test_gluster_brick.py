@@ -255,6 +255,22 @@ def run_in_background(lab, args):
     return process, handle.name
 
 
+def listing_reads_back(lab, volume, sums, seconds=120):
+    """True once a listing through a fresh mount reads back every file of SUMS unchanged (a client
+    connects to a brick that has just restarted on its own schedule)."""
+    deadline = time.time() + seconds
+    while True:
+        path = mount(lab, 'node1', volume)
+        try:
+            if checksums(lab, 'node1', path) == sums:
+                return True
+        finally:
+            unmount(lab, 'node1', volume)
+        if time.time() > deadline:
+            return False
+        time.sleep(3)
+
+
 def unreachable_by_name(lab, volume, sums):
     """How many files of SUMS a lookup by name misses through a fresh mount (before any listing)."""
     point = '/mnt/names-%s' % volume
@@ -322,9 +338,7 @@ def test_shrink_losing_a_node_mid_migration_leaves_every_file_reachable(pool):
     wait_until(pool, '[ "$(gluster.real volume status %s | grep -c "^Brick.* Y ")" = 4 ]' % FAULT_VOLUME, seconds=180)
     # The node is back and nothing was repaired yet: every file is still there (a listing reads
     # them all back), but lookups by name miss some - the state the message warned about.
-    path = mount(pool, 'node1', FAULT_VOLUME)
-    assert checksums(pool, 'node1', path) == sums
-    unmount(pool, 'node1', FAULT_VOLUME)
+    assert listing_reads_back(pool, FAULT_VOLUME, sums)
     missed_before_rerun = unreachable_by_name(pool, FAULT_VOLUME, sums)
 
     result = pool.run_module('node1', MODULE, args)
@@ -344,3 +358,63 @@ def test_shrink_losing_a_node_mid_migration_leaves_every_file_reachable(pool):
                       'every file reachable')
     again = pool.run_module('node1', MODULE, args)
     assert (again['changed'], again['commands']) == (False, [])
+
+
+def test_shrink_whose_migration_process_dies_is_stopped_and_repaired_before_the_module_returns(pool):
+    """node3's migration process dies mid-migration (every node stays up): the module stops the
+    task, repairs the layouts with a full rebalance and only then fails; every file is reachable by
+    name at that point. A re-run removes the bricks."""
+    volume = 'stopfault'
+    keep = ['node1:/bricks/stopfault/b1', 'node2:/bricks/stopfault/b1']
+    remove = ['node3:/bricks/stopfault/b1', 'node1:/bricks/stopfault/b2']
+    for node in pool.nodes:
+        pool.sh(node, 'mkdir -p /bricks/%s' % volume)
+    out = pool.gluster('node1', 'volume', 'create', volume, *(keep + remove))
+    assert 'success' in out or volume in pool.gluster('node1', 'volume', 'list'), out
+    pool.gluster('node1', 'volume', 'start', volume)
+    path = mount(pool, 'node1', volume)
+    write_files(pool, 'node1', path, count=2000, seed=9, largest=4096)
+    sums = checksums(pool, 'node1', path)
+    unmount(pool, 'node1', volume)
+    args = {'volume': volume, 'state': 'absent', 'bricks': remove, 'timeout': 900}
+    layout, operation = 'distribute 4 bricks on 3 nodes', 'shrink 4 -> 2 bricks'
+
+    pool.sh('node1', 'touch /tmp/hold && cat > /usr/sbin/gluster && : > /var/log/gluster-calls.log',
+            stdin=HOLDING_WRAPPER)
+    try:
+        process, playbook = run_in_background(pool, args)
+        deadline = time.time() + 300
+        while not any(call.endswith('status --xml') and 'remove-brick' in call for call in pool.call_log('node1')):
+            assert time.time() < deadline and process.poll() is None, pool.call_log('node1')
+            time.sleep(0.2)
+        while removal_rows(pool, volume, remove).get('node3', (0, ''))[0] < 50:
+            assert time.time() < deadline, removal_rows(pool, volume, remove)
+            time.sleep(0.2)
+        # The migration process of node3, by its pid file (only this volume's).
+        pool.sh('node3', 'kill -9 $(cat /var/lib/glusterd/vols/%s/rebalance/*.pid)' % volume)
+        while removal_rows(pool, volume, remove).get('node3', (0, ''))[1] != 'failed':
+            assert time.time() < deadline, removal_rows(pool, volume, remove)
+            time.sleep(0.5)
+        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
+        stdout, _stderr = process.communicate(timeout=900)
+        os.unlink(playbook)
+    finally:
+        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
+    result = json.loads(stdout)['plays'][0]['tasks'][0]['hosts']['node1']
+    assert result['failed'], result
+    message = result['msg']
+    assert 'stopped the task with remove-brick stop; the bricks stay in the volume with their files' in message
+    assert 'The volume is whole: ' in message and 'reachable by name through a fresh mount' in message, message
+    assert with_layout_repairs(result['commands'], [
+        gluster_command('volume remove-brick %s' % volume, *remove + [action]) for action in ('start', 'stop')],
+        volume=volume), result['commands']
+    assert result['reachability']['unreachable'] == 0 and result['reachability']['files'] == 2000
+    assert volume_bricks_of(pool, volume) == keep + remove
+    verify_and_record(pool, volume, sums, operation, layout, 'migration process of a removing node killed',
+                      'stopped and failed cleanly; layouts repaired before the module returned')
+
+    result = pool.run_module('node1', MODULE, args)
+    assert not result.get('failed'), result['msg']
+    assert result['volume']['bricks'] == keep
+    verify_and_record(pool, volume, sums, operation, layout, 'migration process of a removing node killed',
+                      're-run removed the bricks, every file reachable by name')
