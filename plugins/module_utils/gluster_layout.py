@@ -200,12 +200,18 @@ def stopped_message(bricks, volume_name, stop_outcome, layout_outcome, status_te
             'Status per node: %s' % (' '.join(bricks), volume_name, stop_outcome, layout_outcome, status_text))
 
 
-def layout_not_repaired(volume_name, reason, check=None):
-    """The volume state when its layouts could not be repaired yet: what is wrong and what to run."""
+def layout_not_repaired(volume_name, reason, check=None, rerun=True):
+    """The volume state when its layouts could not be repaired yet: what is wrong and what to run.
+    ``rerun``: running the same task again repairs first (False once the bricks are committed away
+    or after a rebalance, when a second run has nothing left to do)."""
     found = (' Last check: %s.' % describe_reachability(check)) if check is not None else ''
+    if rerun:
+        then = ('run this task again: it rebalances volume %s first (gluster volume rebalance %s start), checks that '
+                'every file is reachable, and only then goes on.' % (volume_name, volume_name))
+    else:
+        then = ('run "gluster volume rebalance %s start" and wait until every node reports it completed; then every '
+                'file should answer a lookup by name through a fresh mount again.' % volume_name)
     return ('The volume is NOT whole: its directory layouts no longer match where the files are, so some files '
             'may answer "No such file or directory" to a lookup by name although their data is on the bricks '
             '(a directory listing still shows them). Repairing this needs a full rebalance, which %s.%s Once every '
-            'node is connected and every brick online, run this task again: it rebalances volume %s first '
-            '(gluster volume rebalance %s start), checks that every file is reachable, and only then goes on.'
-            % (reason, found, volume_name, volume_name))
+            'node is connected and every brick online, %s' % (reason, found, then))

@@ -531,7 +531,7 @@ class BrickManager(object):
         self.result['seconds_to_commit'] = round(self.clock() - self.started_at, 3)
         volume = self.read_volume()
         # Even a clean removal can leave files where no lookup by name finds them.
-        self.repair_layout(volume, 'The removal of %s was committed, but:' % ' '.join(plan.bricks))
+        self.repair_layout(volume, 'The removal of %s was committed, but:' % ' '.join(plan.bricks), rerun=False)
         return volume
 
     def stop_removal(self, volume, bricks, migration, node_ids=()):
@@ -558,7 +558,7 @@ class BrickManager(object):
             'The volume is whole: %s; %s through a fresh mount. Fix the cause and run the task again to remove the '
             'bricks.' % (repaired, reachable), status_text))
 
-    def repair_layout(self, volume, when):
+    def repair_layout(self, volume, when, rerun=True):
         """Make every file reachable by name (see gluster_layout): crawl a private mount; while a
         lookup misses, run a full rebalance and crawl again. Fails, prefixed by ``when``, saying
         what state the volume is in. A volume of one set has no layout to miss: nothing to do."""
@@ -574,10 +574,10 @@ class BrickManager(object):
         except LayoutNotWhole as error:
             self.result['reachability'] = error.check.to_dict()
             raise BrickFailure(' '.join(part for part in (when, layout_not_repaired(
-                self.request.volume, error.reason, error.check)) if part))
+                self.request.volume, error.reason, error.check, rerun)) if part))
         except (BrickFailure, GlusterCommandError) as error:
             raise BrickFailure(' '.join(part for part in (when, '%s.' % error, layout_not_repaired(
-                self.request.volume, 'did not complete')) if part))
+                self.request.volume, 'did not complete', rerun=rerun)) if part))
         return found, runs
 
     def check_reachable(self):
@@ -709,7 +709,7 @@ class BrickManager(object):
             return
         self.wait_rebalance(volume)
         # Rebalance processes of different nodes can write different layouts for one directory.
-        self.repair_layout(volume, 'The rebalance completed, but:')
+        self.repair_layout(volume, 'The rebalance completed, but:', rerun=False)
 
     def trigger_heal(self):
         """Start an index heal now: the self-heal daemon would otherwise find the new brick's

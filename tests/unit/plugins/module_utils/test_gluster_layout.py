@@ -139,3 +139,9 @@ def test_layout_not_repaired_says_the_state_and_what_to_run():
     assert 'which cannot run now (peer node3 is disconnected).' in text
     assert '3 of 10 entries do not answer a lookup by name' in text
     assert 'run this task again: it rebalances volume vol first (gluster volume rebalance vol start)' in text
+
+
+def test_layout_not_repaired_after_a_commit_names_the_rebalance_to_run():
+    text = layout_not_repaired('vol', 'cannot run now (peer node3 is disconnected)', rerun=False)
+    assert 'run "gluster volume rebalance vol start" and wait until every node reports it completed' in text
+    assert 'run this task again' not in text

@@ -109,3 +109,14 @@ def open_fixture_without_node3(version):
     start = text.rindex('<node>', 0, text.index('<nodeName>node3</nodeName>'))
     end = text.index('</node>', start) + len('</node>')
     return (text[start:end], '')
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_commit_whose_repair_cannot_run_says_it_was_committed_and_what_to_run(version):
+    replies = removal_replies(['remove-brick-status-completed'])
+    replies['pool list'] = ['pool-list', 'pool-list', 'pool-list-peer-down']
+    result, calls = run_module(version, replies, edits={'remove-brick-status-completed': as_node1(version)},
+                               crawls=[WHOLE, BROKEN], volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
+    assert result['failed'] and result['commands'] == [command('start'), command('commit')]
+    assert result['msg'].startswith('The removal of node1:/bricks/dist/b2 was committed, but: The volume is NOT whole')
+    assert 'run "gluster volume rebalance dist start"' in result['msg']
