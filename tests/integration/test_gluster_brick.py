@@ -360,10 +360,10 @@ def test_shrink_losing_a_node_mid_migration_leaves_every_file_reachable(pool):
     assert (again['changed'], again['commands']) == (False, [])
 
 
-def test_shrink_whose_migration_process_dies_is_stopped_and_repaired_before_the_module_returns(pool):
-    """node3's migration process dies mid-migration (every node stays up): the module stops the
-    task, repairs the layouts with a full rebalance and only then fails; every file is reachable by
-    name at that point. A re-run removes the bricks."""
+def test_shrink_that_loses_a_node_which_returns_before_the_stop_is_repaired_before_the_module_returns(pool):
+    """node3 (hosting a removed brick) stops mid-migration and is back before the module reads the
+    failed status: the module stops the task, repairs the layouts with a full rebalance and only
+    then fails; every file is reachable by name at that point. A re-run removes the bricks."""
     volume = 'stopfault'
     keep = ['node1:/bricks/stopfault/b1', 'node2:/bricks/stopfault/b1']
     remove = ['node3:/bricks/stopfault/b1', 'node1:/bricks/stopfault/b2']
@@ -378,9 +378,11 @@ def test_shrink_whose_migration_process_dies_is_stopped_and_repaired_before_the_
     unmount(pool, 'node1', volume)
     args = {'volume': volume, 'state': 'absent', 'bricks': remove, 'timeout': 900}
     layout, operation = 'distribute 4 bricks on 3 nodes', 'shrink 4 -> 2 bricks'
+    fault = 'node of a removed brick stopped mid-migration, back before the stop'
 
     pool.sh('node1', 'touch /tmp/hold && cat > /usr/sbin/gluster && : > /var/log/gluster-calls.log',
             stdin=HOLDING_WRAPPER)
+    node3_stopped = False
     try:
         process, playbook = run_in_background(pool, args)
         deadline = time.time() + 300
@@ -390,16 +392,25 @@ def test_shrink_whose_migration_process_dies_is_stopped_and_repaired_before_the_
         while removal_rows(pool, volume, remove).get('node3', (0, ''))[0] < 50:
             assert time.time() < deadline, removal_rows(pool, volume, remove)
             time.sleep(0.2)
-        # The migration process of node3, by its pid file (only this volume's).
-        pool.sh('node3', 'kill -9 $(cat /var/lib/glusterd/vols/%s/rebalance/*.pid)' % volume)
-        while removal_rows(pool, volume, remove).get('node3', (0, ''))[1] != 'failed':
+        subprocess.run(['docker', 'stop', '-t', '2', pool.container('node3')], check=True, capture_output=True)
+        node3_stopped = True
+        while removal_rows(pool, volume, remove).get('localhost', (0, ''))[1] != 'failed':
             assert time.time() < deadline, removal_rows(pool, volume, remove)
             time.sleep(0.5)
+        subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
+        pool.wait_for_glusterd('node3')
+        pool.wait_for_pool()
+        node3_stopped = False
+        wait_until(pool, '[ "$(gluster.real volume status %s | grep -c "^Brick.* Y ")" = 4 ]' % volume, seconds=180)
         pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
         stdout, _stderr = process.communicate(timeout=900)
         os.unlink(playbook)
     finally:
         pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
+        if node3_stopped:
+            subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
+            pool.wait_for_glusterd('node3')
+            pool.wait_for_pool()
     result = json.loads(stdout)['plays'][0]['tasks'][0]['hosts']['node1']
     assert result['failed'], result
     message = result['msg']
@@ -410,11 +421,10 @@ def test_shrink_whose_migration_process_dies_is_stopped_and_repaired_before_the_
         volume=volume), result['commands']
     assert result['reachability']['unreachable'] == 0 and result['reachability']['files'] == 2000
     assert volume_bricks_of(pool, volume) == keep + remove
-    verify_and_record(pool, volume, sums, operation, layout, 'migration process of a removing node killed',
+    verify_and_record(pool, volume, sums, operation, layout, fault,
                       'stopped and failed cleanly; layouts repaired before the module returned')
 
     result = pool.run_module('node1', MODULE, args)
     assert not result.get('failed'), result['msg']
     assert result['volume']['bricks'] == keep
-    verify_and_record(pool, volume, sums, operation, layout, 'migration process of a removing node killed',
-                      're-run removed the bricks, every file reachable by name')
+    verify_and_record(pool, volume, sums, operation, layout, fault, 're-run removed the bricks, every file reachable')
