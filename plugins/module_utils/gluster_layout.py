@@ -45,6 +45,8 @@ class Reachability:
     directories: int = 0
     unreachable: int = 0
     examples: List[str] = field(default_factory=list)
+    # Names a directory listed more than once (a migration cut short can leave a file on two bricks).
+    duplicates: int = 0
     seconds: float = 0.0
 
     @property
@@ -53,7 +55,7 @@ class Reachability:
 
     def to_dict(self):
         return {'files': self.files, 'directories': self.directories, 'unreachable': self.unreachable,
-                'examples': list(self.examples), 'seconds': round(self.seconds, 3)}
+                'examples': list(self.examples), 'duplicates': self.duplicates, 'seconds': round(self.seconds, 3)}
 
 
 def crawl(root, listdir=os.listdir, lstat=os.lstat, is_directory=None, clock=None):
@@ -70,12 +72,14 @@ def crawl(root, listdir=os.listdir, lstat=os.lstat, is_directory=None, clock=Non
         relative = pending.pop()
         result.directories += 1
         try:
-            names = sorted(listdir(os.path.join(root, relative) if relative else root))
+            listed = listdir(os.path.join(root, relative) if relative else root)
         except OSError:
             if not relative:
                 raise
             _unreachable(result, relative)
             continue
+        names = sorted(set(listed))
+        result.duplicates += len(listed) - len(names)
         for name in names:
             path = os.path.join(relative, name) if relative else name
             try:

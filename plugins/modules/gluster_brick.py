@@ -260,10 +260,11 @@ layout_rebalance:
 reachability:
   description:
     - The last check that every file answers a lookup by name through a private mount (entries listed and looked
-      up; C(unreachable) entries were listed but missed by their lookup, with up to ten C(examples)).
+      up; C(unreachable) entries were listed but missed by their lookup, with up to ten C(examples); C(duplicates)
+      names listed twice in one directory, counted once).
   returned: when the volume was crawled (after a stop, before a start, after a commit or a rebalance)
   type: dict
-  sample: {"files": 3000, "directories": 21, "unreachable": 0, "examples": [], "seconds": 1.2}
+  sample: {"files": 3000, "directories": 21, "unreachable": 0, "examples": [], "duplicates": 0, "seconds": 1.2}
 resumed:
   description: True when an unfinished remove-brick task of an earlier run was resumed instead of started.
   returned: with state absent

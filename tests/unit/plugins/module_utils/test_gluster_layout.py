@@ -145,3 +145,9 @@ def test_layout_not_repaired_after_a_commit_names_the_rebalance_to_run():
     text = layout_not_repaired('vol', 'cannot run now (peer node3 is disconnected)', rerun=False)
     assert 'run "gluster volume rebalance vol start" and wait until every node reports it completed' in text
     assert 'run this task again' not in text
+
+
+def test_crawl_counts_a_name_listed_twice_once():
+    fake = FakeVolume(dict(TREE, **{'/m/d1': ['a', 'b', 'a']}))
+    found = crawl('/m', listdir=fake.listdir, lstat=fake.lstat, clock=lambda: 0.0)
+    assert (found.files, found.duplicates, found.unreachable) == (5, 1, 0)
