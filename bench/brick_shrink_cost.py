@@ -61,7 +61,7 @@ def main():
                 'gluster': aggregate['runtime'],
                 'task': result['_task_seconds'],
                 'files': aggregate['files'],
-                'polls': len([c for c in lab.call_log('node1') if c.endswith('status --xml')]),
+                'polls': len([c for c in lab.call_log('node1') if 'remove-brick' in c and c.endswith('status --xml')]),
                 'start_command': result['seconds_start_command'],
                 'wait': result['seconds']['wait'],
                 'commit_command': result['seconds_commit_command'],

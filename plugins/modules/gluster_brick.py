@@ -26,6 +26,16 @@ description:
     (a later run resumes it). Otherwise it runs C(remove-brick stop) (the bricks stay in the volume with their files) and
     fails with the status of every node. A remove-brick task left by an earlier, interrupted run for the
     same bricks is resumed (polled and committed), not restarted; one for other bricks makes it fail.
+  - Files must stay reachable by name. C(remove-brick start) rewrites directory layouts, and with
+    C(cluster.lookup-optimize) (on by default) a client trusts them; after C(remove-brick stop), and on GlusterFS 10.3
+    even after a clean removal or rebalance, some files then answer C(No such file or directory) to a lookup by name
+    although a directory listing shows them. So after a stop, before a new C(remove-brick start), after a commit and
+    after a rebalance, the module mounts the volume privately (C(mount -t glusterfs -o use-readdirp=no
+    localhost:/VOLUME) on a temporary directory, always unmounted) and looks every entry up by name; while any
+    misses, it runs a full C(rebalance start) (up to three), waits for it and checks again. If that cannot run
+    (a peer disconnected, a brick offline) or does not help, it fails saying that the volume is not whole and
+    what to do; running the same task again once every node is back rebalances first, then goes on. The crawl
+    costs about a second per few thousand files.
   - Lowering the replica count (O(state=absent) with O(replica) below the volume's) moves no data; gluster
     requires C(remove-brick replica N ... force) for it, which is the only time this module passes
     C(force) to C(remove-brick). It needs O(allow_replica_reduction=true), every brick online and zero
@@ -38,7 +48,8 @@ description:
   - O(state=reset) rebuilds an offline brick on its own path after a disk swap (C(reset-brick start), then
     C(reset-brick ... commit force)), then waits for heal. A brick that is online is left alone. The module must
     run on the node that holds the brick to reset (use C(delegate_to)), and checks its path as for O(new_bricks).
-  - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures.
+  - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures. A
+    rebalance is done only when every node hosting a brick of the volume reports it completed with no failures.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
     the failure message then carries the last status read.
 version_added: 1.0.0
@@ -147,6 +158,8 @@ notes:
     commits only when gluster reports zero failures and zero skipped files, and never deletes brick data.
   - A run interrupted after C(remove-brick start) leaves the migration running in glusterd; run the same task again
     to wait for it and commit.
+  - The node running the module mounts the volume (FUSE, C(mount.glusterfs)) for its reachability checks; check mode
+    does too, to predict a rebalance before the start. Check mode cannot foresee the rebalance that a commit may need.
 seealso:
   - module: glusterdock.storage.gluster_volume
   - module: glusterdock.storage.gluster_peer
@@ -239,6 +252,19 @@ heal:
   returned: when heal was checked or waited for
   type: list
   elements: dict
+layout_rebalance:
+  description:
+    - The last status of a full rebalance run to make every file reachable by name (same form as RV(migration)).
+  returned: when such a rebalance was waited for
+  type: dict
+reachability:
+  description:
+    - The last check that every file answers a lookup by name through a private mount (entries listed and looked
+      up; C(unreachable) entries were listed but missed by their lookup, with up to ten C(examples); C(duplicates)
+      names listed twice in one directory, counted once).
+  returned: when the volume was crawled (after a stop, before a start, after a commit or a rebalance)
+  type: dict
+  sample: {"files": 3000, "directories": 21, "unreachable": 0, "examples": [], "duplicates": 0, "seconds": 1.2}
 resumed:
   description: True when an unfinished remove-brick task of an earlier run was resumed instead of started.
   returned: with state absent
@@ -286,6 +312,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     needs_heal_check,
     offline_bricks,
     parse_brick_request,
+    peer_problems,
     plan_absent,
     plan_present,
     plan_replaced,
@@ -302,6 +329,16 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     task_matches,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import (
+    LayoutCheckError,
+    LayoutNotWhole,
+    brick_node_ids,
+    check_reachable,
+    describe_reachability,
+    layout_not_repaired,
+    repair_layout,
+    stopped_message,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import volume_to_dict
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
@@ -345,8 +382,11 @@ class BrickFailure(Exception):
 class BrickManager(object):
     """Reads the volume and cluster state, plans, runs and waits, and reports."""
 
-    def __init__(self, module, cli, request, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, module, cli, request, clock=time.monotonic, sleep=time.sleep, crawl=None):
         self.module = module
+        # Mounts the volume privately and crawls it (injected in unit tests).
+        self.crawl = crawl or (lambda: check_reachable(
+            lambda argv: module.run_command(argv, environ_update={'LC_ALL': 'C'}), request.volume))
         self.cli = cli
         self.request = request
         self.clock = clock
@@ -458,6 +498,8 @@ class BrickManager(object):
                 heal = self.read_heal()
                 self.result['heal'] = heal_to_list(heal)
             removal_precheck(volume, peers, status, heal)
+            # An earlier stopped or failed removal leaves layouts that lookups trust and files do not follow.
+            self.repair_layout(volume, 'Nothing was started:')
             self.result['seconds_to_start'] = round(self.clock() - self.started_at, 3)
             self.cli.change(*plan.steps[0], already_done=lambda: self._removal_started(plan.bricks))
             self.result['seconds_start_command'] = round(self.clock() - self.started_at - self.result['seconds_to_start'], 3)
@@ -480,7 +522,7 @@ class BrickManager(object):
                                'again to wait for it and commit' % error)
         self.result['migration'] = migration_to_dict(migration)
         if judge_migration(migration, node_ids) != CLEAN:
-            self.stop_removal(plan.bricks, migration, node_ids)
+            self.stop_removal(volume, plan.bricks, migration, node_ids)
         # A node may have gone down since the migration was judged: check again right before the
         # commit (also when resuming an earlier task, which skipped the start's precheck).
         commit_precheck(volume, self.read_peers(), self.read_status(), plan.bricks)
@@ -488,20 +530,90 @@ class BrickManager(object):
         self.cli.change(*plan.steps[1], already_done=lambda: not self._bricks_in(set(plan.bricks), any_of=True))
         self.result['seconds_commit_command'] = round(self.clock() - committing, 3)
         self.result['seconds_to_commit'] = round(self.clock() - self.started_at, 3)
-        return self.read_volume()
+        volume = self.read_volume()
+        # Even a clean removal can leave files where no lookup by name finds them.
+        self.repair_layout(volume, 'The removal of %s was committed, but:' % ' '.join(plan.bricks), rerun=False)
+        return volume
 
-    def stop_removal(self, bricks, migration, node_ids=()):
-        """Stop a migration that failed or skipped files, and fail with every node's status."""
-        stopped = ''
+    def stop_removal(self, volume, bricks, migration, node_ids=()):
+        """Stop a migration that failed or skipped files, repair the layouts when every node is
+        there, and fail with the volume's state and every node's status."""
+        status_text = describe_migration(migration, node_ids)
         try:
             self.cli.change(*remove_brick_args(self.request.volume, bricks, 'stop'),
                             already_done=lambda: self._guarded(lambda: self._removal_stopped(bricks)))
-            stopped = 'stopped the task with remove-brick stop; the bricks stay in the volume'
         except GlusterCommandError as error:
-            stopped = 'remove-brick stop failed too (%s); stop the task by hand' % error
-        raise BrickFailure('remove-brick of %s on volume %s did not complete cleanly, nothing was committed (%s). '
-                           'Status per node: %s' % (' '.join(bricks), self.request.volume, stopped,
-                                                    describe_migration(migration, node_ids)))
+            raise BrickFailure(stopped_message(
+                bricks, self.request.volume, 'remove-brick stop failed too (%s); stop the task by hand' % error,
+                layout_not_repaired(self.request.volume, 'cannot run while the task runs'), status_text))
+        stopped = 'stopped the task with remove-brick stop; the bricks stay in the volume with their files'
+        try:
+            found, runs = self.repair_layout(volume, None)
+        except BrickFailure as error:
+            raise BrickFailure(stopped_message(bricks, self.request.volume, stopped, str(error), status_text))
+        repaired = ('%d full rebalance(s) then repaired the directory layouts' % runs if runs
+                    else 'no rebalance was needed')
+        reachable = describe_reachability(found) if found else 'every file is reachable by name'
+        raise BrickFailure(stopped_message(
+            bricks, self.request.volume, stopped,
+            'The volume is whole: %s; %s through a fresh mount. Fix the cause and run the task again to remove the '
+            'bricks.' % (repaired, reachable), status_text))
+
+    def repair_layout(self, volume, when, rerun=True):
+        """Make every file reachable by name (see gluster_layout): crawl a private mount; while a
+        lookup misses, run a full rebalance and crawl again. Fails, prefixed by ``when``, saying
+        what state the volume is in. A volume of one set has no layout to miss: nothing to do."""
+        if volume.distribute_count <= 1:
+            return None, 0
+        def blockers():
+            return peer_problems(self.read_peers()) + ['bricks offline: %s' % ', '.join(offline)
+                                                       for offline in [offline_bricks(volume, self.read_status())]
+                                                       if offline]
+        try:
+            found, runs = repair_layout(self.check_reachable, lambda: self.rebalance_once(volume), blockers,
+                                         check_mode=self.cli.check_mode)
+        except LayoutNotWhole as error:
+            self.result['reachability'] = error.check.to_dict()
+            raise BrickFailure(' '.join(part for part in (when, layout_not_repaired(
+                self.request.volume, error.reason, error.check, rerun)) if part))
+        except (BrickFailure, GlusterCommandError) as error:
+            raise BrickFailure(' '.join(part for part in (when, '%s.' % error, layout_not_repaired(
+                self.request.volume, 'did not complete', rerun=rerun)) if part))
+        return found, runs
+
+    def check_reachable(self):
+        try:
+            found = self.crawl()
+        except (LayoutCheckError, OSError) as error:
+            raise BrickFailure('could not check that every file of volume %s is reachable by name: %s'
+                               % (self.request.volume, error))
+        self.result['reachability'] = found.to_dict()
+        return found
+
+    def rebalance_once(self, volume):
+        """Start a full rebalance and wait until every node hosting a brick reports it completed
+        cleanly; raise BrickFailure otherwise."""
+        previous_id = (rebalance_task(self.read_status()) or {}).get('id')
+        self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
+            lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
+        self.changed = True
+        if self.cli.check_mode:
+            return None
+        return self.wait_rebalance(volume, key='layout_rebalance')
+
+    def wait_rebalance(self, volume, key='migration'):
+        node_ids = brick_node_ids(volume)
+        try:
+            migration = self.wait(self.read_rebalance, lambda value: migration_finished(value, node_ids),
+                                  'rebalance of %s' % volume.name, lambda value: describe_migration(value, node_ids))
+        except WaitTimeout as error:
+            self.result[key] = migration_to_dict(error.last)
+            raise BrickFailure('%s. The rebalance is left running' % error)
+        self.result[key] = migration_to_dict(migration)
+        if judge_migration(migration, node_ids) != CLEAN:
+            raise BrickFailure('rebalance of volume %s did not complete cleanly: %s'
+                               % (volume.name, describe_migration(migration, node_ids)))
+        return migration
 
     def replaced(self, volume, peers):
         plan = plan_replaced(self.request, volume, peers)
@@ -583,7 +695,7 @@ class BrickManager(object):
         previous = rebalance_task(status)
         if action == 'check':
             migration = self.read_rebalance()
-            if judge_migration(migration) == CLEAN:
+            if judge_migration(migration, brick_node_ids(volume)) == CLEAN:
                 self.result['migration'] = migration_to_dict(migration)
                 return
             action = 'start'
@@ -596,16 +708,9 @@ class BrickManager(object):
             self.changed = True
         if self.cli.check_mode:
             return
-        try:
-            migration = self.wait(self.read_rebalance, migration_finished, 'rebalance of %s' % volume.name,
-                                  describe_migration)
-        except WaitTimeout as error:
-            self.result['migration'] = migration_to_dict(error.last)
-            raise BrickFailure('%s. The rebalance is left running' % error)
-        self.result['migration'] = migration_to_dict(migration)
-        if judge_migration(migration) != CLEAN:
-            raise BrickFailure('rebalance of volume %s did not complete cleanly: %s'
-                               % (volume.name, describe_migration(migration)))
+        self.wait_rebalance(volume)
+        # Rebalance processes of different nodes can write different layouts for one directory.
+        self.repair_layout(volume, 'The rebalance completed, but:', rerun=False)
 
     def trigger_heal(self):
         """Start an index heal now: the self-heal daemon would otherwise find the new brick's

@@ -9,12 +9,13 @@ after every brick operation each file must be present with the same checksum.
 WRITE_SCRIPT = r'''
 import os, random, sys
 root, count, seed, prefix = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+largest = int(sys.argv[5]) if len(sys.argv) > 5 else 64 * 1024
 sizes = random.Random(seed)
 for number in range(count):
     folder = os.path.join(root, 'd%02d' % (number % 20))
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, '%s%05d' % (prefix, number)), 'wb') as handle:
-        handle.write(os.urandom(sizes.randint(1024, 64 * 1024)))
+        handle.write(os.urandom(sizes.randint(1024, largest)))
 '''
 
 
@@ -30,9 +31,9 @@ def unmount(lab, node, volume):
     lab.sh(node, 'umount /mnt/%s' % volume, check=False)
 
 
-def write_files(lab, node, path, count=2000, seed=1, prefix='f'):
-    """Write COUNT files of 1-64 KiB under PATH on NODE."""
-    lab.sh(node, 'python3 - %s %d %d %s' % (path, count, seed, prefix), stdin=WRITE_SCRIPT)
+def write_files(lab, node, path, count=2000, seed=1, prefix='f', largest=64 * 1024):
+    """Write COUNT files of 1 KiB to LARGEST bytes (64 KiB) under PATH on NODE."""
+    lab.sh(node, 'python3 - %s %d %d %s %d' % (path, count, seed, prefix, largest), stdin=WRITE_SCRIPT)
 
 
 def checksums(lab, node, path):

@@ -29,6 +29,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     replace_precheck,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import Reachability
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
@@ -445,7 +446,7 @@ class FakeModule(object):
         raise Finished(dict(result, failed=True))
 
 
-def run_module(version, replies, check_mode=False, edits=None, **params):
+def run_module(version, replies, check_mode=False, edits=None, crawls=None, **params):
     """Run BrickManager; ``replies`` maps a gluster subcommand to fixture names used in turn (the
     last repeats); ``edits`` maps a fixture name to an (old, new) change of its text, or a list of them."""
     queues = {command: list(names) for command, names in replies.items()}
@@ -465,8 +466,13 @@ def run_module(version, replies, check_mode=False, edits=None, **params):
 
     def sleep(seconds):
         now[0] += seconds
+    # Crawls of the volume through a private mount, in turn (the last repeats): all reachable by default.
+    crawls = list(crawls or [Reachability(files=10, directories=2)])
+
+    def crawl():
+        return crawls.pop(0) if len(crawls) > 1 else crawls[0]
     manager = gluster_brick.BrickManager(FakeModule(check_mode), cli, parse_brick_request(dict(params)),
-                                         clock=lambda: now[0], sleep=sleep)
+                                         clock=lambda: now[0], sleep=sleep, crawl=crawl)
     with pytest.raises(Finished) as finished:
         manager.run()
     return finished.value.result, cli.calls
