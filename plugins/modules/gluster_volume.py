@@ -438,6 +438,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     rebalance_task,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import brick_node_ids
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -660,7 +661,7 @@ class VolumeManager(object):
         if self.cli.check_mode:
             return
         # Every node hosting a brick runs its part and must report it.
-        node_ids = sorted(set(brick.host_uuid for brick in self.read_volume().bricks if brick.host_uuid))
+        node_ids = brick_node_ids(self.read_volume())
         try:
             migration, _polls = wait_tolerating_errors(
                 lambda: parse_migration_status(self.cli.read('volume', 'rebalance', name, 'status')),
