@@ -117,11 +117,14 @@ def judge_set(brick_set, rebuild, volume, status, heal, offline_bricks_are_stale
                                     % (described, ' and '.join(rebuild)))
         others_offline = [name for name in offline if name not in rebuild]
         if others_offline:
+            # The arbiter holds no file data: it is no copy to heal from.
+            copies = [name for name in brick_set.names
+                      if name not in offline and name not in rebuild and name not in brick_set.arbiters]
             verdict.problems.append('%s of %s %s offline: rebuilding %s now would leave %s'
                                     % (', '.join(others_offline), described,
                                        'is' if len(others_offline) == 1 else 'are', ', '.join(rebuild),
-                                       'no other brick to heal from' if len(others_offline) + len(rebuild)
-                                       >= len(brick_set.names) else 'fewer good copies than gluster needs'))
+                                       'only %s as a copy of its files' % ', '.join(copies) if copies else
+                                       'no copy of its files online to heal from'))
     else:
         down = sorted(set(offline) | set(rebuild), key=brick_set.names.index)
         if len(down) > brick_set.redundancy:

@@ -106,7 +106,12 @@ def test_an_online_brick_is_not_rebuilt_while_another_of_its_set_is_offline(vers
     message = str(refused.value)
     assert message.startswith('bricks: refusing to rebuild node1:/bricks/arb/b of volume arb, nothing was changed: '
                               'node2:/bricks/arb/b of set 1 (node1:/bricks/arb/b, node2:/bricks/arb/b, '
-                              'node3:/bricks/arb/b arbiter) is offline')
+                              'node3:/bricks/arb/b arbiter) is offline: rebuilding node1:/bricks/arb/b now would '
+                              'leave no copy of its files online to heal from')
+    # In replica 3 the third brick is still a copy, but the rule is the same: every other brick online.
+    with pytest.raises(BrickPlanError) as refused:
+        cycles(version, 'rep', NODE2_DOWN, ['node1:/bricks/rep/b'])
+    assert 'rebuilding node1:/bricks/rep/b now would leave only node3:/bricks/rep/b as a copy' in str(refused.value)
 
 
 @pytest.mark.parametrize('version', VERSIONS)
