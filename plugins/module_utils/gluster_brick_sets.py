@@ -74,6 +74,7 @@ def brick_sets(volume):
 
 
 def set_of(sets, name):
+    """The set of ``sets`` that holds the brick ``name``, or None."""
     for brick_set in sets:
         if name in brick_set.names:
             return brick_set

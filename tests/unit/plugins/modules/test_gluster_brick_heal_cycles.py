@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import parse_brick_request
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_brick
 
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
@@ -114,3 +115,11 @@ def test_present_without_a_change_reads_heal_once_when_nothing_is_pending(versio
     result, calls, _warnings = run(version, replies(), volume='arb', bricks=['node3:/bricks/arb/b'])
     assert not result['failed'] and not result['changed'] and result['healed']
     assert calls == ['gluster --mode=script volume info arb --xml', 'gluster --mode=script pool list --xml', HEAL_INFO]
+
+
+def test_offline_bricks_are_stale_only_with_replaced_or_reset():
+    with pytest.raises(VolumeSpecError) as refused:
+        parse_brick_request(dict(volume='arb', bricks=ARB, offline_bricks_are_stale=True))
+    assert str(refused.value) == 'offline_bricks_are_stale: only used with state replaced or reset'
+    assert parse_brick_request(dict(volume='arb', state='reset', bricks=ARB,
+                                    offline_bricks_are_stale=True)).offline_bricks_are_stale
