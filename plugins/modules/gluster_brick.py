@@ -54,7 +54,8 @@ description:
   - On a replicated or dispersed volume, every run with O(state=present), O(state=replaced) or O(state=reset)
     ends by checking heal, also when it changes nothing (an earlier run's heal may not have finished), and reports
     C(ok) only when heal shows zero entries on every brick. This costs one C(volume heal NAME info summary) read
-    more than the volume and pool reads when nothing is pending (and none in check mode).
+    more than the volume and pool reads when nothing is pending (and none in check mode). A run that changes
+    nothing fails at once, without waiting, when a brick is offline or in split-brain.
   - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
     the failure message then carries the last status read.
@@ -648,6 +649,18 @@ class BrickManager(object):
         if not needs_heal_check(volume):
             return
         if self.request.wait_for_heal and not self.cli.check_mode:
+            if not self.changed:
+                # Nothing was rebuilt in this run: only pending entries are worth waiting for; an
+                # offline or unreported brick or a split-brain fails at once, with the counts.
+                heal = self.read_heal()
+                self.result['heal'] = heal_to_list(heal)
+                problems = heal_problems(heal, volume)
+                if [problem for problem in problems if not problem.endswith(' entries to heal')]:
+                    raise BrickFailure('volume %s is not healthy, heal cannot finish: %s'
+                                       % (volume.name, '; '.join(problems)))
+                if not problems:
+                    self.result['healed'] = True
+                    return
             self.wait_for_heal(volume)
             self.result['healed'] = True
             return

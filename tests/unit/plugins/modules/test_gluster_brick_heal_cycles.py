@@ -123,3 +123,13 @@ def test_offline_bricks_are_stale_only_with_replaced_or_reset():
     assert str(refused.value) == 'offline_bricks_are_stale: only used with state replaced or reset'
     assert parse_brick_request(dict(volume='arb', state='reset', bricks=ARB,
                                     offline_bricks_are_stale=True)).offline_bricks_are_stale
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_run_that_changes_nothing_fails_at_once_when_a_brick_is_offline(version):
+    # Waiting cannot help while node2's brick is down: fail with the counts, one heal read.
+    result, calls, _warnings = run(version, replies(**{'volume heal arb info summary': ['heal-info-summary-pending']}),
+                                   volume='arb', bricks=['node3:/bricks/arb/b'])
+    assert result['failed'] and not result['changed'] and calls.count(HEAL_INFO) == 1
+    assert result['msg'].startswith('volume arb is not healthy, heal cannot finish: node1:/bricks/arb/b has 6 entries '
+                                    'to heal; node2:/bricks/arb/b is not connected')
