@@ -42,7 +42,7 @@ def read_through_fresh_mount(lab, node, volume, subdirectory='', server=None):
     point = '/mnt/fresh-%s-%d' % (volume, next(_fresh_mounts))
     backups = ':'.join(name for name in lab.nodes if name != server)
     lab.sh(node, 'mkdir -p %s && mount -t glusterfs -o backup-volfile-servers=%s %s:/%s %s && '
-                 'grep -q " %s fuse.glusterfs " /proc/self/mounts'
+                 'grep -q " %s fuse.glusterfs " /proc/self/mountinfo'
            % (point, backups, server, volume, point, point))
     try:
         root = os.path.join(point, subdirectory) if subdirectory else point
