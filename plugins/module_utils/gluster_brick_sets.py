@@ -222,10 +222,10 @@ def plan_rebuild_cycles(volume, status, heal, rebuild, wait_for_heal=True, offli
                 'was changed. Let the module wait for heal, or rebuild one brick per set per run'
                 % (', '.join(rebuild), '; then '.join(', '.join(cycle.bricks) for cycle in cycles)))
         if waiting:
+            counts = ['%s has %d entries waiting for heal' % (verdict.brick_set.describe(), verdict.pending)
+                      for verdict in waiting]
             raise BrickPlanError('wait_for_heal: false, but %s; nothing was changed. Let heal finish first'
-                                 % '; '.join('%s has %d entries waiting for heal' % (verdict.brick_set.describe(),
-                                                                                    verdict.pending)
-                                             for verdict in waiting))
+                                 % '; '.join(counts))
     return cycles, bool(waiting)
 
 

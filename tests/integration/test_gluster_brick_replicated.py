@@ -192,7 +192,7 @@ def heal_entries(lab, volume):
 
 def wait_healed(lab, volume, bricks, seconds=600):
     """Ask for an index heal until every one of BRICKS answers heal info with zero entries."""
-    for _ in range(seconds // 3):
+    for _attempt in range(seconds // 3):
         entries = heal_entries(lab, volume)
         if len(entries) == bricks and not any(entries):
             return

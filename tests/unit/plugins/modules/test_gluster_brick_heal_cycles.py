@@ -82,9 +82,9 @@ def test_check_mode_lists_both_data_bricks_one_heal_cycle_apart(version, on_node
 @pytest.mark.parametrize('version', VERSIONS)
 def test_heal_unfinished_between_two_bricks_fails_saying_what_is_done(version, on_node1):
     # The first read (before any change) shows the set healed; from then on 7 entries stay.
-    result, calls, _warnings = run(version, replies(**{'volume replace-brick arb %s %s commit force' % (ARB[0], NEW[0]):
-                                                     ['replace-brick']}),
-                                   pending=[0, 7], volume='arb', state='replaced', bricks=ARB, new_bricks=NEW, timeout=5)
+    first = 'volume replace-brick arb %s %s commit force' % (ARB[0], NEW[0])
+    result, calls, _warnings = run(version, replies(**{first: ['replace-brick']}), pending=[0, 7], volume='arb',
+                                   state='replaced', bricks=ARB, new_bricks=NEW, timeout=5)
     assert result['failed'] and result['changed']
     assert result['commands'][0] == replace(ARB[0], NEW[0])
     assert replace(ARB[1], NEW[1]) not in result['commands']
