@@ -69,6 +69,7 @@ class BrickRequest:
     allow_replica_two: bool = False
     wait_for_heal: bool = True
     timeout: int = DEFAULT_TIMEOUT
+    offline_bricks_are_stale: bool = False
 
 
 def _bricks(params, name):
@@ -109,6 +110,7 @@ def parse_brick_request(params):
     request.allow_replica_reduction = bool(params.get('allow_replica_reduction'))
     request.allow_replica_two = bool(params.get('allow_replica_two'))
     request.wait_for_heal = params.get('wait_for_heal') is not False
+    request.offline_bricks_are_stale = bool(params.get('offline_bricks_are_stale'))
     timeout = params.get('timeout')
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
@@ -143,6 +145,8 @@ def parse_brick_request(params):
             raise VolumeSpecError('replica: only used with state present (raise it) or absent (lower it)')
         if request.replica < 1 or (state == 'present' and request.replica < 2):
             raise VolumeSpecError('replica: %d is not a replica count' % request.replica)
+    if request.offline_bricks_are_stale and state not in ('replaced', 'reset'):
+        raise VolumeSpecError('offline_bricks_are_stale: only used with state replaced or reset')
     if request.allow_replica_reduction and state != 'absent':
         raise VolumeSpecError('allow_replica_reduction: only used with state: absent')
     if request.rebalance and state != 'present':
@@ -549,15 +553,15 @@ def heal_problems(heal, volume=None, bricks=None):
     return problems
 
 
-def healed(heal, volume=None):
-    """True when every brick (of ``volume``, when given) is in the reply, connected, with zero
-    entries to heal."""
-    return bool(heal) and not heal_problems(heal, volume)
+def healed(heal, volume=None, bricks=None):
+    """True when every brick (of ``volume``, when given; only ``bricks`` of it, when given) is in
+    the reply, connected, with zero entries to heal."""
+    return bool(heal) and not heal_problems(heal, volume, bricks)
 
 
-def heal_finished(heal, volume=None):
+def heal_finished(heal, volume=None, bricks=None):
     """For wait_for: healed, or split-brain (which waiting does not fix)."""
-    return healed(heal, volume) or any(brick.split_brain for brick in heal or ())
+    return healed(heal, volume, bricks) or any(brick.split_brain for brick in heal or ())
 
 
 def describe_heal(heal):

@@ -43,11 +43,29 @@ description:
     volume must appear in the heal reply, connected, with a count of zero (an unknown count is refused).
   - O(state=replaced) replaces bricks (typically of a failed server) with new, empty ones using
     C(replace-brick NAME OLD NEW commit force) (gluster's only form; the C(force) is part of its syntax),
-    then waits until heal reports zero entries on every brick. A brick to replace that is still online is
-    replaced only when the rest of its set is online and healed (it may hold the only good copy of some files).
+    then waits until heal reports zero entries on every brick.
   - O(state=reset) rebuilds an offline brick on its own path after a disk swap (C(reset-brick start), then
     C(reset-brick ... commit force)), then waits for heal. A brick that is online is left alone. The module must
     run on the node that holds the brick to reset (use C(delegate_to)), and checks its path as for O(new_bricks).
+  - A replaced or reset brick starts empty and is filled by heal from the rest of its set, so with O(state=replaced)
+    and O(state=reset) every set keeps a good copy of every file. In a replica set at most one brick is rebuilt per
+    heal cycle; the next brick of the same set only after heal reports zero entries on every brick of that set
+    (an arbiter holds names and metadata, never file data, so it never counts as a copy). Every other brick of the
+    set must be online. In a disperse set the bricks offline plus those rebuilt at once never exceed its
+    redundancy. Offline bricks are rebuilt first. The whole request is checked against these rules before the
+    first change; a refusal names the bricks and their set.
+  - A brick that is offline may hold the only good copy of files its partners missed before it went down, and
+    gluster's heal counts cannot tell those apart from files written while it was down (both show as entries on
+    its partners). So an offline brick is replaced or reset only when every other brick of its set is online and
+    reports zero entries waiting for heal, unless O(offline_bricks_are_stale=true) says that heal was complete
+    when it went down.
+  - If heal does not reach zero within O(timeout) between two cycles, the module fails saying which bricks are
+    done and which are not; running the task again waits for heal, then goes on with the rest.
+  - On a replicated or dispersed volume, every run with O(state=present), O(state=replaced) or O(state=reset)
+    ends by checking heal, also when it changes nothing (an earlier run's heal may not have finished), and reports
+    C(ok) only when heal shows zero entries on every brick. This costs one C(volume heal NAME info summary) read
+    more than the volume and pool reads when nothing is pending (and none in check mode). A run that changes
+    nothing fails at once, without waiting, when a brick is offline or in split-brain.
   - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures. A
     rebalance is done only when every node hosting a brick of the volume reports it completed with no failures.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
@@ -142,9 +160,21 @@ options:
     default: false
   wait_for_heal:
     description:
-      - After replace, reset or a replica increase, wait until heal reports zero entries on every brick.
+      - Wait until heal reports zero entries on every brick (after a replace, reset or replica increase, and on a
+        run that changes nothing on a replicated or dispersed volume), failing with the counts on O(timeout).
+      - V(false) does not wait; the module then reads heal once at the end and returns it with RV(healed), and
+        warns when entries are pending. A request that needs more than one heal cycle (two bricks of one set),
+        or a set with entries already waiting, is then refused before any change.
     type: bool
     default: true
+  offline_bricks_are_stale:
+    description:
+      - With O(state=replaced) or O(state=reset), rebuild an offline brick even though the rest of its set reports
+        entries waiting for heal, taking them all to be files the offline brick lacks.
+      - Set it only when you know that heal was complete when the brick went offline. If a partner had missed writes
+        that were not healed yet, the offline brick holds the only good copy of those files and they are lost.
+    type: bool
+    default: false
   timeout:
     description:
       - Seconds to wait for a migration, rebalance or heal. On timeout the module fails with the last status;
@@ -252,6 +282,12 @@ heal:
   returned: when heal was checked or waited for
   type: list
   elements: dict
+healed:
+  description:
+    - Whether heal showed zero entries on every brick at the end of the run (replicated and dispersed volumes).
+      V(false) only with O(wait_for_heal=false); with waiting, pending heal makes the run fail instead.
+  returned: with state present, replaced or reset on a replicated or dispersed volume, except in check mode
+  type: bool
 layout_rebalance:
   description:
     - The last status of a full rebalance run to make every file reachable by name (same form as RV(migration)).
@@ -324,9 +360,13 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     remove_brick_task,
     removal_node_ids,
     removal_precheck,
-    replace_precheck,
     resolve_bricks,
     task_matches,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_sets import (
+    judge_cycle,
+    plan_rebuild_cycles,
+    set_members,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import (
@@ -367,6 +407,7 @@ ARGUMENT_SPEC = dict(
     allow_replica_reduction=dict(type='bool', default=False),
     allow_replica_two=dict(type='bool', default=False),
     wait_for_heal=dict(type='bool', default=True),
+    offline_bricks_are_stale=dict(type='bool', default=False),
     timeout=dict(type='int', default=3600),
 )
 
@@ -470,8 +511,7 @@ class BrickManager(object):
             return volume
         if plan.changed:
             volume = self.read_volume()
-        if raises_replica and self.request.wait_for_heal:
-            self.wait_for_heal(volume)
+        self.verify_heal(volume)
         if self.request.rebalance and volume.distribute_count > 1:
             self.rebalance(volume, peers, fresh=plan.changed)
         return volume
@@ -627,35 +667,11 @@ class BrickManager(object):
             problem = brick_path_problem(path, os.listdir, os.getxattr)
             if problem:
                 raise BrickFailure('new_bricks: %s refused: %s' % (new, problem))
-        if plan.steps:
-            status = self.read_status()
-            heal = None
-            for args in plan.steps:
-                old = args[3]
-                if old in offline_bricks(volume, status):
-                    continue
-                if heal is None:
-                    heal = self.read_heal()
-                    self.result['heal'] = heal_to_list(heal)
-                problems = replace_precheck(volume, status, heal, old)
-                if problems:
-                    raise BrickFailure('bricks: %s is online and the rest of its set is not whole (%s): it may hold '
-                                       'the only good copy of some files; replacing it now could lose them. Bring '
-                                       'its set online and let heal finish first' % (old, '; '.join(problems)))
+        cycles, wait_first = self.plan_cycles(volume, [args[3] for args in plan.steps])
         self.note_plan(plan)
-        for args in plan.steps:
-            new = args[4]
-            self.cli.change(*args, already_done=lambda new=new: self._bricks_in(set([new])))
-        self.changed = plan.changed
-        if plan.changed:
-            self.trigger_heal()
-        if self.cli.check_mode:
-            return volume
-        if plan.changed:
-            volume = self.read_volume()
-        if self.request.wait_for_heal:
-            self.wait_for_heal(volume)
-        return volume
+        steps = dict((args[3], args) for args in plan.steps)
+        return self.rebuild(volume, cycles, wait_first, lambda old: [steps[old]], 'replaced %s by %s',
+                            lambda old: (old, steps[old][4]))
 
     def reset(self, volume, peers):
         status = self.read_status()
@@ -670,23 +686,102 @@ class BrickManager(object):
             problem = brick_path_problem(path, os.listdir, os.getxattr)
             if problem:
                 raise BrickFailure('bricks: %s cannot be reset: %s' % (name, problem))
+        cycles, wait_first = self.plan_cycles(volume, plan.bricks, status)
         self.note_plan(plan)
+        steps = {}
         for args in plan.steps:
-            if args[-1] == 'start':
-                # No cheap read shows that a reset-brick start took effect: one attempt only.
-                self.cli.change(*args, retry=False)
-            else:
-                name = args[3]
-                self.cli.change(*args, already_done=lambda name=name: self._guarded(
-                    lambda: name not in offline_bricks(volume, self.read_status())))
-        self.changed = plan.changed
-        if plan.changed:
+            steps.setdefault(args[3], []).append(args)
+        return self.rebuild(volume, cycles, wait_first, steps.get, 'reset %s', lambda name: (name,))
+
+    def plan_cycles(self, volume, bricks, status=None):
+        """Check the whole request against the sets' good copies before the first change (see
+        gluster_brick_sets); returns its heal cycles. Reads status and heal only when something
+        would be rebuilt."""
+        if not bricks:
+            return [], False
+        status = status or self.read_status()
+        heal = self.read_heal()
+        self.result['heal'] = heal_to_list(heal)
+        return plan_rebuild_cycles(volume, status, heal, bricks, self.request.wait_for_heal,
+                                   self.request.offline_bricks_are_stale)
+
+    def rebuild(self, volume, cycles, wait_first, steps_for, done_text, done_args):
+        """Rebuild the bricks cycle by cycle: before every cycle but the first (and before the first
+        when its sets have entries waiting), wait until heal reports zero entries on the cycle's sets
+        and judge them again on the state read then; ask for an index heal after each cycle; at the
+        end verify heal of the whole volume."""
+        done = []
+        current = volume
+        for index, cycle in enumerate(cycles):
+            if (index or wait_first) and not self.cli.check_mode:
+                try:
+                    self.wait_for_heal(current, sets=cycle.sets)
+                    problems = [problem for verdict in judge_cycle(cycle, current, self.read_status(), self.read_heal(),
+                                                                   self.request.offline_bricks_are_stale)
+                                for problem in verdict.problems]
+                    if problems:
+                        raise BrickFailure('; '.join(problems))
+                except BrickFailure as error:
+                    remaining = [name for later in cycles[index:] for name in later.bricks]
+                    raise BrickFailure(
+                        'volume %s: %s. Done: %s. Not done: %s (one brick of a set per heal cycle). Run the task '
+                        'again to go on: it waits for heal, then rebuilds the rest'
+                        % (self.request.volume, error, '; '.join(done) or 'nothing',
+                           '; '.join(done_text % done_args(name) for name in remaining)), **error.extra)
+            for name in cycle.bricks:
+                for args in steps_for(name):
+                    self.run_rebuild_step(args, current)
+                done.append(done_text % done_args(name))
+            self.changed = True
             self.trigger_heal()
+            if not self.cli.check_mode:
+                current = self.read_volume()
         if self.cli.check_mode:
             return volume
-        if self.request.wait_for_heal and plan.changed:
+        self.verify_heal(current)
+        return current
+
+    def run_rebuild_step(self, args, volume):
+        if args[1] == 'replace-brick':
+            new = args[4]
+            self.cli.change(*args, already_done=lambda: self._bricks_in(set([new])))
+        elif args[-1] == 'start':
+            # No cheap read shows that a reset-brick start took effect: one attempt only.
+            self.cli.change(*args, retry=False)
+        else:
+            name = args[3]
+            self.cli.change(*args, already_done=lambda: self._guarded(
+                lambda: name not in offline_bricks(volume, self.read_status())))
+
+    def verify_heal(self, volume):
+        """"ok" only for a verified end state: on a replicated or dispersed volume every run (also one
+        that changes nothing: an earlier run's heal may not have finished) waits until heal reports
+        zero entries on every brick. With wait_for_heal false (and in check mode) it reads heal
+        once, returns it with healed, and warns when entries are pending."""
+        if not needs_heal_check(volume):
+            return
+        if self.request.wait_for_heal and not self.cli.check_mode:
+            if not self.changed:
+                # Nothing was rebuilt in this run: only pending entries are worth waiting for; an
+                # offline or unreported brick or a split-brain fails at once, with the counts.
+                heal = self.read_heal()
+                self.result['heal'] = heal_to_list(heal)
+                problems = heal_problems(heal, volume)
+                if [problem for problem in problems if not problem.endswith(' entries to heal')]:
+                    raise BrickFailure('volume %s is not healthy, heal cannot finish: %s'
+                                       % (volume.name, '; '.join(problems)))
+                if not problems:
+                    self.result['healed'] = True
+                    return
             self.wait_for_heal(volume)
-        return volume
+            self.result['healed'] = True
+            return
+        heal = self.read_heal()
+        self.result['heal'] = heal_to_list(heal)
+        self.result['healed'] = healed(heal, volume)
+        if not self.result['healed']:
+            self.module.warn('heal of volume %s is not complete (not waited for): %s'
+                             % (volume.name, '; '.join(heal_problems(heal, volume))))
 
     def rebalance(self, volume, peers, fresh=False):
         """Start (unless the last one completed cleanly), wait, report; fail on failures."""
@@ -720,8 +815,10 @@ class BrickManager(object):
         except GlusterCommandError as error:
             self.module.warn('could not start the heal at once (%s); waiting for the self-heal daemon' % error)
 
-    def wait_for_heal(self, volume):
-        """Wait until every brick of ``volume`` is in the heal reply, connected, with zero entries."""
+    def wait_for_heal(self, volume, sets=None):
+        """Wait until every brick of ``volume`` (of its sets numbered ``sets``, when given) is in the
+        heal reply, connected, with zero entries."""
+        names = None if sets is None else set_members(volume, sets)
         last = {'pending': None, 'since': self.clock()}
 
         def read_and_nudge():
@@ -740,14 +837,14 @@ class BrickManager(object):
                     pass
             return heal
         try:
-            heal = self.wait(read_and_nudge, lambda value: heal_finished(value, volume),
+            heal = self.wait(read_and_nudge, lambda value: heal_finished(value, volume, names),
                              'heal of volume %s' % self.request.volume, describe_heal)
         except WaitTimeout as error:
             self.result['heal'] = heal_to_list(error.last)
             raise BrickFailure(str(error))
         self.result['heal'] = heal_to_list(heal)
-        if not healed(heal, volume):
-            problems = heal_problems(heal, volume)
+        problems = heal_problems(heal, volume, bricks=names)
+        if problems:
             raise BrickFailure('volume %s does not heal: %s' % (self.request.volume, '; '.join(problems)))
 
     # ---- helpers --------------------------------------------------------------------------

@@ -4,10 +4,13 @@ brick of a stopped node; each followed by a second run that changes nothing."""
 import subprocess
 
 from .brick_data import brick_files, checksums, mount, write_files
+from .safety_matrix import verify_and_record
 
 LAB_NODES = 6
 MODULE = 'glusterdock.storage.gluster_brick'
 COUNT = 1000
+# The good-copy tests heal every file once or twice: fewer files keep CI within its time.
+FEW = 300
 
 
 def run(lab, args, node='node1', check=False):
@@ -16,7 +19,7 @@ def run(lab, args, node='node1', check=False):
     return result, lab.call_log(node)
 
 
-def create(lab, name, layout, bricks):
+def create(lab, name, layout, bricks, count=COUNT):
     """Create, start and mount a volume with the plain CLI, write COUNT files; returns checksums."""
     for node in lab.nodes:
         lab.sh(node, 'mkdir -p /bricks/%s' % name)
@@ -27,9 +30,9 @@ def create(lab, name, layout, bricks):
     assert 'success' in out, out
     lab.gluster('node1', 'volume', 'start', name)
     path = mount(lab, 'node1', name)
-    write_files(lab, 'node1', path, count=COUNT, seed=len(name))
+    write_files(lab, 'node1', path, count=count, seed=len(name))
     sums = checksums(lab, 'node1', path)
-    assert len(sums) == COUNT
+    assert len(sums) == count
     return sums
 
 
@@ -142,3 +145,165 @@ def test_replica_2_to_3_then_reset_after_disk_swap_then_replace_a_stopped_node(p
         subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
         pool.wait_for_glusterd('node3')
         pool.wait_for_pool()
+
+
+def test_arbiter_replace_both_data_bricks_one_at_a_time(pool):
+    """Both data bricks of a replica 3 arbiter 1 set in one request: the second is replaced only after
+    heal of the set reached zero (the arbiter holds names, not data: replacing both back to back left
+    every file empty)."""
+    bricks = ['node1:/bricks/arb2/b', 'node2:/bricks/arb2/b', 'node3:/bricks/arb2/arbiter']
+    sums = create(pool, 'arb2', ['replica', '3', 'arbiter', '1'], bricks, count=FEW)
+    replace = {'volume': 'arb2', 'state': 'replaced', 'bricks': bricks[:2],
+               'new_bricks': ['node4:/bricks/arb2/n1', 'node4:/bricks/arb2/n2']}
+    result, calls = run(pool, replace, node='node4')
+    ok(result)
+    first = 'gluster --mode=script volume replace-brick arb2 node1:/bricks/arb2/b node4:/bricks/arb2/n1 commit force --xml'
+    second = 'gluster --mode=script volume replace-brick arb2 node2:/bricks/arb2/b node4:/bricks/arb2/n2 commit force --xml'
+    heal = 'gluster --mode=script volume heal arb2 --xml'
+    assert once(result['commands']) == [first, heal, second]
+    # Between the two replace-brick calls, a heal info read reported zero entries for the set.
+    between = calls[calls.index(first.split(' ', 1)[1]) + 1:calls.index(second.split(' ', 1)[1])]
+    assert '--mode=script volume heal arb2 info summary --xml' in between
+    assert result['volume']['bricks'] == ['node4:/bricks/arb2/n1', 'node4:/bricks/arb2/n2', bricks[2]]
+    assert all(brick['pending'] == 0 for brick in result['heal'])
+    verify_and_record(pool, 'arb2', sums, 'replace 2 data bricks of one set', 'replica 3 arbiter 1', 'none',
+                      'done one at a time, heal verified')
+    no_op(pool, replace, node='node4')
+
+
+CHANGING = ('replace-brick', 'reset-brick', 'add-brick', 'remove-brick')
+
+
+def changing_calls(calls):
+    """Calls of the log that change bricks (a refusal must make none)."""
+    return [call for call in calls if any(word in call.split() for word in CHANGING)]
+
+
+def kill_brick(lab, node, volume):
+    """Kill the brick process(es) of VOLUME on NODE: the brick is offline, its data stays."""
+    lab.sh(node, 'kill $(cat /var/run/gluster/vols/%s/*.pid); sleep 1' % volume)
+
+
+def heal_entries(lab, volume):
+    """'Total Number of entries' of every brick that answered heal info summary."""
+    text = lab.gluster('node1', 'volume', 'heal', volume, 'info', 'summary')
+    return [int(line.rsplit(':', 1)[1]) for line in text.splitlines() if line.startswith('Total Number of entries:')]
+
+
+def wait_healed(lab, volume, bricks, seconds=600):
+    """Ask for an index heal until every one of BRICKS answers heal info with zero entries."""
+    for _attempt in range(seconds // 3):
+        entries = heal_entries(lab, volume)
+        if len(entries) == bricks and not any(entries):
+            return
+        lab.gluster('node1', 'volume', 'heal', volume)
+        subprocess.run(['sleep', '3'], check=True)
+    raise AssertionError('heal of %s did not finish: %s' % (volume, heal_entries(lab, volume)))
+
+
+def set_self_heal(lab, volume, on):
+    """Turn the self-heal daemon and the clients' heals on or off (off: heal stays unfinished)."""
+    for key in ('cluster.self-heal-daemon', 'cluster.data-self-heal', 'cluster.metadata-self-heal',
+                'cluster.entry-self-heal'):
+        assert 'success' in lab.gluster('node1', 'volume', 'set', volume, key, 'on' if on else 'off')
+
+
+def test_offline_brick_is_rebuilt_only_when_its_partners_are_whole(pool):
+    """Arbiter set X (node1), Y (node2), arbiter (node3). Y down while files are written, Y back with heal
+    unfinished, then X down: X holds the only copy of those files, its partners report entries: replacing X
+    is refused. Then, with the set healed, X down while files are written: refused again (gluster's counts
+    look the same), done once offline_bricks_are_stale states the set was healed."""
+    bricks = ['node1:/bricks/arb3/b', 'node2:/bricks/arb3/b', 'node3:/bricks/arb3/arbiter']
+    sums = create(pool, 'arb3', ['replica', '3', 'arbiter', '1'], bricks, count=FEW)
+    set_self_heal(pool, 'arb3', False)
+    kill_brick(pool, 'node2', 'arb3')
+    write_files(pool, 'node1', '/mnt/arb3', count=200, seed=7, prefix='y')
+    pool.gluster('node1', 'volume', 'start', 'arb3', 'force')
+    kill_brick(pool, 'node1', 'arb3')
+    replace = {'volume': 'arb3', 'state': 'replaced', 'bricks': [bricks[0]], 'new_bricks': ['node5:/bricks/arb3/n']}
+    refused, calls = run(pool, replace, node='node5')
+    assert refused['failed'] and refused['commands'] == [] and changing_calls(calls) == []
+    assert refused['msg'].startswith(
+        'bricks: refusing to rebuild node1:/bricks/arb3/b of volume arb3, nothing was changed: set 1 '
+        '(node1:/bricks/arb3/b, node2:/bricks/arb3/b, node3:/bricks/arb3/arbiter arbiter) reports ')
+    assert 'entries waiting for heal while node1:/bricks/arb3/b is offline' in refused['msg']
+    pool.gluster('node1', 'volume', 'start', 'arb3', 'force')
+    set_self_heal(pool, 'arb3', True)
+    wait_healed(pool, 'arb3', 3)
+    sums = checksums(pool, 'node1', '/mnt/arb3')
+    assert len(sums) == FEW + 200
+    verify_and_record(pool, 'arb3', sums, 'replace an offline brick whose partners missed writes',
+                      'replica 3 arbiter 1', 'partner down then brick down, heal unfinished', 'refused, nothing changed')
+
+    kill_brick(pool, 'node1', 'arb3')
+    write_files(pool, 'node1', '/mnt/arb3', count=200, seed=8, prefix='x')
+    sums = checksums(pool, 'node1', '/mnt/arb3')
+    refused = run(pool, replace, node='node5')[0]
+    assert refused['failed'] and refused['commands'] == [] and 'offline_bricks_are_stale' in refused['msg']
+    result = ok(run(pool, dict(replace, offline_bricks_are_stale=True), node='node5')[0])
+    assert once(result['commands']) == [
+        'gluster --mode=script volume replace-brick arb3 node1:/bricks/arb3/b node5:/bricks/arb3/n commit force --xml',
+        'gluster --mode=script volume heal arb3 --xml']
+    assert result['healed'] and all(brick['pending'] == 0 for brick in result['heal'])
+    verify_and_record(pool, 'arb3', sums, 'replace an offline brick, files written while it was down',
+                      'replica 3 arbiter 1', 'brick down, set healed before', 'done when declared stale, heal verified')
+    no_op(pool, replace, node='node5')
+
+
+def test_a_run_after_an_unfinished_heal_is_not_ok_until_heal_finishes(pool):
+    """Replica 2 -> 3 with wait_for_heal false while the self-heal daemon is off: the run reports healed
+    false; the same task again (waiting) fails with the counts; once heal has finished it is ok."""
+    bricks = ['node4:/bricks/r2h/b', 'node5:/bricks/r2h/b']
+    sums = create(pool, 'r2h', ['replica', '2'], bricks, count=FEW)
+    set_self_heal(pool, 'r2h', False)
+    grow = {'volume': 'r2h', 'replica': 3, 'bricks': ['node6:/bricks/r2h/b']}
+    result = ok(run(pool, dict(grow, wait_for_heal=False))[0])
+    assert result['changed'] and result['healed'] is False
+    assert any('heal of volume r2h is not complete' in warning for warning in result.get('warnings', []))
+    again = run(pool, dict(grow, timeout=15))[0]
+    assert again.get('failed') and not again['changed'] and changing_calls(again['commands']) == []
+    assert again['msg'].startswith('heal of volume r2h did not finish within 15 seconds'), again['msg']
+    assert any(brick['pending'] for brick in again['heal'])
+    set_self_heal(pool, 'r2h', True)
+    result = ok(run(pool, grow)[0])
+    assert not result['changed'] and result['healed']
+    assert all(brick['pending'] == 0 for brick in result['heal'])
+    assert brick_files(pool, 'node6', '/bricks/r2h/b') == FEW
+    verify_and_record(pool, 'r2h', sums, 'replica 2 to 3, re-run before heal finished', 'replicate',
+                      'self-heal daemon off', 'not ok until heal finished')
+
+
+def test_disperse_never_more_bricks_offline_or_rebuilt_than_redundancy(pool):
+    """Disperse 4+2 with node6's brick offline while files are written: replacing two more bricks would
+    leave 3 of 6 fragments; refused before any change. Then, all online, three bricks in one request:
+    two, heal, then the third (three at once left 3 of 6 fragments)."""
+    bricks = ['node%d:/bricks/ec6/b' % number for number in range(1, 7)]
+    create(pool, 'ec6', ['disperse', '6', 'redundancy', '2'], bricks, count=FEW // 3)
+    kill_brick(pool, 'node6', 'ec6')
+    write_files(pool, 'node1', '/mnt/ec6', count=50, seed=9, prefix='z')
+    sums = checksums(pool, 'node1', '/mnt/ec6')
+    replace = {'volume': 'ec6', 'state': 'replaced', 'bricks': bricks[3:5], 'timeout': 60,
+               'new_bricks': ['node1:/bricks/ec6/n4', 'node1:/bricks/ec6/n5']}
+    refused, calls = run(pool, replace)
+    assert refused['failed'] and refused['commands'] == [] and changing_calls(calls) == []
+    assert refused['msg'] == (
+        'bricks: set 1 (%s) has redundancy 2 and this is offline (node6:/bricks/ec6/b): rebuilding '
+        'node5:/bricks/ec6/b as well would leave too few fragments of its files; bring the offline bricks back or '
+        'rebuild them first' % ', '.join(bricks))
+    pool.gluster('node1', 'volume', 'start', 'ec6', 'force')
+    wait_healed(pool, 'ec6', 6)
+    verify_and_record(pool, 'ec6', sums, 'replace 2 bricks of a set with a third offline', 'disperse 4+2',
+                      'brick offline, files written', 'refused, nothing changed')
+
+    replace = {'volume': 'ec6', 'state': 'replaced', 'bricks': bricks[3:], 'timeout': 900,
+               'new_bricks': ['node1:/bricks/ec6/n4', 'node1:/bricks/ec6/n5', 'node1:/bricks/ec6/n6']}
+    result, calls = run(pool, replace)
+    ok(result)
+    first, second, third = ['--mode=script volume replace-brick ec6 %s %s commit force --xml' % pair
+                            for pair in zip(replace['bricks'], replace['new_bricks'])]
+    assert once(result['commands']) == ['gluster ' + first, 'gluster ' + second, 'gluster --mode=script volume heal '
+                                        'ec6 --xml', 'gluster ' + third]
+    assert '--mode=script volume heal ec6 info summary --xml' in calls[calls.index(second):calls.index(third)]
+    assert result['healed']
+    verify_and_record(pool, 'ec6', sums, 'replace 3 bricks of one set', 'disperse 4+2', 'none',
+                      'two, heal, then the third; heal verified')
