@@ -439,27 +439,13 @@ def _plan_existing(spec, volume, option_values, peers):
             plan.fix_layout = stays_started or start_last
             if not plan.fix_layout:
                 plan.warnings.append('volume %s stays stopped: once it is started, run "gluster volume rebalance %s '
-                                     'fix-layout start"; %s' % (spec.name, spec.name, FIX_LAYOUT_REASON))
+                                     'fix-layout start"; until then clients may not list directories that existed '
+                                     'before the bricks were added, nor the files in them' % (spec.name, spec.name))
     plan.steps.extend(_set_step(spec.name, change) for change in changes)
     if start_last:
         plan.steps.append(_start_step(spec.name))
         plan.after['state'] = 'started'
     return plan
-
-
-# Why a grow ends with a fix-layout: the directories that exist have a layout over the old
-# subvolumes only, and a client lists a directory entry from the subvolume its name hashes to;
-# directories whose names hash to a new subvolume, which has none yet, vanish from listings (and
-# with them every file below) until something looks them up by name. Measured: 300 of 500 files
-# missing from a fresh mount's listing after 1 x 3 -> 2 x 3. A fix-layout writes layouts over all
-# subvolumes and creates the directories on the new bricks; it moves no file.
-FIX_LAYOUT_REASON = ('until it completes, clients may not list directories that existed before the bricks were '
-                     'added, nor the files in them')
-
-
-def fix_layout_args(name):
-    """The command that follows a grow of a started volume."""
-    return ['volume', 'rebalance', name, 'fix-layout', 'start']
 
 
 def peer_identity(peers, volume):

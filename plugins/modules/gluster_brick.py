@@ -370,11 +370,13 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import (
+    FixLayoutFailed,
     LayoutCheckError,
     LayoutNotWhole,
     brick_node_ids,
     check_reachable,
     describe_reachability,
+    fix_layout_after_grow,
     layout_not_repaired,
     repair_layout,
     stopped_message,
@@ -501,6 +503,13 @@ class BrickManager(object):
         self.changed = plan.changed
         if raises_replica and plan.changed:
             self.trigger_heal()
+        # New sets without a rebalance still need their directories laid out (FIX_LAYOUT_REASON);
+        # a rebalance, asked for, does that and more.
+        if plan.changed and not raises_replica and not self.request.rebalance and volume.started:
+            try:
+                fix_layout_after_grow(self.cli, volume.name, self.request.timeout)
+            except FixLayoutFailed as error:
+                raise BrickFailure('volume %s: %s' % (volume.name, error))
         if self.cli.check_mode:
             set_size = volume.disperse_count or plan.after.get('replica') or 1
             if self.request.rebalance and len(plan.after['bricks']) // set_size > 1:

@@ -430,22 +430,13 @@ import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
-    CLEAN,
-    describe_migration,
-    judge_migration,
-    migration_finished,
-    rebalance_task,
-)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import brick_node_ids
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
-    FIX_LAYOUT_REASON,
     client_list_problem,
     describe_volume,
-    fix_layout_args,
     needs_client_check,
     needs_option_values,
     needs_peers,
@@ -462,11 +453,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     canonical_brick,
     parse_volume_spec,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import STATUS_READ_ERRORS, WaitTimeout, wait_tolerating_errors
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     NO_SUCH_VOLUME_ERRNO,
     parse_heal_info,
-    parse_migration_status,
     parse_peers,
     parse_volume_get,
     parse_volume_info,
@@ -504,10 +493,6 @@ ARGUMENT_SPEC = dict(
 
 class BrickPathRefused(VolumePlanError):
     """A new brick's path on this node cannot become a brick."""
-
-
-class LayoutFailure(Exception):
-    """The bricks went in, but the fix-layout after them did not complete."""
 
 
 class VolumeManager(object):
@@ -644,48 +629,12 @@ class VolumeManager(object):
         for step in plan.steps:
             self.cli.change(*step.args, already_done=lambda step=step: step.done(self.read_volume()))
         if plan.fix_layout:
-            self.fix_layout()
-
-    def fix_layout(self):
-        """Start a fix-layout after a grow and wait until every node hosting a brick reports it
-        completed (FIX_LAYOUT_REASON says why). The add-brick cleared the volume's rebalance task, so
-        a rebalance task seen now was started after the grow: when another run started it first
-        (its start holds the lock ours met), that one is waited for instead."""
-        name = self.spec.name
-        try:
-            self.cli.change(*fix_layout_args(name), already_done=self.rebalance_started)
-        except GlusterCommandError as error:
-            if not self.rebalance_started():
-                raise LayoutFailure('the bricks were added, but %s failed (%s); %s. Run it once the volume is '
-                                    'whole' % (' '.join(['gluster'] + fix_layout_args(name)), error, FIX_LAYOUT_REASON))
-        if self.cli.check_mode:
-            return
-        # Every node hosting a brick runs its part and must report it.
-        node_ids = brick_node_ids(self.read_volume())
-        try:
-            migration, _polls = wait_tolerating_errors(
-                lambda: parse_migration_status(self.cli.read('volume', 'rebalance', name, 'status')),
-                lambda value: migration_finished(value, node_ids), self.spec.timeout, 'fix-layout of volume %s' % name,
-                GlusterCommandError, STATUS_READ_ERRORS, describe=lambda value: describe_migration(value, node_ids))
-        except WaitTimeout as error:
-            raise LayoutFailure('the bricks were added, but %s; it is left running (gluster volume rebalance %s '
-                                'status); %s' % (error, name, FIX_LAYOUT_REASON))
-        if judge_migration(migration, node_ids) != CLEAN:
-            raise LayoutFailure('the bricks were added, but the fix-layout did not complete on every node: %s; %s. '
-                                'Run "gluster volume rebalance %s fix-layout start" once the volume is whole'
-                                % (describe_migration(migration, node_ids), FIX_LAYOUT_REASON, name))
+            fix_layout_after_grow(self.cli, self.spec.name, self.spec.timeout)
 
     def plan_is_stale(self, volume):
         """Whether ``volume info`` now differs from ``volume``, the state the plan was made from."""
         try:
             return volume_to_dict(self.read_volume()) != volume_to_dict(volume)
-        except GlusterCommandError:
-            return False
-
-    def rebalance_started(self):
-        """Whether the volume has a rebalance task (False when its status cannot be read)."""
-        try:
-            return rebalance_task(parse_volume_status(self.cli.read('volume', 'status', self.spec.name))) is not None
         except GlusterCommandError:
             return False
 
@@ -713,7 +662,7 @@ class VolumeManager(object):
             self.apply(plan)
         except GlusterCommandError as error:
             self.fail_after_change(error)
-        except LayoutFailure as error:
+        except FixLayoutFailed as error:
             self.module.fail_json(msg='volume %s: %s' % (self.spec.name, error), changed=True, commands=self.cli.commands,
                                   volume=volume_to_dict(self.read_volume()))
         if plan.changed and not self.cli.check_mode:

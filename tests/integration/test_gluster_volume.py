@@ -159,6 +159,21 @@ def test_distribute_grows_with_add_brick_then_fix_layout_and_every_file_still_li
                       'done, fix-layout completed on every node')
 
 
+def test_gluster_brick_grows_without_rebalance_then_fixes_the_layout(pool):
+    two = bricks(pool, 'bgrow', nodes=('node1', 'node2'))
+    assert run(pool, dict(name='bgrow', bricks=two))[0]['changed']
+    brick_data.write_files(pool, 'node1', brick_data.mount(pool, 'node1', 'bgrow'), count=600, seed=10)
+    sums = brick_data.checksums(pool, 'node1', '/mnt/bgrow')
+    pool.reset_call_log()
+    result = pool.run_module('node1', 'glusterdock.storage.gluster_brick',
+                             dict(volume='bgrow', bricks=['node3:/bricks/bgrow/b1']))
+    assert not result.get('failed'), result.get('msg')
+    assert result['commands'] == ['gluster --mode=script volume add-brick bgrow node3:/bricks/bgrow/b1 --xml',
+                                  'gluster --mode=script volume rebalance bgrow fix-layout start --xml']
+    verify_and_record(pool, 'bgrow', sums, 'grow a volume (gluster_brick, no rebalance)', 'distribute 2 -> 3', 'none',
+                      'done, fix-layout completed on every node')
+
+
 def test_fewer_bricks_are_refused_naming_them(pool):
     all_bricks = bricks(pool, 'keep')
     assert run(pool, dict(name='keep', bricks=all_bricks))[0]['changed']
