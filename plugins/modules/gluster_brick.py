@@ -614,10 +614,10 @@ class BrickManager(object):
         what state the volume is in. A volume of one set has no layout to miss: nothing to do."""
         if volume.distribute_count <= 1:
             return None, 0
+
         def blockers():
-            return peer_problems(self.read_peers()) + ['bricks offline: %s' % ', '.join(offline)
-                                                       for offline in [offline_bricks(volume, self.read_status())]
-                                                       if offline]
+            offline = offline_bricks(volume, self.read_status())
+            return peer_problems(self.read_peers()) + (['bricks offline: %s' % ', '.join(offline)] if offline else [])
         try:
             found, runs = repair_layout(self.check_reachable, lambda: self.rebalance_once(volume), blockers,
                                          check_mode=self.cli.check_mode)
