@@ -2,9 +2,9 @@
 
 Two playbooks at once on the same volume: both end in a clean success, the change made once.
 
-A network partition during heal (the new brick's server loses its network for 20 s after
-replace-brick): the run either fails saying heal is not done or reports ok with heal verified, never
-ok unhealed; a re-run waits for heal and only then reports ok.
+A fault during heal after replace-brick (the new brick's server loses its network, or a partner's
+glusterd restarts, for 20 s): the run either fails saying heal is not done or reports ok with heal
+verified, never ok unhealed; a re-run waits for heal and only then reports ok.
 
 gluster_server restarts glusterd (here: for a new brick port range) one server at a time, only
 while the pool is whole and healed, and waits for the server's bricks and for heal before the
@@ -15,6 +15,8 @@ every file is read back through a fresh mount afterwards."""
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from .brick_data import checksums, mount, write_files
 from .safety_matrix import verify_and_record
@@ -79,27 +81,39 @@ def test_two_runs_at_once_growing_the_same_volume_both_succeed_and_grow_it_once(
                       'two playbooks at once', 'both succeeded, volume grown once')
 
 
-def test_a_partition_during_heal_never_ends_ok_unhealed(pool):
-    for node in pool.nodes:
-        pool.sh(node, 'mkdir -p /bricks/part')
-    old, new = 'node3:/bricks/part/b', 'node3:/bricks/part/new'
-    pool.gluster('node1', 'volume', 'create', 'part', 'replica', '3', 'node1:/bricks/part/b', 'node2:/bricks/part/b', old)
-    pool.gluster('node1', 'volume', 'start', 'part')
-    path = mount(pool, 'node1', 'part')
+# Each fault lasts 20 s from the moment the new brick is in the volume.
+FAULTS_DURING_HEAL = {
+    # The link down keeps node3's address, so the pool reconnects by itself.
+    'network partition of its server during heal': ('node3', 'ip link set eth0 down', 'ip link set eth0 up'),
+    # On Debian this stops node2's brick too: one of the two copies heal reads from.
+    'glusterd of a partner restarted during heal': ('node2', 'systemctl stop glusterd', 'systemctl start glusterd'),
+}
+
+
+@pytest.mark.parametrize('fault', sorted(FAULTS_DURING_HEAL))
+def test_a_fault_during_heal_never_ends_ok_unhealed(pool, fault):
+    volume = 'part%d' % sorted(FAULTS_DURING_HEAL).index(fault)
+    node, start_fault, end_fault = FAULTS_DURING_HEAL[fault]
+    for name in pool.nodes:
+        pool.sh(name, 'mkdir -p /bricks/%s' % volume)
+    old, new = 'node3:/bricks/%s/b' % volume, 'node3:/bricks/%s/new' % volume
+    pool.gluster('node1', 'volume', 'create', volume, 'replica', '3', 'node1:/bricks/%s/b' % volume,
+                 'node2:/bricks/%s/b' % volume, old)
+    pool.gluster('node1', 'volume', 'start', volume)
+    path = mount(pool, 'node1', volume)
     write_files(pool, 'node1', path, count=1500, seed=11)
     sums = checksums(pool, 'node1', path)
-    args = {'volume': 'part', 'state': 'replaced', 'bricks': [old], 'new_bricks': [new], 'timeout': 60}
+    args = {'volume': volume, 'state': 'replaced', 'bricks': [old], 'new_bricks': [new], 'timeout': 60}
     with ThreadPoolExecutor(1) as runs:
         replacing = runs.submit(pool.run_module, 'node3', 'glusterdock.storage.gluster_brick', args)
-        # Cut node3 off for 20 s (its link down keeps its address) as soon as its new brick is in.
         deadline = time.monotonic() + 120
-        while new not in pool.gluster('node1', 'volume', 'info', 'part') and time.monotonic() < deadline:
+        while new not in pool.gluster('node1', 'volume', 'info', volume) and time.monotonic() < deadline:
             time.sleep(0.2)
-        pool.sh('node3', 'ip link set eth0 down')
+        pool.sh(node, start_fault)
         try:
             time.sleep(20)
         finally:
-            pool.sh('node3', 'ip link set eth0 up')
+            pool.sh(node, end_fault)
         first = replacing.result()
     # Either a failure that says heal is not done, or ok with heal verified: never ok unhealed.
     if first.get('failed'):
@@ -110,10 +124,10 @@ def test_a_partition_during_heal_never_ends_ok_unhealed(pool):
     again = pool.run_module('node3', 'glusterdock.storage.gluster_brick', dict(args, timeout=600))
     assert not again.get('failed'), again.get('msg')
     assert again['commands'] == [] or all(' heal ' in command for command in again['commands']), again['commands']
-    heal = pool.gluster('node1', 'volume', 'heal', 'part', 'info', 'summary')
+    heal = pool.gluster('node1', 'volume', 'heal', volume, 'info', 'summary')
     assert 'Total Number of entries: 0' in heal and 'Total Number of entries: 1' not in heal, heal
-    verify_and_record(pool, 'part', sums, 'replace a brick (gluster_brick)', 'replica 3',
-                      'network partition of its server during heal', 'failed or ok only once healed; re-run ok')
+    verify_and_record(pool, volume, sums, 'replace a brick (gluster_brick)', 'replica 3', fault,
+                      'failed or ok only once healed; re-run ok')
 
 
 def test_a_brick_down_stops_the_restart_before_any_server_restarts(pool):
