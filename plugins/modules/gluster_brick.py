@@ -325,7 +325,6 @@ seconds_commit_command:
 '''
 
 import os
-import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -369,6 +368,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     set_members,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import (
     FixLayoutFailed,
     LayoutCheckError,
@@ -383,7 +383,11 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import volume_to_dict
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import (
+    STATUS_READ_ERRORS,
+    WaitTimeout,
+    wait_tolerating_errors,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     NO_SUCH_VOLUME_ERRNO,
     parse_heal_info,
@@ -393,8 +397,6 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
     parse_volume_status,
 )
 
-# Consecutive failed status reads tolerated while waiting.
-STATUS_READ_ERRORS = 8
 # Seconds without progress of heal before the index heal is asked for again.
 HEAL_NUDGE_SECONDS = 5
 
@@ -471,23 +473,10 @@ class BrickManager(object):
 
     def wait(self, read, finished, what, describe):
         started = self.clock()
-        errors = []
-
-        def tolerant_read():
-            # Just after a start, a node's migration process may not answer yet ("Brick ops failed
-            # on nodeN"): a few failed status reads in a row count as "not finished".
-            try:
-                value = read()
-            except GlusterCommandError:
-                errors.append(1)
-                if len(errors) > STATUS_READ_ERRORS:
-                    raise
-                return None
-            del errors[:]
-            return value
         try:
-            value, _polls = wait_for(tolerant_read, finished, self.request.timeout, what=what, describe=describe,
-                                     clock=self.clock, sleep=self.sleep)
+            value, _polls = wait_tolerating_errors(read, finished, self.request.timeout, what, GlusterCommandError,
+                                                   STATUS_READ_ERRORS, describe=describe, clock=self.clock,
+                                                   sleep=self.sleep)
         finally:
             self.waited += self.clock() - started
         return value
@@ -666,7 +655,7 @@ class BrickManager(object):
 
     def replaced(self, volume, peers):
         plan = plan_replaced(self.request, volume, peers)
-        local_names = _local_names()
+        local_names = local_host_names()
         for args in plan.steps:
             new = args[4]
             host, path = new.rpartition(':')[0], new.rpartition(':')[2]
@@ -685,7 +674,7 @@ class BrickManager(object):
     def reset(self, volume, peers):
         status = self.read_status()
         plan = plan_reset(self.request, volume, peers, status)
-        local_names = _local_names()
+        local_names = local_host_names()
         for name in plan.bricks:
             host, path = name.rpartition(':')[0], name.rpartition(':')[2]
             if not host_is_local(host, peers, volume, local_names):
@@ -911,16 +900,6 @@ class BrickManager(object):
             failure.update((key, value) for key, value in self.result.items() if key not in failure)
             self.module.fail_json(**failure)
         self.module.exit_json(**self.result)
-
-
-def _local_names():
-    names = set([socket.gethostname(), socket.getfqdn()])
-    names.update(name.split('.')[0] for name in list(names))
-    try:
-        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
-    return names
 
 
 def main():

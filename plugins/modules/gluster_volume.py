@@ -426,11 +426,11 @@ state_left:
 '''
 
 import os
-import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
@@ -687,17 +687,6 @@ class VolumeManager(object):
             'commands completed before: %s' % '; '.join(done) if done else 'no earlier command of this run had run')
         self.module.fail_json(changed=bool(done), commands=self.cli.commands, state_left=state_left,
                               volume=volume_to_dict(left), **details)
-
-
-def local_host_names():
-    """Names and addresses of the node the module runs on."""
-    names = set([socket.gethostname(), socket.getfqdn()])
-    names.update(name.split('.')[0] for name in list(names))
-    try:
-        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
-    return set(name.lower() for name in names)
 
 
 def host_is_this_node(host, local_names):

@@ -51,7 +51,7 @@ def run(version, replies, check_mode=False, pending=None, **params):
 @pytest.fixture
 def on_node1(monkeypatch):
     """The module runs on node1, whose new brick paths pass the emptiness checks."""
-    monkeypatch.setattr(gluster_brick, '_local_names', lambda: set(['node1']))
+    monkeypatch.setattr(gluster_brick, 'local_host_names', lambda: set(['node1']))
     monkeypatch.setattr(gluster_brick, 'brick_path_problem', lambda *args: None)
 
 
