@@ -609,7 +609,7 @@ class BrickManager(object):
             return peer_problems(self.read_peers()) + (['bricks offline: %s' % ', '.join(offline)] if offline else [])
         try:
             found, runs = repair_layout(self.check_reachable, lambda: self.rebalance_once(volume), blockers,
-                                         check_mode=self.cli.check_mode)
+                                        check_mode=self.cli.check_mode)
         except LayoutNotWhole as error:
             self.result['reachability'] = error.check.to_dict()
             raise BrickFailure(' '.join(part for part in (when, layout_not_repaired(
