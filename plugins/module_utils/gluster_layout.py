@@ -259,36 +259,49 @@ def fix_layout_args(name):
     return ['volume', 'rebalance', name, 'fix-layout', 'start']
 
 
-def fix_layout_after_grow(cli, name, timeout):
+# A fix-layout that completes with failures (a directory busy on one node) is run once more.
+FIX_LAYOUT_ATTEMPTS = 2
+
+
+def fix_layout_after_grow(cli, name, timeout, attempts=FIX_LAYOUT_ATTEMPTS):
     """Start a fix-layout of volume ``name`` after a grow and wait until every node hosting a brick
-    reports it completed; raise FixLayoutFailed saying what is left. The add-brick cleared the
-    volume's rebalance task, so a rebalance task seen now was started after the grow: when another
-    run started one first (its start holds the lock ours met), that one is waited for instead.
-    In check mode the command is only recorded."""
-    def rebalance_started():
+    reports it completed without failures; one that completes with failures is started once more.
+    Raise FixLayoutFailed saying what is left. A rebalance task with another id than the one before
+    the start was started by it; when another run started one first (its start holds the lock ours
+    met), that one is waited for instead. In check mode the command is only recorded."""
+    def task_id():
         try:
-            return rebalance_task(parse_volume_status(cli.read('volume', 'status', name))) is not None
+            task = rebalance_task(parse_volume_status(cli.read('volume', 'status', name)))
         except GlusterCommandError:
-            return False
-    try:
-        cli.change(*fix_layout_args(name), already_done=rebalance_started)
-    except GlusterCommandError as error:
-        if not rebalance_started():
-            raise FixLayoutFailed('the bricks were added, but %s failed (%s); %s. Run it once the volume is whole'
-                                  % (' '.join(['gluster'] + fix_layout_args(name)), error, FIX_LAYOUT_REASON))
-    if cli.check_mode:
-        return None
-    node_ids = brick_node_ids(parse_volume_info(cli.read('volume', 'info', name))[name])
-    try:
-        migration, _polls = wait_tolerating_errors(
-            lambda: parse_migration_status(cli.read('volume', 'rebalance', name, 'status')),
-            lambda value: migration_finished(value, node_ids), timeout, 'fix-layout of volume %s' % name,
-            GlusterCommandError, STATUS_READ_ERRORS, describe=lambda value: describe_migration(value, node_ids))
-    except WaitTimeout as error:
-        raise FixLayoutFailed('the bricks were added, but %s; it is left running (gluster volume rebalance %s status); '
-                              '%s' % (error, name, FIX_LAYOUT_REASON))
-    if judge_migration(migration, node_ids) != CLEAN:
-        raise FixLayoutFailed('the bricks were added, but the fix-layout did not complete on every node: %s; %s. Run '
-                              '"gluster volume rebalance %s fix-layout start" once the volume is whole'
-                              % (describe_migration(migration, node_ids), FIX_LAYOUT_REASON, name))
-    return migration
+            return None
+        return task['id'] if task else ''
+    migration = None
+    for _attempt in range(attempts):
+        # The add-brick cleared the volume's rebalance task: '' before the first start.
+        before = task_id() if migration is not None else ''
+
+        def started(before=before):
+            return task_id() not in (None, before)
+        try:
+            cli.change(*fix_layout_args(name), already_done=started)
+        except GlusterCommandError as error:
+            if not started():
+                raise FixLayoutFailed('the bricks were added, but %s failed (%s); %s. Run it once the volume is '
+                                      'whole' % (' '.join(['gluster'] + fix_layout_args(name)), error,
+                                                 FIX_LAYOUT_REASON))
+        if cli.check_mode:
+            return None
+        node_ids = brick_node_ids(parse_volume_info(cli.read('volume', 'info', name))[name])
+        try:
+            migration, _polls = wait_tolerating_errors(
+                lambda: parse_migration_status(cli.read('volume', 'rebalance', name, 'status')),
+                lambda value: migration_finished(value, node_ids), timeout, 'fix-layout of volume %s' % name,
+                GlusterCommandError, STATUS_READ_ERRORS, describe=lambda value: describe_migration(value, node_ids))
+        except WaitTimeout as error:
+            raise FixLayoutFailed('the bricks were added, but %s; it is left running (gluster volume rebalance %s '
+                                  'status); %s' % (error, name, FIX_LAYOUT_REASON))
+        if judge_migration(migration, node_ids) == CLEAN:
+            return migration
+    raise FixLayoutFailed('the bricks were added, but the fix-layout did not complete on every node (%d attempts): %s; '
+                          '%s. Run "gluster volume rebalance %s fix-layout start" once the volume is whole'
+                          % (attempts, describe_migration(migration, node_ids), FIX_LAYOUT_REASON, name))

@@ -83,8 +83,11 @@ def test_two_runs_at_once_growing_the_same_volume_both_succeed_and_grow_it_once(
 
 # Each fault lasts 20 s from the moment the new brick is in the volume.
 FAULTS_DURING_HEAL = {
-    # The link down keeps node3's address, so the pool reconnects by itself.
-    'network partition of its server during heal': ('node3', 'ip link set eth0 down', 'ip link set eth0 up'),
+    # The link down keeps node3's address, so the pool reconnects by itself; the default route goes
+    # with the link and is put back (later tests install packages on node3).
+    'network partition of its server during heal': (
+        'node3', 'ip route show default > /tmp/default-route && ip link set eth0 down',
+        'ip link set eth0 up && ip route replace $(cat /tmp/default-route)'),
     # On Debian this stops node2's brick too: one of the two copies heal reads from.
     'glusterd of a partner restarted during heal': ('node2', 'systemctl stop glusterd', 'systemctl start glusterd'),
 }
