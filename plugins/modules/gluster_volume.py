@@ -426,6 +426,7 @@ state_left:
 '''
 
 import os
+import uuid
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -491,6 +492,14 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def carries_volume_id(path, volume_id):
+    """Whether ``path`` carries the trusted.glusterfs.volume-id xattr of the volume ``volume_id``."""
+    try:
+        return os.getxattr(path, 'trusted.glusterfs.volume-id') == uuid.UUID(volume_id).bytes
+    except (OSError, ValueError):
+        return False
+
+
 class BrickPathRefused(VolumePlanError):
     """A new brick's path on this node cannot become a brick."""
 
@@ -530,7 +539,7 @@ class VolumeManager(object):
         if plan.replica_raise:
             self.check_replica_raise(volume, plan)
         if plan.new_bricks:
-            self.check_new_bricks(plan)
+            self.check_new_bricks(plan, volume)
         return plan
 
     def new_bricks(self, volume):
@@ -544,7 +553,7 @@ class VolumeManager(object):
         add_brick = plan_add_brick(spec, volume, peers)
         return list(add_brick['new_bricks']) if add_brick else []
 
-    def check_local_brick_paths(self, bricks):
+    def check_local_brick_paths(self, bricks, volume=None):
         """Check the paths of ``bricks`` that are on this node; returns (checked, on other nodes)."""
         local_names = local_host_names()
         checked, remote = [], []
@@ -555,6 +564,11 @@ class VolumeManager(object):
                 continue
             problem = new_brick_problem(path, os.listdir, os.getxattr, os.stat, os.path.ismount,
                                         self.spec.sends_force, self.spec.sends_force)
+            if problem and volume is not None and carries_volume_id(path, volume.id):
+                # Another run is adding this very brick to this volume right now.
+                raise BrickPathRefused('bricks: %s is already being added to volume %s (its volume-id is on the path, '
+                                       'another run is growing the volume now); nothing was changed: run the task '
+                                       'again once that run is done' % (brick, volume.name))
             if problem:
                 raise BrickPathRefused('bricks: %s refused: %s' % (brick, problem))
             checked.append(brick)
@@ -609,11 +623,11 @@ class VolumeManager(object):
         if problems:
             raise VolumePlanError(replica_raise_refusal(volume, plan, problems))
 
-    def check_new_bricks(self, plan):
+    def check_new_bricks(self, plan, volume=None):
         """Check the paths of the bricks the plan makes that are on this node; refuse gluster's
         force unless every new brick was checked, here or on its own node (force skips glusterd's
         own in-use checks on the other nodes, which this module cannot look at)."""
-        remote = self.check_local_brick_paths(plan.new_bricks)[1]
+        remote = self.check_local_brick_paths(plan.new_bricks, volume)[1]
         unchecked = [brick for brick in remote if brick not in self.brick_paths_checked]
         if unchecked and plan.sends_force:
             raise VolumePlanError(

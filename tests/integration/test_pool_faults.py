@@ -1,6 +1,7 @@
 """Faults and races on a 3-node pool.
 
-Two playbooks at once on the same volume: both end in a clean success, the change made once.
+Two playbooks at once on the same volume: each ends in a clean success or a refusal before any
+change, the change made once.
 
 A fault during heal after replace-brick (the new brick's server loses its network, or a partner's
 glusterd restarts, for 20 s): the run either fails saying heal is not done or reports ok with heal
@@ -72,13 +73,17 @@ def test_two_runs_at_once_growing_the_same_volume_both_succeed_and_grow_it_once(
     with ThreadPoolExecutor(2) as runs:
         results = list(runs.map(lambda node: pool.run_module(node, 'glusterdock.storage.gluster_volume', args),
                                 ['node1', 'node2']))
+    # Each run ends in a clean success, or in a refusal before any change when it found the brick
+    # being added by the other run at that very moment.
     for result in results:
-        assert not result.get('failed'), result.get('msg')
+        if result.get('failed'):
+            assert 'is already being added to volume race' in result['msg'] and result['commands'] == [], result
+    assert not all(result.get('failed') for result in results)
     info = pool.gluster('node1', 'volume', 'info', 'race')
     assert 'Number of Bricks: 2 x 3 = 6' in info and 'performance.write-behind: off' in info
     # However the two interleaved, the bricks went in once (2 x 3 above, not more).
     verify_and_record(pool, 'race', sums, 'grow a volume (gluster_volume)', 'replica 3 -> 2 x 3',
-                      'two playbooks at once', 'both succeeded, volume grown once')
+                      'two playbooks at once', 'grown once; the other run ok or refused unchanged')
 
 
 # Each fault lasts 20 s from the moment the new brick is in the volume.
