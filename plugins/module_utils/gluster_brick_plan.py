@@ -280,11 +280,6 @@ def plan_present(request, volume, peers):
     return plan
 
 
-def wants_rebalance(request, volume_after):
-    """A rebalance after add-brick only spreads files when the volume distributes over sets."""
-    return request.rebalance and volume_after.distribute_count > 1
-
-
 # ---- absent: remove-brick -------------------------------------------------------------------
 
 def plan_absent(request, volume, peers):
@@ -693,24 +688,6 @@ def brick_path_problem(path, listdir, getxattr, stat=os.stat):
     if entries:
         return '%s is not empty (%s)' % (path, ', '.join(sorted(entries)[:5]))
     return None
-
-
-def replace_precheck(volume, status, heal, old_name):
-    """Sentences why ``old_name`` must not be replaced now. When the old brick is still online it
-    may hold the only good copy of files its set lacks: the rest of its set must be online and the
-    whole set healed (``heal`` from ``heal info summary``). An offline old brick needs nothing here."""
-    offline = set(offline_bricks(volume, status))
-    if old_name in offline:
-        return []
-    names = [brick.name for brick in volume.bricks]
-    if old_name not in names:
-        return []
-    size = volume.set_size
-    start = names.index(old_name) // size * size
-    members = names[start:start + size]
-    problems = ['%s of its set is offline' % name for name in members if name != old_name and name in offline]
-    problems += heal_problems(heal, volume, bricks=members)
-    return problems
 
 
 # ---- rebalance ------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     rebalance_action,
     removal_node_ids,
     removal_precheck,
-    replace_precheck,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import Reachability
@@ -293,20 +292,6 @@ def test_heal_checks_fail_closed(version):
     renamed = parse_heal_info(ElementTree.fromstring(fixture(version, 'heal-info-summary').replace(
         '<name>node1:', '<name>10.0.0.1:')))
     assert healed(renamed, rep)
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_replacing_an_online_brick_needs_the_rest_of_its_set_online_and_healed(version):
-    rep = volume(version, 'rep')
-    healthy = parse_heal_info(xml(version, 'heal-info-summary'))
-    pending = parse_heal_info(xml(version, 'heal-info-summary-pending'))
-    online = status(version, 'volume-status-rep')
-    assert replace_precheck(rep, online, healthy, 'node3:/bricks/rep/b') == []
-    assert 'node1:/bricks/rep/b has 6 entries to heal' in replace_precheck(rep, online, pending, 'node3:/bricks/rep/b')
-    # node2's brick is down: replacing node2's brick is fine, replacing node3's (online) is not.
-    down = status(version, 'volume-status-brick-down')
-    assert replace_precheck(rep, down, pending, 'node2:/bricks/rep/b') == []
-    assert 'node2:/bricks/rep/b of its set is offline' in replace_precheck(rep, down, healthy, 'node3:/bricks/rep/b')
 
 
 # ---- replaced, reset, rebalance, heal -------------------------------------------------------
