@@ -35,6 +35,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     MIGRATION_COMPLETED,
     MIGRATION_FAILED,
+    MIGRATION_IN_PROGRESS,
+    MIGRATION_NOT_STARTED,
     MIGRATION_STOPPED,
     split_brick,
 )
@@ -458,7 +460,7 @@ def judge_migration(migration, node_ids=()):
     rows = list(migration.nodes) + [migration.aggregate]
     if any(row.status in (MIGRATION_FAILED, MIGRATION_STOPPED) or row.failures or row.skipped for row in rows):
         return FAILED
-    if any(row.status not in (0, 1, MIGRATION_COMPLETED) for row in rows):
+    if any(row.status not in (MIGRATION_NOT_STARTED, MIGRATION_IN_PROGRESS, MIGRATION_COMPLETED) for row in rows):
         return FAILED
     if any(row.status == MIGRATION_COMPLETED and (row.failures is None or row.skipped is None) for row in rows):
         # Finished, but gluster did not say how many files failed or were skipped.
@@ -471,8 +473,30 @@ def judge_migration(migration, node_ids=()):
 
 
 def migration_finished(migration, node_ids=()):
-    """For wait_for: stop polling on a clean or failed verdict."""
+    """For wait_for on a remove-brick: stop polling on a clean or failed verdict (a failed
+    migration is stopped at once, before it moves more files off the bricks)."""
     return judge_migration(migration, node_ids) != WAIT
+
+
+def rebalance_finished(migration, node_ids=()):
+    """For wait_for on a rebalance or fix-layout: stop on a clean verdict, or on a failed one once
+    no node still runs. A file one node failed to move does not stop the others, and a new start
+    is refused while any node runs (seen in the lab: one failure on one node in the first second
+    right after a grow, the other nodes still in progress)."""
+    verdict = judge_migration(migration, node_ids)
+    if verdict != FAILED:
+        return verdict == CLEAN
+    return not any(row.status in (MIGRATION_NOT_STARTED, MIGRATION_IN_PROGRESS) for row in migration.nodes)
+
+
+def only_files_failed(migration):
+    """True when every node completed and the only trouble is files that failed or were skipped:
+    the case where gluster's remedy is one more rebalance."""
+    if migration is None or migration.aggregate is None:
+        return False
+    rows = list(migration.nodes) + [migration.aggregate]
+    return (all(row.status == MIGRATION_COMPLETED and row.failures is not None and row.skipped is not None
+                for row in rows) and any(row.failures or row.skipped for row in rows))
 
 
 def _count_text(value):

@@ -31,7 +31,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     CLEAN,
     describe_migration,
     judge_migration,
-    migration_finished,
+    rebalance_finished,
     rebalance_task,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
@@ -295,7 +295,7 @@ def fix_layout_after_grow(cli, name, timeout, attempts=FIX_LAYOUT_ATTEMPTS):
         try:
             migration, _polls = wait_tolerating_errors(
                 lambda: parse_migration_status(cli.read('volume', 'rebalance', name, 'status')),
-                lambda value: migration_finished(value, node_ids), timeout, 'fix-layout of volume %s' % name,
+                lambda value: rebalance_finished(value, node_ids), timeout, 'fix-layout of volume %s' % name,
                 GlusterCommandError, STATUS_READ_ERRORS, describe=lambda value: describe_migration(value, node_ids))
         except WaitTimeout as error:
             raise FixLayoutFailed('the bricks were added, but %s; it is left running (gluster volume rebalance %s '

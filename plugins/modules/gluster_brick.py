@@ -343,6 +343,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_
     host_is_local,
     judge_migration,
     migration_finished,
+    only_files_failed,
+    rebalance_finished,
     migration_to_dict,
     needs_heal_check,
     offline_bricks,
@@ -631,26 +633,42 @@ class BrickManager(object):
     def rebalance_once(self, volume):
         """Start a full rebalance and wait until every node hosting a brick reports it completed
         cleanly; raise BrickFailure otherwise."""
-        previous_id = (rebalance_task(self.read_status()) or {}).get('id')
-        self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
-            lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
-        self.changed = True
+        self.start_rebalance(volume, (rebalance_task(self.read_status()) or {}).get('id'))
         if self.cli.check_mode:
             return None
         return self.wait_rebalance(volume, key='layout_rebalance')
 
+    def start_rebalance(self, volume, previous_id):
+        """Start a full rebalance; a task id other than ``previous_id`` proves a lost reply started it."""
+        self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
+            lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
+        self.changed = True
+
     def wait_rebalance(self, volume, key='migration'):
+        """Wait until no node runs the rebalance; when every node completed and only some files
+        failed or were skipped, run it once more (gluster's remedy: a file busy or not yet
+        reachable on the first pass moves on the second). Raise BrickFailure unless clean."""
         node_ids = brick_node_ids(volume)
+        migration = self._wait_rebalance_done(volume, node_ids, key)
+        if only_files_failed(migration):
+            self.start_rebalance(volume, migration.task_id)
+            migration = self._wait_rebalance_done(volume, node_ids, key, not_task=migration.task_id)
+        if judge_migration(migration, node_ids) != CLEAN:
+            raise BrickFailure('rebalance of volume %s did not complete cleanly: %s'
+                               % (volume.name, describe_migration(migration, node_ids)))
+        return migration
+
+    def _wait_rebalance_done(self, volume, node_ids, key, not_task=None):
+        """``not_task``: the id of the run before, whose final status must not count as ours."""
+        def finished(value):
+            return value.task_id != not_task and rebalance_finished(value, node_ids)
         try:
-            migration = self.wait(self.read_rebalance, lambda value: migration_finished(value, node_ids),
+            migration = self.wait(self.read_rebalance, finished,
                                   'rebalance of %s' % volume.name, lambda value: describe_migration(value, node_ids))
         except WaitTimeout as error:
             self.result[key] = migration_to_dict(error.last)
             raise BrickFailure('%s. The rebalance is left running' % error)
         self.result[key] = migration_to_dict(migration)
-        if judge_migration(migration, node_ids) != CLEAN:
-            raise BrickFailure('rebalance of volume %s did not complete cleanly: %s'
-                               % (volume.name, describe_migration(migration, node_ids)))
         return migration
 
     def replaced(self, volume, peers):
@@ -795,10 +813,7 @@ class BrickManager(object):
         if action == 'start':
             if status is not None:
                 rebalance_precheck(volume, peers, status)
-            previous_id = previous['id'] if previous else None
-            self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
-                lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
-            self.changed = True
+            self.start_rebalance(volume, previous['id'] if previous else None)
         if self.cli.check_mode:
             return
         self.wait_rebalance(volume)
