@@ -28,7 +28,7 @@ def mount(lab, node, volume, server='node1'):
 
 
 def unmount(lab, node, volume):
-    lab.sh(node, 'umount /mnt/%s' % volume, check=False)
+    lab.unmount(node, '/mnt/%s' % volume)
 
 
 def write_files(lab, node, path, count=2000, seed=1, prefix='f', largest=64 * 1024):

@@ -59,6 +59,14 @@ class Lab(object):
                                                                  result.stdout, result.stderr))
         return result
 
+    def unmount(self, node, point, seconds=30):
+        """Unmount a FUSE mount and wait until its client process is gone: umount returns before
+        the glusterfs client exits, and until then the bricks still count it as a client (a
+        volume stop right after would be refused for a client that is leaving)."""
+        self.sh(node, 'umount %s; for i in $(seq 1 %d); do pgrep -f -- " %s$" >/dev/null || exit 0; sleep 0.5; '
+                      'done; echo "client of %s still running" >&2; exit 1' % (point, seconds * 2, point, point),
+                check=False)
+
     def gluster(self, node, *args):
         """Run gluster directly (not through the call log); returns stdout."""
         result = subprocess.run(['docker', 'exec', self.container(node), 'gluster.real', '--mode=script'] + list(args),

@@ -59,7 +59,8 @@ def _fresh_mount(lab, node, volume, server, options=''):
 
 
 def _unmount(lab, node, point):
-    lab.sh(node, 'umount %s; rmdir %s' % (point, point), check=False)
+    lab.unmount(node, point)
+    lab.sh(node, 'rmdir %s' % point, check=False)
 
 
 def read_through_fresh_mount(lab, node, volume, subdirectory='', server=None):

@@ -51,7 +51,7 @@ def volume(pool):
     pool.sh('node2', 'mkdir -p /mnt/{0} && mount -t glusterfs node1:/{0} /mnt/{0} && mkdir -p /mnt/{0}/app /mnt/{0}/data '
                      '/mnt/{0}/logs && echo data > /mnt/{0}/app/file'.format(VOLUME))
     yield pool
-    pool.sh('node2', 'umount /mnt/%s' % VOLUME, check=False)
+    pool.unmount('node2', '/mnt/%s' % VOLUME)
 
 
 def test_enable_and_limits_then_a_second_run_is_one_call(volume):

@@ -201,7 +201,7 @@ def test_absent_refused_with_a_client_then_deletes_and_keeps_brick_data(pool):
         assert only_reads(calls)
         assert '<status>1</status>' in info(pool, 'gone')
     finally:
-        pool.sh('node2', 'umount /mnt/gone')
+        pool.unmount('node2', '/mnt/gone')
     result = run(pool, dict(name='gone', state='absent'), diff=True)[0]
     assert result['commands'] == ['gluster --mode=script volume stop gone --xml',
                                   'gluster --mode=script volume delete gone --xml']
