@@ -24,6 +24,17 @@ def pytest_sessionstart(session):
     safety_matrix.reset()
 
 
+def pytest_collection_modifyitems(config, items):
+    """GLUSTERDOCK_TEST_ORDER=reverse runs each module's tests last to first: every test sets up
+    the state it needs (a test may share its module's lab, never depend on an earlier test)."""
+    if os.environ.get('GLUSTERDOCK_TEST_ORDER') != 'reverse':
+        return
+    modules = {}
+    for item in items:
+        modules.setdefault(item.module.__name__, []).append(item)
+    items[:] = [item for tests in modules.values() for item in reversed(tests)]
+
+
 def _lab_name(request):
     # The process id keeps two runs at once (a developer's and CI's) off each other's labs.
     module = request.module.__name__.rsplit('.', 1)[-1]
