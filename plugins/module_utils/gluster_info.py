@@ -1,0 +1,467 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The read side: a pool's health from gluster's XML, as facts and plain sentences.
+
+Pure: parsers of the replies gluster_info reads and the judgement of what is wrong. Which
+replies are read is decided by ``reads_for`` from the subsets asked for, so a caller pays only for
+what it reads, and the number of reads does not grow with the number of bricks: one
+``volume status all`` (processes, daemons, tasks), one ``volume status all detail`` (space), one
+``volume status all clients``, and per replicated or dispersed volume one heal summary (plus the
+split-brain list only when the summary counts split-brain entries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import read_quota
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    parse_peers,
+    parse_volume_get,
+    parse_volume_info,
+    parse_volume_statuses,
+    split_brick,
+)
+
+SUBSETS = ('pool', 'volumes', 'status', 'heal', 'quota', 'clients')
+VOLUME_SUBSETS = frozenset(('status', 'heal', 'quota', 'clients'))
+DEFAULT_FULL_PERCENT = 90
+DEFAULT_SPLIT_BRAIN_FILES = 100
+HEAL_SUMMARY_CONNECTED = 'Connected'
+GFID_PREFIX = '<gfid:'
+# volume status names daemons '<daemon> on <host>'.
+SELF_HEAL_DAEMON = 'Self-heal Daemon'
+
+
+@dataclass
+class InfoRequest:
+    """gluster_info's arguments, validated before any gluster call."""
+    subsets: List[str]
+    volumes: Optional[List[str]]
+    full_percent: int = DEFAULT_FULL_PERCENT
+    split_brain_files: int = DEFAULT_SPLIT_BRAIN_FILES
+
+    def wants(self, subset):
+        return subset in self.subsets
+
+
+def parse_info_request(params, validate_volume_name):
+    """InfoRequest from the module's parameters; RequestError names the argument that is wrong.
+
+    The subsets about volumes need their definitions (which bricks a volume has, which volumes are
+    replicated or have quota on), so they bring ``volumes`` (one ``volume info``) with them.
+    """
+    asked = list(params.get('gather_subset') or ['all'])
+    unknown = [subset for subset in asked if subset not in SUBSETS + ('all',)]
+    if unknown:
+        raise RequestError('%s: unknown; choose from all, %s' % (', '.join(unknown), ', '.join(SUBSETS)),
+                           'gather_subset')
+    wanted = set(SUBSETS) if 'all' in asked else set(asked)
+    if wanted & VOLUME_SUBSETS:
+        wanted.add('volumes')
+    subsets = [subset for subset in SUBSETS if subset in wanted]
+    names = params.get('volumes')
+    if names is not None:
+        for name in names:
+            try:
+                validate_volume_name(name)
+            except Exception as error:  # the validator's own error type; re-said about this argument
+                raise RequestError(str(error).split(': ', 1)[-1], 'volumes') from error
+        names = sorted(set(names))
+    full_percent = params.get('full_percent', DEFAULT_FULL_PERCENT)
+    if not 1 <= full_percent <= 100:
+        raise RequestError('%d is not a percentage from 1 to 100' % full_percent, 'full_percent')
+    files = params.get('split_brain_files', DEFAULT_SPLIT_BRAIN_FILES)
+    if files < 0:
+        raise RequestError('%d is negative; 0 lists no file (the count stays)' % files, 'split_brain_files')
+    return InfoRequest(subsets=subsets, volumes=names, full_percent=full_percent, split_brain_files=files)
+
+
+# ---- parsers -----------------------------------------------------------------------------------
+
+def _text(element, path, default=''):
+    found = element.find(path)
+    if found is None or found.text is None:
+        return default
+    return found.text.strip()
+
+
+def _count(element, path):
+    """A non-negative count, or None when gluster gave none (a brick it could not ask shows '-')."""
+    text = _text(element, path)
+    return int(text) if text.isdigit() else None
+
+
+@dataclass
+class BrickSpace:
+    """One brick's file system as ``volume status all detail`` reports it."""
+    name: str
+    online: bool
+    size_total: Optional[int]
+    size_free: Optional[int]
+    inodes_total: Optional[int]
+    inodes_free: Optional[int]
+    file_system: str = ''
+    device: str = ''
+
+    @property
+    def used_percent(self):
+        return _used_percent(self.size_total, self.size_free)
+
+    @property
+    def inodes_used_percent(self):
+        return _used_percent(self.inodes_total, self.inodes_free)
+
+
+def _used_percent(total, free):
+    if not total or free is None:
+        return None
+    return round(100.0 * (total - free) / total, 1)
+
+
+def parse_status_detail(root):
+    """volume name -> [BrickSpace] from ``volume status all detail --xml`` (started volumes)."""
+    volumes = {}
+    for volume in root.findall('volStatus/volumes/volume'):
+        bricks = []
+        for node in volume.findall('node'):
+            path = _text(node, 'path')
+            if not path.startswith('/'):
+                continue
+            # GlusterFS 10 writes the file system's name in <inodeSize> on some builds; 11 in <fsName>.
+            file_system = _text(node, 'fsName') or (_text(node, 'inodeSize') if not _text(node, 'inodeSize').isdigit()
+                                                     else '')
+            bricks.append(BrickSpace(
+                name='%s:%s' % (_text(node, 'hostname'), path),
+                online=_text(node, 'status') == '1',
+                size_total=_count(node, 'sizeTotal'),
+                size_free=_count(node, 'sizeFree'),
+                inodes_total=_count(node, 'inodesTotal'),
+                inodes_free=_count(node, 'inodesFree'),
+                file_system=file_system,
+                device=_text(node, 'device'),
+            ))
+        volumes[_text(volume, 'volName')] = bricks
+    return volumes
+
+
+@dataclass
+class BrickHeal:
+    """One brick of ``volume heal VOL info summary --xml``. Counts are None when the brick could
+    not be asked; ``status`` then holds gluster's reason."""
+    name: str
+    connected: bool
+    status: str
+    pending: Optional[int]
+    split_brain: Optional[int]
+    possibly_healing: Optional[int]
+
+
+def parse_heal_summary(root):
+    """[BrickHeal] in the reply's order."""
+    bricks = []
+    for element in root.findall('healInfo/bricks/brick'):
+        status = _text(element, 'status')
+        connected = status == HEAL_SUMMARY_CONNECTED
+        bricks.append(BrickHeal(
+            name=_text(element, 'name'),
+            connected=connected,
+            # A brick that could not be asked runs gluster's counter into its status text.
+            status=status if connected else status.split('totalNumberOfEntries', 1)[0].strip(),
+            pending=_count(element, 'numberOfEntriesInHealPending') if connected else None,
+            split_brain=_count(element, 'numberOfEntriesInSplitBrain') if connected else None,
+            possibly_healing=_count(element, 'numberOfEntriesPossiblyHealing') if connected else None,
+        ))
+    return bricks
+
+
+@dataclass
+class SplitBrain:
+    """Files in split-brain: ``count`` distinct entries (by gfid), ``files`` the first ones by
+    path where any brick gave the path, else as <gfid:...>."""
+    count: int
+    files: List[str] = field(default_factory=list)
+
+
+def parse_split_brain(root, limit=DEFAULT_SPLIT_BRAIN_FILES):
+    """SplitBrain from ``volume heal VOL info split-brain --xml``. Each brick lists the entries it
+    blames; one brick may know only the gfid where another knows the path."""
+    names = {}
+    for element in root.findall('healInfo/bricks/brick/file'):
+        text = (element.text or '').strip()
+        gfid = element.get('gfid') or text
+        if gfid not in names or (names[gfid].startswith(GFID_PREFIX) and not text.startswith(GFID_PREFIX)):
+            names[gfid] = text
+    files = sorted(names.values())
+    return SplitBrain(count=len(files), files=files[:limit])
+
+
+@dataclass
+class Client:
+    """A client process connected to a volume's bricks (its address, without the port)."""
+    address: str
+    op_version: Optional[int]
+
+
+def parse_clients(root):
+    """volume name -> [Client] from ``volume status all clients --xml``: distinct addresses over
+    every brick (a mount connects to each brick; the self-heal daemons count too)."""
+    volumes = {}
+    for volume in root.findall('volStatus/volumes/volume'):
+        seen = {}
+        for client in volume.findall('node/clientsStatus/client'):
+            address = _text(client, 'hostname').rpartition(':')[0] or _text(client, 'hostname')
+            version = _count(client, 'opVersion')
+            if address not in seen or (seen[address] is None and version is not None):
+                seen[address] = version
+        volumes[_text(volume, 'volName')] = [Client(address, version) for address, version in sorted(seen.items())]
+    return volumes
+
+
+def op_versions(options):
+    """(cluster.op-version, cluster.max-op-version) as ints from ``volume get all all`` options
+    (parse_volume_get's result); None for one gluster did not give."""
+    def number(key):
+        value = options.get(key)
+        return int(value.value) if value is not None and value.value.isdigit() else None
+    return number('cluster.op-version'), number('cluster.max-op-version')
+
+
+# ---- judgement ---------------------------------------------------------------------------------
+
+@dataclass
+class PoolFacts:
+    """What was read, by subset; None for a subset not read."""
+    peers: Optional[list] = None
+    op_version: Optional[int] = None
+    max_op_version: Optional[int] = None
+    volumes: Optional[dict] = None            # name -> gluster_xml.Volume
+    missing_volumes: List[str] = field(default_factory=list)
+    statuses: Optional[dict] = None           # name -> gluster_xml.VolumeStatus (started volumes)
+    space: Optional[dict] = None              # name -> [BrickSpace]
+    heal: Dict[str, list] = field(default_factory=dict)           # name -> [BrickHeal]
+    split_brain: Dict[str, SplitBrain] = field(default_factory=dict)
+    quota: Dict[str, object] = field(default_factory=dict)        # name -> gluster_quota.QuotaState
+    clients: Optional[dict] = None            # name -> [Client]
+    read_errors: List[str] = field(default_factory=list)
+
+
+def heals(volume):
+    """Whether a volume has copies to heal (replicated or dispersed), so heal info means something."""
+    return bool(volume.replica_count or volume.disperse_count)
+
+
+def problems(facts, full_percent=DEFAULT_FULL_PERCENT):
+    """One plain sentence per thing that is wrong, in a stable order: peers, bricks, daemons,
+    heal, split-brain, space, quota, then reads that failed (a health check fails closed)."""
+    found = []
+    for peer in facts.peers or ():
+        if not peer.is_self and not peer.connected:
+            found.append('peer %s is disconnected' % peer.hostname)
+    statuses = facts.statuses
+    for name, volume in sorted((facts.volumes or {}).items()):
+        if not volume.started:
+            continue
+        status = statuses.get(name) if statuses is not None else None
+        offline = set()
+        if statuses is not None:
+            online = dict((brick.name, brick.online) for brick in status.bricks) if status else {}
+            for brick in volume.bricks:
+                if not online.get(brick.name):
+                    offline.add(brick.name)
+                    found.append('brick %s of volume %s offline' % (brick.name, name))
+            if heals(volume) and status is not None:
+                daemons = dict((daemon.peer_uuid, daemon.online) for daemon in status.daemons
+                               if daemon.name.startswith(SELF_HEAL_DAEMON))
+                hosts = sorted(set((split_brick(brick.name)[0], brick.host_uuid) for brick in volume.bricks))
+                for host, uuid in hosts:
+                    if uuid in daemons and not daemons[uuid]:
+                        found.append('self-heal daemon on %s offline (volume %s)' % (host, name))
+        for brick in facts.heal.get(name, ()):
+            if not brick.connected:
+                if brick.name not in offline:
+                    found.append('volume %s: heal state of %s unknown (%s)' % (name, brick.name, brick.status))
+                continue
+            if brick.pending:
+                found.append('volume %s: %d %s waiting for heal on %s' % (
+                    name, brick.pending, 'entry' if brick.pending == 1 else 'entries', brick.name))
+            if brick.split_brain and name not in facts.split_brain:
+                found.append('volume %s: %d %s in split-brain on %s' % (
+                    name, brick.split_brain, 'entry' if brick.split_brain == 1 else 'entries', brick.name))
+        split = facts.split_brain.get(name)
+        if split is not None and split.count:
+            found.append('volume %s: %d %s in split-brain%s' % (
+                name, split.count, 'file' if split.count == 1 else 'files',
+                ' (%s)' % ', '.join(split.files[:5]) if split.files else ''))
+    for name in facts.missing_volumes:
+        found.append('volume %s does not exist' % name)
+    for name, bricks in sorted((facts.space or {}).items()):
+        for brick in bricks:
+            if brick.used_percent is not None and brick.used_percent >= full_percent:
+                found.append('brick %s %d%% full' % (brick.name, brick.used_percent))
+            if brick.inodes_used_percent is not None and brick.inodes_used_percent >= full_percent:
+                found.append('brick %s: %d%% of its inodes used' % (brick.name, brick.inodes_used_percent))
+    for name, state in sorted(facts.quota.items()):
+        for path, limit in sorted(state.limits.items()):
+            if limit.hard_limit_exceeded:
+                found.append('volume %s: directory %s over its quota hard limit' % (name, path))
+            elif limit.soft_limit_exceeded:
+                found.append('volume %s: directory %s over its quota soft limit' % (name, path))
+    found.extend(facts.read_errors)
+    return found
+
+
+# ---- reads -------------------------------------------------------------------------------------
+
+def _gluster_message(error):
+    return error.op_errstr or (error.stderr or '').strip() or (error.stdout or '').strip() or 'rc %s' % error.rc
+
+
+def read_facts(cli, request):
+    """PoolFacts for ``request`` through ``cli`` (GlusterCli; only reads). ``pool list`` and
+    ``volume info`` failing raise GlusterCommandError (glusterd on this node does not answer: there
+    is nothing to report); a later read that fails becomes a problem, so the report fails closed."""
+    facts = PoolFacts()
+    if request.wants('pool'):
+        facts.peers = parse_peers(cli.read('pool', 'list'))
+        try:
+            facts.op_version, facts.max_op_version = op_versions(parse_volume_get(cli.read('volume', 'get', 'all',
+                                                                                           'all')))
+        except GlusterCommandError as error:
+            facts.read_errors.append('the cluster op-version could not be read: %s' % _gluster_message(error))
+    if not request.wants('volumes'):
+        return facts
+    every = parse_volume_info(cli.read('volume', 'info'))
+    names = request.volumes if request.volumes is not None else sorted(every)
+    facts.volumes = dict((name, every[name]) for name in names if name in every)
+    facts.missing_volumes = [name for name in names if name not in every]
+    started = [volume for _name, volume in sorted(facts.volumes.items()) if volume.started]
+    if request.wants('status'):
+        facts.statuses, facts.space = {}, {}
+        if started:
+            _read_into(facts, 'the volume status', lambda: facts.statuses.update(
+                (status.name, status) for status in parse_volume_statuses(cli.read('volume', 'status', 'all'))))
+            _read_into(facts, 'the brick space', lambda: facts.space.update(
+                parse_status_detail(cli.read('volume', 'status', 'all', 'detail'))))
+        facts.statuses = dict((name, status) for name, status in facts.statuses.items() if name in facts.volumes)
+        facts.space = dict((name, bricks) for name, bricks in facts.space.items() if name in facts.volumes)
+    if request.wants('heal'):
+        for volume in started:
+            if heals(volume):
+                _read_heal(cli, facts, volume, request.split_brain_files)
+    if request.wants('quota'):
+        for volume in started:
+            if volume.options.get('features.quota') == 'on':
+                _read_into(facts, 'volume %s: the quota' % volume.name, lambda volume=volume: facts.quota.update(
+                    {volume.name: read_quota(cli, volume.name, paths=[])}))
+    if request.wants('clients'):
+        facts.clients = {}
+        if started:
+            _read_into(facts, 'the clients', lambda: facts.clients.update(
+                parse_clients(cli.read('volume', 'status', 'all', 'clients'))))
+    return facts
+
+
+def _read_into(facts, what, read):
+    try:
+        read()
+    except GlusterCommandError as error:
+        facts.read_errors.append('%s could not be read: %s' % (what, _gluster_message(error)))
+
+
+def _read_heal(cli, facts, volume, files_limit):
+    def summary():
+        facts.heal[volume.name] = parse_heal_summary(cli.read('volume', 'heal', volume.name, 'info', 'summary'))
+    _read_into(facts, 'volume %s: the heal state' % volume.name, summary)
+    counted = [brick.split_brain for brick in facts.heal.get(volume.name, ()) if brick.split_brain]
+    # Only replication has split-brain (a disperse set has no copies to disagree), and the list
+    # is read only when the summary counts some: it walks every brick's index.
+    if counted and volume.replica_count:
+        _read_into(facts, 'volume %s: the split-brain files' % volume.name, lambda: facts.split_brain.update(
+            {volume.name: parse_split_brain(cli.read('volume', 'heal', volume.name, 'info', 'split-brain'),
+                                            files_limit)}))
+
+
+# ---- report ------------------------------------------------------------------------------------
+
+def _brick_to_dict(brick, status, space, heal):
+    host, path = split_brick(brick.name)
+    entry = {'name': brick.name, 'host': host, 'path': path, 'arbiter': brick.is_arbiter}
+    if status is not None or space is not None:
+        entry.update(online=bool(status and status.online), pid=status.pid if status else None,
+                     port=status.port if status else None)
+    if space is not None:
+        entry.update(size_total=space.size_total, size_free=space.size_free, used_percent=space.used_percent,
+                     inodes_total=space.inodes_total, inodes_free=space.inodes_free,
+                     inodes_used_percent=space.inodes_used_percent, file_system=space.file_system,
+                     device=space.device)
+    if heal is not None:
+        entry['heal'] = {'connected': heal.connected, 'status': heal.status, 'pending': heal.pending,
+                         'split_brain': heal.split_brain, 'possibly_healing': heal.possibly_healing}
+    return entry
+
+
+def _volume_to_dict(volume, facts):
+    name = volume.name
+    status = (facts.statuses or {}).get(name)
+    statuses = dict((brick.name, brick) for brick in status.bricks) if status else {}
+    spaces = dict((brick.name, brick) for brick in (facts.space or {}).get(name, ()))
+    heals_by_brick = dict((brick.name, brick) for brick in facts.heal.get(name, ()))
+    entry = {
+        'name': name, 'id': volume.id, 'status': volume.status, 'type': volume.type_name,
+        'replica': volume.replica_count, 'arbiter': volume.arbiter_count, 'disperse': volume.disperse_count,
+        'redundancy': volume.redundancy_count, 'options': dict(volume.options),
+        'bricks': [_brick_to_dict(brick,
+                                  statuses.get(brick.name) if facts.statuses is not None else None,
+                                  spaces.get(brick.name) if facts.space is not None else None,
+                                  heals_by_brick.get(brick.name) if name in facts.heal else None)
+                   for brick in volume.bricks],
+    }
+    if facts.statuses is not None:
+        entry['bricks_online'] = sum(1 for brick in volume.bricks if statuses.get(brick.name)
+                                     and statuses[brick.name].online)
+        entry['self_heal_daemons'] = [{'name': daemon.name.split(' on ', 1)[-1], 'peer_uuid': daemon.peer_uuid,
+                                       'online': daemon.online}
+                                      for daemon in (status.daemons if status else ())
+                                      if daemon.name.startswith(SELF_HEAL_DAEMON)]
+        entry['tasks'] = list(status.tasks) if status else []
+    if name in facts.heal:
+        counted = [brick for brick in facts.heal[name] if brick.connected]
+        split = facts.split_brain.get(name)
+        entry['heal'] = {
+            'pending': sum(brick.pending or 0 for brick in counted),
+            'split_brain': split.count if split else max([brick.split_brain or 0 for brick in counted] or [0]),
+            'split_brain_files': split.files if split else [],
+            'bricks_unknown': [brick.name for brick in facts.heal[name] if not brick.connected],
+        }
+    if name in facts.quota:
+        state = facts.quota[name]
+        entry['quota'] = {'enabled': state.enabled, 'complete': state.complete, 'limits': [
+            {'path': limit.path, 'hard_limit': limit.hard_limit, 'soft_limit_percent': limit.soft_limit,
+             'used': limit.used_space, 'available': limit.available_space,
+             'soft_limit_exceeded': limit.soft_limit_exceeded, 'hard_limit_exceeded': limit.hard_limit_exceeded}
+            for _path, limit in sorted(state.limits.items())]}
+    if facts.clients is not None:
+        entry['clients'] = [{'address': client.address, 'op_version': client.op_version}
+                            for client in facts.clients.get(name, ())]
+    return entry
+
+
+def facts_to_dict(facts, request):
+    """What gluster_info returns besides ``changed``: healthy, problems, and what was read."""
+    found = problems(facts, request.full_percent)
+    result = {'healthy': not found, 'problems': found, 'gathered': list(request.subsets)}
+    if facts.peers is not None:
+        result['pool'] = {
+            'peers': [{'uuid': peer.uuid, 'hostname': peer.hostname, 'hostnames': list(peer.hostnames),
+                       'connected': peer.connected, 'state': peer.state_name, 'self': peer.is_self}
+                      for peer in facts.peers],
+            'op_version': facts.op_version, 'max_op_version': facts.max_op_version,
+        }
+    if facts.volumes is not None:
+        result['volumes'] = [_volume_to_dict(volume, facts) for _name, volume in sorted(facts.volumes.items())]
+    return result
