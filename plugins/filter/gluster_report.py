@@ -62,9 +62,10 @@ def mount_problems(mounts):
     for host, checked in _hosts(mounts):
         if checked is None:
             problems.append('%s: its mounts could not be checked (host unreachable or the check failed)' % host)
-        problems.extend('%s: mount %s of volume %s is dead (%s)' % (host, mount['point'], mount['volume'],
-                                                                     mount.get('error') or 'no answer')
-                        for mount in checked or () if not mount.get('live'))
+        for mount in checked or ():
+            if not mount.get('live'):
+                problems.append('%s: mount %s of volume %s is dead (%s)'
+                                % (host, mount['point'], mount['volume'], mount.get('error') or 'no answer'))
     return problems
 
 
@@ -97,8 +98,8 @@ def gluster_health_table(info, mounts=None):
     lines = ['  '.join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
              for row in [TABLE_COLUMNS] + rows]
     problems = list(info['problems']) + mount_problems(mounts)
-    lines.append('healthy' if not problems else 'NOT HEALTHY: %d problem%s' % (len(problems), '' if len(problems) == 1
-                                                                              else 's'))
+    plural = '' if len(problems) == 1 else 's'
+    lines.append('NOT HEALTHY: %d problem%s' % (len(problems), plural) if problems else 'healthy')
     lines.extend('- %s' % problem for problem in problems)
     return lines
 

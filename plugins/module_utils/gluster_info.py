@@ -133,8 +133,8 @@ def parse_status_detail(root):
             if not path.startswith('/'):
                 continue
             # GlusterFS 10 writes the file system's name in <inodeSize> on some builds; 11 in <fsName>.
-            file_system = _text(node, 'fsName') or (_text(node, 'inodeSize') if not _text(node, 'inodeSize').isdigit()
-                                                     else '')
+            inode_size = _text(node, 'inodeSize')
+            file_system = _text(node, 'fsName') or ('' if inode_size.isdigit() else inode_size)
             bricks.append(BrickSpace(
                 name='%s:%s' % (_text(node, 'hostname'), path),
                 online=_text(node, 'status') == '1',

@@ -19,6 +19,14 @@ class Exited(Exception):
         self.result = result
 
 
+def exit_json(_module, **result):
+    raise Exited(dict(result, failed=False))
+
+
+def fail_json(_module, **result):
+    raise Exited(dict(result, failed=True))
+
+
 @pytest.fixture
 def gluster(monkeypatch):
     """Answer gluster from the captured brick-down pool; record every argv."""
@@ -33,10 +41,8 @@ def gluster(monkeypatch):
         return commands[name][1], fixture(VERSION, name), ''
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda module, name, required=False: name)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', lambda module, **result: (_ for _ in ()).throw(
-        Exited(dict(result, failed=False))))
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', lambda module, **result: (_ for _ in ()).throw(
-        Exited(dict(result, failed=True))))
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
     return calls
 
 
