@@ -97,7 +97,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 healthy:
-  description: True when O(problems) is empty.
+  description: True when RV(problems) is empty.
   returned: always
   type: bool
 problems:
