@@ -164,6 +164,21 @@ class GlusterCli(object):
                 return None
         raise AssertionError('unreachable')
 
+    def change_text(self, *args):
+        """Run a changing command that gluster answers in text only, even with --xml (a heal start
+        and split-brain resolution run through glfsheal), or in check mode only record it. Sent
+        once; success is the exit code; returns stdout (None in check mode)."""
+        argv = ['gluster', '--mode=script'] + [str(arg) for arg in args]
+        command = shlex.join(argv)
+        self.commands.append(command)
+        if self.check_mode:
+            return None
+        self.calls.append(command)
+        rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
+        if rc != 0:
+            raise GlusterCommandError(command, rc, stdout, stderr)
+        return stdout
+
 
 def cli_for_module(module):
     """A GlusterCli that runs the node's gluster through an AnsibleModule: C locale (the XML and

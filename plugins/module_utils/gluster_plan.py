@@ -25,12 +25,15 @@ class Step:
     command has taken effect; None when no read can tell (the command is then sent once only).
     ``bricks``: the bricks it acts on, in the order of ``args`` (for replace-brick: old, new).
     ``reads``: what the module's re-read must cover for ``done`` to answer (quota: the paths).
+    ``text_reply``: gluster answers this command in text only, even with --xml (heal starts and
+    split-brain resolution, which run through glfsheal); it is judged by its exit code.
     """
     args: List[str]
     what: str = ''
     done: Optional[Callable[[Any], bool]] = None
     bricks: List[str] = field(default_factory=list)
     reads: List[str] = field(default_factory=list)
+    text_reply: bool = False
 
     @property
     def command(self):
@@ -59,7 +62,9 @@ def apply_steps(cli, steps, read_state):
     retry. A step without ``done`` is sent once, never retried blind.
     """
     for step in steps:
-        if step.done is None:
+        if step.text_reply:
+            cli.change_text(*step.args)
+        elif step.done is None:
             cli.change(*step.args, retry=False)
         else:
             cli.change(*step.args, already_done=lambda step=step: step.done(read_state(step)))

@@ -1,7 +1,10 @@
-"""gluster_info and playbooks/health.yml on a real pool with a Docker host that mounts a volume: a
-healthy lab reports healthy; a killed brick with writes pending heal, a real split-brain, a stopped
-node, a brick over the threshold and a dead FUSE client each appear as the right problem and the
-right metric. Every test puts the lab back as it found it, so they run in any order."""
+"""The read side and healing on a real pool with a Docker host that mounts a volume: gluster_info
+and playbooks/health.yml (a healthy lab reports healthy; a killed brick with writes pending heal, a
+real split-brain, a stopped node, a brick over the threshold and a dead FUSE client each appear as
+the right problem and the right metric) and gluster_heal (a heal started and waited for; split-brain
+resolved only by an explicit policy). Every test puts the lab back as it found it, so they run in
+any order."""
+import contextlib
 import subprocess
 
 import pytest
@@ -108,43 +111,101 @@ def test_a_killed_brick_with_writes_pending_heal(web):
     assert info(web)[0]['healthy']
 
 
-def test_a_real_split_brain_is_named(web):
-    """Replica 2 with client quorum and every heal off, each brick killed in turn while one file is
-    written: both copies blame each other."""
+@contextlib.contextmanager
+def split_brain(lab):
+    """Volume split (replica 2 on node1 and node2, client quorum and every heal off) whose file
+    /torn is in data split-brain: each brick killed in turn while the file was written. The
+    self-heal daemon is on again when the block runs; the volume is deleted after it."""
     for node in ('node1', 'node2'):
-        web.sh(node, 'mkdir -p /bricks/split')
-    web.gluster('node1', 'volume', 'create', 'split', 'replica', '2', 'node1:/bricks/split/b', 'node2:/bricks/split/b',
+        lab.sh(node, 'mkdir -p /bricks/split')
+    lab.gluster('node1', 'volume', 'create', 'split', 'replica', '2', 'node1:/bricks/split/b', 'node2:/bricks/split/b',
                 'force')
     for key, value in (('cluster.quorum-type', 'none'), ('cluster.self-heal-daemon', 'off'),
                        ('cluster.data-self-heal', 'off'), ('cluster.metadata-self-heal', 'off'),
                        ('cluster.entry-self-heal', 'off')):
-        web.gluster('node1', 'volume', 'set', 'split', key, value)
-    web.gluster('node1', 'volume', 'start', 'split')
+        lab.gluster('node1', 'volume', 'set', 'split', key, value)
+    lab.gluster('node1', 'volume', 'start', 'split')
     try:
-        web.sh('node3', 'mkdir -p /mnt/split && mount -t glusterfs node1:/split /mnt/split && echo both > /mnt/split/torn')
+        lab.sh('node3', 'mkdir -p /mnt/split && mount -t glusterfs node1:/split /mnt/split && echo both > /mnt/split/torn')
         for side in ('node2', 'node1'):
-            web.sh(side, 'kill %s' % brick_pid(web, side, 'split'))
-            wait_until(web, 'node1', 'gluster.real volume status split | grep "^Brick %s" | grep -q " N "' % side)
-            web.sh('node3', 'echo written-without-%s > /mnt/split/torn' % side)
-            web.gluster('node1', 'volume', 'start', 'split', 'force')
+            lab.sh(side, 'kill %s' % brick_pid(lab, side, 'split'))
+            wait_until(lab, 'node1', 'gluster.real volume status split | grep "^Brick %s" | grep -q " N "' % side)
+            lab.sh('node3', 'echo written-without-%s > /mnt/split/torn' % side)
+            lab.gluster('node1', 'volume', 'start', 'split', 'force')
             # The mount reconnects to the restarted brick on its own schedule.
-            wait_until(web, 'node1', '[ "$(gluster.real volume status split clients --xml | '
+            wait_until(lab, 'node1', '[ "$(gluster.real volume status split clients --xml | '
                                      'grep -c "<clientCount>[1-9]")" -ge 2 ]')
-        web.unmount('node3', '/mnt/split')
-        web.gluster('node1', 'volume', 'set', 'split', 'cluster.self-heal-daemon', 'on')
-        wait_until(web, 'node1', 'gluster.real volume heal split info split-brain | grep -q torn')
+        lab.unmount('node3', '/mnt/split')
+        lab.gluster('node1', 'volume', 'set', 'split', 'cluster.self-heal-daemon', 'on')
+        wait_until(lab, 'node1', 'gluster.real volume heal split info split-brain | grep -q torn')
+        yield
+    finally:
+        lab.unmount('node3', '/mnt/split')
+        lab.gluster('node1', 'volume', 'stop', 'split')
+        lab.gluster('node1', 'volume', 'delete', 'split')
+        for node in ('node1', 'node2'):
+            lab.sh(node, 'rm -rf /bricks/split')
+
+
+def heal(lab, args, check=False):
+    """gluster_heal on node1; returns (result, gluster calls it made)."""
+    lab.reset_call_log()
+    result = lab.run_module('node1', 'glusterdock.storage.gluster_heal', args, check=check, diff=check)
+    return result, lab.call_log('node1')
+
+
+def test_a_real_split_brain_is_named(web):
+    with split_brain(web):
         result, calls = info(web, gather_subset=['heal'], volumes=['split'])
         assert result['problems'] == ['volume split: 1 file in split-brain (/torn)']
         assert result['volumes'][0]['heal']['split_brain_files'] == ['/torn']
         assert '--mode=script volume heal split info split-brain --xml' in calls
-        rc, output, metrics = health(web)
+        rc, _output, metrics = health(web)
         assert rc != 0 and metrics[('gluster_split_brain_entries', (('volume', 'split'),))] == 1
-    finally:
-        web.gluster('node1', 'volume', 'stop', 'split')
-        web.gluster('node1', 'volume', 'delete', 'split')
-        for node in ('node1', 'node2'):
-            web.sh(node, 'rm -rf /bricks/split')
     assert info(web)[0]['healthy']
+
+
+def test_split_brain_is_resolved_only_by_an_explicit_policy(web):
+    with split_brain(web):
+        refused, _calls = heal(web, {'volume': 'split'})
+        assert refused['failed'] and refused['commands'] == []
+        assert refused['msg'].startswith('volume split has 1 file in split-brain: /torn. Nothing was changed.')
+        keep_node2 = {'volume': 'split', 'split_brain': {'policy': 'source-brick', 'source_brick': 'node2:/bricks/split/b'}}
+        planned, calls = heal(web, keep_node2, check=True)
+        assert planned['changed'] and planned['commands'] == [
+            'gluster --mode=script volume heal split split-brain source-brick node2:/bricks/split/b',
+            'gluster --mode=script volume heal split']
+        assert not [call for call in calls if 'source-brick' in call]
+        assert 'torn' in web.gluster('node1', 'volume', 'heal', 'split', 'info', 'split-brain')
+
+        resolved, _calls = heal(web, keep_node2)
+        assert not resolved.get('failed') and resolved['changed'], resolved.get('msg')
+        assert resolved['resolutions'] == [{'file': '/torn', 'policy': 'source-brick',
+                                            'source_brick': 'node2:/bricks/split/b'}]
+        assert all(brick['split_brain'] == 0 and brick['pending'] == 0 for brick in resolved['heal'])
+        # node2's copy won: the one written while node1's brick was down.
+        web.sh('node3', 'mkdir -p /mnt/split && mount -t glusterfs node1:/split /mnt/split')
+        assert web.sh('node3', 'cat /mnt/split/torn').stdout.strip() == 'written-without-node1'
+        for node in ('node1', 'node2'):
+            assert web.sh(node, 'cat /bricks/split/b/torn').stdout.strip() == 'written-without-node1'
+        again, calls = heal(web, keep_node2)
+        assert (again['changed'], again['commands']) == (False, []) and len(calls) == 2, calls
+
+
+def test_a_heal_is_started_and_waited_for(web):
+    web.sh('node2', 'kill %s' % brick_pid(web, 'node2', 'web'))
+    wait_until(web, 'node1', 'gluster.real volume status web | grep "^Brick node2" | grep -q " N "')
+    web.sh('docker1', 'for i in $(seq 1 5); do echo healed > %s/h$i; done' % MOUNT)
+    web.gluster('node1', 'volume', 'start', 'web', 'force')
+    wait_until(web, 'node1', '[ "$(gluster.real volume status web | grep -c "^Brick.* Y ")" = 3 ]')
+    result, _calls = heal(web, {'volume': 'web', 'timeout': 300})
+    assert not result.get('failed') and result['changed'], result.get('msg')
+    assert result['commands'] == ['gluster --mode=script volume heal web']
+    assert result['progress'] and result['progress'][-1]['pending'] == 0
+    for number in range(1, 6):
+        assert web.sh('node2', 'cat /bricks/web/b/h%d' % number).stdout.strip() == 'healed'
+    again, calls = heal(web, {'volume': 'web'})
+    assert (again['changed'], again['commands']) == (False, []) and len(calls) == 2, calls
 
 
 def test_a_stopped_node_is_a_disconnected_peer_with_its_bricks_offline(web):

@@ -114,12 +114,12 @@ def test_a_killed_brick_and_the_writes_it_missed_are_the_problems(version):
 @pytest.mark.parametrize('version', VERSIONS)
 def test_a_real_split_brain_is_named_by_path_and_read_only_where_counted(version):
     result, calls = report(version, SPLIT_BRAIN, gather_subset=['heal'])
-    assert result['problems'] == ['volume split: 1 file in split-brain (/torn)']
+    assert result['problems'] == ['volume split: 2 files in split-brain (/torn, /torn2)']
     assert 'volume heal split info split-brain' in ' '.join(calls)
     # rep's summary counts no split-brain: its list is not read.
     assert not [call for call in calls if 'rep info split-brain' in call]
     split = next(volume for volume in result['volumes'] if volume['name'] == 'split')
-    assert split['heal']['split_brain'] == 1 and split['heal']['split_brain_files'] == ['/torn']
+    assert split['heal']['split_brain'] == 2 and split['heal']['split_brain_files'] == ['/torn', '/torn2']
     assert 'pool' not in result and result['gathered'] == ['volumes', 'heal']
 
 
@@ -164,7 +164,7 @@ def test_parsers_on_the_captured_replies():
         assert [brick.connected for brick in heal] == [True, False, True]
         assert heal[1].pending is None and heal[1].status.endswith('(Transport endpoint is not connected)')
         split = parse_split_brain(ElementTree.fromstring(fixture(version, 'health-heal-split-brain')), limit=0)
-        assert (split.count, split.files) == (1, [])
+        assert (split.count, split.files) == (2, [])
         space = parse_status_detail(ElementTree.fromstring(fixture(version, 'health-volume-status-all-detail')))
         assert sorted(space) == ['dist', 'rep'] and len(space['rep']) == 3
 
