@@ -132,9 +132,11 @@ def split_brain(lab):
             wait_until(lab, 'node1', 'gluster.real volume status split | grep "^Brick %s" | grep -q " N "' % side)
             lab.sh('node3', 'echo written-without-%s > /mnt/split/torn' % side)
             lab.gluster('node1', 'volume', 'start', 'split', 'force')
-            # The mount reconnects to the restarted brick on its own schedule.
-            wait_until(lab, 'node1', '[ "$(gluster.real volume status split clients --xml | '
-                                     'grep -c "<clientCount>[1-9]")" -ge 2 ]')
+            # The mount reconnects to the restarted brick on its own schedule: wait until its
+            # replication layer counts both bricks up (the brick counting the connection is not
+            # enough), or the next write finds no good copy.
+            wait_until(lab, 'node3', 'grep -Eq "child_up\\[0\\] ?= ?1" {0} && grep -Eq "child_up\\[1\\] ?= ?1" {0}'
+                       .format('/mnt/split/.meta/graphs/active/split-replicate-0/private'))
         lab.unmount('node3', '/mnt/split')
         lab.gluster('node1', 'volume', 'set', 'split', 'cluster.self-heal-daemon', 'on')
         wait_until(lab, 'node1', 'gluster.real volume heal split info split-brain | grep -q torn')
