@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List
+from typing import List
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_options import (
     option_catalog,
     options_already_set,
@@ -44,39 +45,18 @@ class VolumePlanError(VolumeSpecError):
 
 
 @dataclass
-class Step:
-    """One changing gluster command (arguments after ``gluster --mode=script``).
+class VolumePlan(Plan):
+    """A volume's plan: the shared steps/diff/warnings, and what the module checks or runs around them.
 
-    ``done(volume)`` says from a fresh ``volume info`` whether the command has taken effect,
-    so a retry after a timeout does not repeat it.
+    ``new_bricks``: the bricks volume create or add-brick would make (their paths are checked
+    first); ``sends_force``: whether that command carries gluster's force; ``replica_raise``:
+    whether add-brick raises the replica count; ``fix_layout``: add-brick gave the running volume
+    another distribute subvolume, so its directories need a fix-layout (see gluster_layout.FIX_LAYOUT_REASON).
     """
-    args: List[str]
-    done: Callable[[Any], bool]
-
-    @property
-    def action(self):
-        return ' '.join(self.args[:2])
-
-
-@dataclass
-class Plan:
-    """The steps in order, the diff, and warnings for the operator."""
-    steps: List[Step] = field(default_factory=list)
-    before: Dict[str, Any] = field(default_factory=dict)
-    after: Dict[str, Any] = field(default_factory=dict)
-    warnings: List[str] = field(default_factory=list)
-    # Bricks that volume create or add-brick would make (their paths are checked first), whether
-    # that command carries gluster's force, and whether add-brick raises the replica count.
     new_bricks: List[str] = field(default_factory=list)
     sends_force: bool = False
     replica_raise: bool = False
-    # add-brick gave the volume another distribute subvolume while it runs: its directories need
-    # a fix-layout (see FIX_LAYOUT_REASON).
     fix_layout: bool = False
-
-    @property
-    def changed(self):
-        return bool(self.steps)
 
 
 def volume_state(volume):
@@ -327,13 +307,15 @@ def refuse_with_clients(spec, volume, client_counts, client_status):
 
 
 def _plan_absent(spec, volume):
-    plan = Plan(before={'name': spec.name, 'state': volume_state(volume)}, after={'name': spec.name, 'state': 'absent'})
+    plan = VolumePlan(before={'name': spec.name, 'state': volume_state(volume)}, after={'name': spec.name, 'state': 'absent'})
     if volume is None:
         return plan
     plan.before.update(_layout(volume))
     if volume.started:
-        plan.steps.append(Step(['volume', 'stop', spec.name], lambda current: current is None or not current.started))
-    plan.steps.append(Step(['volume', 'delete', spec.name], lambda current: current is None))
+        plan.steps.append(Step(['volume', 'stop', spec.name], what='stop volume %s' % spec.name,
+                               done=lambda current: current is None or not current.started))
+    plan.steps.append(Step(['volume', 'delete', spec.name], what='delete volume %s' % spec.name,
+                           done=lambda current: current is None))
     plan.warnings.append('the brick directories of %s keep their data and volume-id xattrs: %s'
                          % (spec.name, ', '.join(brick.name for brick in volume.bricks)))
     return plan
@@ -360,23 +342,25 @@ def create_args(spec):
 
 
 def _set_step(name, change):
-    return Step(['volume', 'set', name, change.key, change.value],
-                lambda current: current is not None and values_equal(current.options.get(change.key), change.value))
+    return Step(['volume', 'set', name, change.key, change.value], what='set %s to %s' % (change.key, change.value),
+                done=lambda current: current is not None and values_equal(current.options.get(change.key), change.value))
 
 
 def _start_step(name):
-    return Step(['volume', 'start', name], lambda current: current is not None and current.started)
+    return Step(['volume', 'start', name], what='start volume %s' % name,
+                done=lambda current: current is not None and current.started)
 
 
 def _stop_step(name):
-    return Step(['volume', 'stop', name], lambda current: current is not None and not current.started)
+    return Step(['volume', 'stop', name], what='stop volume %s' % name,
+                done=lambda current: current is not None and not current.started)
 
 
 def _plan_create(spec):
     if not spec.bricks:
         raise VolumePlanError('volume %s does not exist; give bricks to create it' % spec.name)
     changes, resolved = plan_option_changes(spec.options, option_catalog())
-    plan = Plan(before={'name': spec.name, 'state': 'absent'})
+    plan = VolumePlan(before={'name': spec.name, 'state': 'absent'})
     plan.after = {
         'name': spec.name,
         'state': 'started' if spec.running else 'stopped',
@@ -389,7 +373,8 @@ def _plan_create(spec):
     }
     if resolved:
         plan.after['options'] = dict(resolved)
-    plan.steps.append(Step(create_args(spec), lambda current: current is not None))
+    plan.steps.append(Step(create_args(spec), what='create volume %s' % spec.name,
+                           done=lambda current: current is not None))
     plan.new_bricks = list(spec.bricks)
     plan.sends_force = spec.sends_force
     # Options go in before the first start: TLS and transport options must be in place when
@@ -401,7 +386,7 @@ def _plan_create(spec):
 
 
 def _plan_existing(spec, volume, option_values, peers):
-    plan = Plan(before=dict({'name': spec.name, 'state': volume_state(volume)}, **_layout(volume)))
+    plan = VolumePlan(before=dict({'name': spec.name, 'state': volume_state(volume)}, **_layout(volume)))
     plan.after = dict(plan.before)
     catalog = option_catalog(option_values, volume)
     changes, resolved = plan_option_changes(spec.options, catalog, option_values or {}, volume)
@@ -559,7 +544,8 @@ def plan_add_brick(spec, volume, peers):
     if spec.sends_force:
         args.append('force')
     names = set(new_bricks)
-    step = Step(args, lambda current_volume: current_volume is not None
+    step = Step(args, what='add bricks %s' % ', '.join(new_bricks), bricks=list(new_bricks),
+                done=lambda current_volume: current_volume is not None
                 and names <= set(brick.name for brick in current_volume.bricks))
     layout = {'bricks': list(spec.bricks), 'replica': replica, 'arbiter': arbiter}
     return {'step': step, 'layout': layout, 'rebalance_hint': rebalance_hint, 'new_bricks': new_bricks,

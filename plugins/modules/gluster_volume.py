@@ -433,6 +433,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -640,8 +641,7 @@ class VolumeManager(object):
                 % (', '.join(unchecked), 'is' if len(unchecked) == 1 else 'are'))
 
     def apply(self, plan):
-        for step in plan.steps:
-            self.cli.change(*step.args, already_done=lambda step=step: step.done(self.read_volume()))
+        apply_steps(self.cli, plan.steps, lambda step: self.read_volume())
         if plan.fix_layout:
             fix_layout_after_grow(self.cli, self.spec.name, self.spec.timeout)
 
