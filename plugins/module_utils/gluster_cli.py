@@ -24,7 +24,11 @@ TRANSIENT_MESSAGES = (
 
 
 class GlusterCommandError(Exception):
-    """A gluster command failed: carries everything an operator needs to see why."""
+    """A gluster command failed: carries everything an operator needs to see why.
+
+    ``command`` is the command as run, ``detail`` gluster's own message (or the reason the reply
+    was not understood); str() is "COMMAND failed: DETAIL".
+    """
 
     def __init__(self, command, rc, stdout, stderr, op_ret=None, op_errno=None, op_errstr=None, reason=None):
         self.command = command
@@ -34,8 +38,8 @@ class GlusterCommandError(Exception):
         self.op_ret = op_ret
         self.op_errno = op_errno
         self.op_errstr = op_errstr
-        detail = reason or op_errstr or (stderr or '').strip() or (stdout or '').strip() or 'no output'
-        super(GlusterCommandError, self).__init__('%s failed: %s' % (command, detail))
+        self.detail = reason or op_errstr or (stderr or '').strip() or (stdout or '').strip() or 'no output'
+        super().__init__('%s failed: %s' % (command, self.detail))
 
     @property
     def transient(self):

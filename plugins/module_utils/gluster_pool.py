@@ -13,6 +13,8 @@ import ipaddress
 import re
 import time
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
+
 # glusterd's "Peer Rejected" friend state: the peer's volume configuration conflicts with the
 # pool's. It does not heal by waiting, so waiting stops at once.
 PEER_REJECTED = 6
@@ -25,8 +27,8 @@ HOSTNAME_LABEL = re.compile(r'^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$')
 UUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', re.IGNORECASE)
 
 
-class PoolError(Exception):
-    """The request cannot be carried out safely; nothing was run."""
+class PoolError(StateError):
+    """The request cannot be carried out safely from the pool as it is; nothing was run."""
 
 
 class PoolNotSettled(Exception):

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_options import (
     option_catalog,
@@ -29,10 +30,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     stopped_only_changes,
     values_equal,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
-    VolumeSpecError,
-    check_brick_sets,
-)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import check_brick_sets
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import split_brick
 
 # Processes that connect to bricks on their own (``volume status NAME client-list`` names):
@@ -40,8 +38,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
 INTERNAL_CLIENT_NAMES = frozenset(('glustershd', 'quotad', 'rebalance', 'snapd', 'bitd', 'scrubd', 'tierd', 'gfproxyd'))
 
 
-class VolumePlanError(VolumeSpecError):
-    """The request cannot be met safely from the volume's current state."""
+class VolumePlanError(StateError):
+    """The request cannot be met safely from the volume's current state: raised before any change."""
 
 
 @dataclass
@@ -490,7 +488,7 @@ def _target_layout(spec, volume):
             raise VolumePlanError('volume %s has arbiter %d: it can only gain an arbiter by going from replica 2 to '
                                   'replica 3 arbiter 1' % (spec.name, volume.arbiter_count))
     if replica == 2 and volume.replica_count != 2 and not arbiter and not spec.allow_replica_two:
-        raise VolumePlanError('replica: 2 without an arbiter risks split-brain; set allow_replica_two: true to accept it')
+        raise VolumePlanError('2 without an arbiter risks split-brain; set allow_replica_two: true to accept it', argument='replica')
     return replica, arbiter, replica or 1
 
 
@@ -513,16 +511,16 @@ def plan_add_brick(spec, volume, peers):
                               % (spec.name, ', '.join(missing)))
     if len(wanted) == len(current):
         if wanted != current:
-            raise VolumePlanError('bricks: the order differs from volume %s (%s); the order defines the replica/'
-                                  'disperse sets and cannot change' % (spec.name, ', '.join(b.name for b in volume.bricks)))
+            raise VolumePlanError('the order differs from volume %s (%s); the order defines the replica/'
+                                  'disperse sets and cannot change' % (spec.name, ', '.join(b.name for b in volume.bricks)), argument='bricks')
         if new_set != old_set or arbiter != volume.arbiter_count:
             raise VolumePlanError('volume %s: changing the replica count needs new bricks for every set' % spec.name)
         return None
     new_bricks = [brick for brick, key in zip(spec.bricks, wanted) if key not in current]
     if new_set == old_set:
         if wanted[:len(current)] != current:
-            raise VolumePlanError('bricks: keep the bricks of volume %s first and in their order (%s), then the new '
-                                  'ones' % (spec.name, ', '.join(b.name for b in volume.bricks)))
+            raise VolumePlanError('keep the bricks of volume %s first and in their order (%s), then the new '
+                                  'ones' % (spec.name, ', '.join(b.name for b in volume.bricks)), argument='bricks')
         check_brick_sets(new_bricks, new_set, spec.force, what='new bricks')
         args = ['volume', 'add-brick', spec.name]
         rebalance_hint = True
@@ -533,8 +531,8 @@ def plan_add_brick(spec, volume, peers):
                                   % (spec.name, set_count, new_set))
         for index in range(set_count):
             if wanted[index * new_set:index * new_set + old_set] != current[index * old_set:(index + 1) * old_set]:
-                raise VolumePlanError('bricks: for replica %d give each set of volume %s as its current bricks '
-                                      'followed by the new ones' % (new_set, spec.name))
+                raise VolumePlanError('for replica %d give each set of volume %s as its current bricks '
+                                      'followed by the new ones' % (new_set, spec.name), argument='bricks')
         check_brick_sets(list(spec.bricks), new_set, spec.force)
         args = ['volume', 'add-brick', spec.name, 'replica', str(replica)]
         if arbiter and not volume.arbiter_count:

@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_option_catalog import KNOWN_OPTION_KEYS
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -345,7 +346,8 @@ def test_brick_under_another_name_of_its_host_is_the_same_brick(version):
      'raise the replica count (1 sets of 4) and add sets in separate runs'),
 ])
 def test_unsafe_or_impossible_changes_are_refused(version, params, message):
-    with pytest.raises(VolumeSpecError) as error:
+    # Bad bricks for a new set are a request error, the others refusals from the volume's state.
+    with pytest.raises((VolumeSpecError, VolumePlanError)) as error:
         plan_for(version, params)
     assert message in str(error.value)
 
@@ -547,6 +549,7 @@ def test_client_list_of_another_volume_is_refused():
     with pytest.raises(ClientListError, match='the reply is about volume rep, not web'):
         parse_client_list(CLIENT_LIST_IDLE, 'web')
     assert issubclass(ClientListError, VolumePlanError)
+    assert issubclass(VolumePlanError, StateError)
 
 
 class FakeCli(object):
