@@ -13,6 +13,8 @@ import shlex
 import time
 from xml.etree import ElementTree
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import delays
+
 # glusterd's errno for "Another transaction is in progress" (GD_OP_... lock contention).
 TRANSACTION_IN_PROGRESS_ERRNO = 30802
 TRANSIENT_MESSAGES = (
@@ -92,7 +94,7 @@ def int_or_none(text):
         return None
 
 
-class GlusterCli(object):
+class GlusterCli:
     """Runs gluster commands and keeps the record a module reports.
 
     ``calls`` holds every command run (reads included): the benchmark counts it.
@@ -131,7 +133,7 @@ class GlusterCli(object):
             raise GlusterCommandError(command, rc, stdout, stderr)
         return stdout
 
-    def change(self, *args, **kwargs):
+    def change(self, *args, already_done=None, retry=True):
         """Run a changing command, or in check mode only record it.
 
         ``already_done`` (optional): a function that re-reads the state and says whether the
@@ -140,10 +142,6 @@ class GlusterCli(object):
         ``retry=False``: one attempt only, for a command whose effect cannot be read back cheaply.
         Returns the <cliOutput> element, or None when nothing was run.
         """
-        already_done = kwargs.pop('already_done', None)
-        retry = kwargs.pop('retry', True)
-        if kwargs:
-            raise TypeError('unexpected arguments: %s' % ', '.join(sorted(kwargs)))
         self.commands.append(shlex.join(self.argv(args)))
         if self.check_mode:
             return None
@@ -152,7 +150,7 @@ class GlusterCli(object):
     def _run_with_retries(self, args, already_done, attempts=None):
         argv = self.argv(args)
         command = shlex.join(argv)
-        delay = self._first_delay
+        pauses = delays(self._first_delay, self._max_delay, factor=2)
         attempts = attempts or self._attempts
         for attempt in range(1, attempts + 1):
             self.calls.append(command)
@@ -162,8 +160,7 @@ class GlusterCli(object):
             except GlusterCommandError as error:
                 if not error.transient or attempt == attempts:
                     raise
-            self._sleep(delay)
-            delay = min(delay * 2, self._max_delay)
+            self._sleep(next(pauses))
             if already_done is not None and already_done():
                 return None
         raise AssertionError('unreachable')

@@ -236,8 +236,8 @@ def connected_clients(volume, client_status, client_counts):
 
 def mounted_clients(client_counts):
     """The client kinds that are mounts or applications (fuse, gfapi, ...), not gluster's daemons."""
-    return dict((name, count) for name, count in client_counts.items()
-                if name not in INTERNAL_CLIENT_NAMES and count > 0)
+    return {name: count for name, count in client_counts.items()
+            if name not in INTERNAL_CLIENT_NAMES and count > 0}
 
 
 # ---- what to read ---------------------------------------------------------------------------
@@ -434,7 +434,7 @@ def _plan_existing(spec, volume, option_values, peers):
 def peer_identity(peers, volume):
     """Lower-case host name or address -> peer UUID, from ``pool list`` and from the volume's
     bricks (pool list names the local node only "localhost")."""
-    identity = dict((brick.host.lower(), brick.host_uuid) for brick in volume.bricks if brick.host_uuid)
+    identity = {brick.host.lower(): brick.host_uuid for brick in volume.bricks if brick.host_uuid}
     for peer in peers or ():
         for name in peer.hostnames + [peer.hostname]:
             identity[name.lower()] = peer.uuid
@@ -580,7 +580,7 @@ def replica_raise_refusal(volume, plan, problems):
             'skip this check)' % (volume.name, plan.after.get('replica'), '; '.join(problems)))
 
 
-class _DeviceOfNothing(object):
+class _DeviceOfNothing:
     """A stat result for "/" whose device equals no other (not even another of its kind)."""
 
     def __init__(self):

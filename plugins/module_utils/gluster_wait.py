@@ -29,7 +29,7 @@ class WaitTimeout(Exception):
         self.polls = polls
         self.last = last
         detail = describe(last) if describe is not None and last is not None else repr(last)
-        super(WaitTimeout, self).__init__('%s did not finish within %s seconds (%d status reads); last status: %s'
+        super().__init__('%s did not finish within %s seconds (%d status reads); last status: %s'
                                           % (what, timeout, polls, detail))
 
 

@@ -202,6 +202,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool i
     wait_until_settled,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_peers, parse_volume_info
+from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 
 
 @functools.lru_cache(maxsize=None)
@@ -211,18 +212,6 @@ def resolve(name):
         return frozenset(info[4][0] for info in socket.getaddrinfo(name, None))
     except (OSError, UnicodeError):
         return frozenset()
-
-
-@functools.lru_cache(maxsize=None)
-def local_names():
-    """The names of this node: its host name, short and fully qualified (looked up once, if needed)."""
-    hostname = socket.gethostname()
-    names = [hostname, hostname.split('.')[0]]
-    try:
-        names.append(socket.getfqdn())
-    except OSError:
-        pass
-    return tuple(names)
 
 
 def peer_to_dict(peer):
@@ -238,7 +227,7 @@ def peer_to_dict(peer):
     }
 
 
-class PeerManager(object):
+class PeerManager:
     """Reads the pool, plans the probes or detaches, runs them (unless in check mode), reports."""
 
     def __init__(self, module, cli):
@@ -253,7 +242,7 @@ class PeerManager(object):
 
     def read_pool(self):
         """The pool as gluster lists it now (one gluster call)."""
-        return Pool(parse_peers(self.cli.read('pool', 'list')), local_names=local_names, resolve=resolve)
+        return Pool(parse_peers(self.cli.read('pool', 'list')), local_names=local_host_names, resolve=resolve)
 
     def present(self):
         nodes = self.params['nodes']

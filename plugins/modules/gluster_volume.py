@@ -434,7 +434,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.errors import 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps, completed_before_failure
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -506,7 +506,7 @@ class BrickPathRefused(VolumePlanError):
     """A new brick's path on this node cannot become a brick."""
 
 
-class VolumeManager(object):
+class VolumeManager:
     """Reads the volume, plans, applies the plan (unless in check mode) and reports."""
 
     def __init__(self, module, cli, spec, brick_paths_checked=()):
@@ -557,7 +557,7 @@ class VolumeManager(object):
 
     def check_local_brick_paths(self, bricks, volume=None):
         """Check the paths of ``bricks`` that are on this node; returns (checked, on other nodes)."""
-        local_names = local_host_names()
+        local_names = {name.lower() for name in local_host_names()}
         checked, remote = [], []
         for brick in bricks:
             host, path = split_brick(brick)
@@ -696,11 +696,8 @@ class VolumeManager(object):
         except GlusterCommandError as read_error:
             left = None
             state_left = 'unknown: the volume could not be read afterwards (%s)' % read_error
-        done = self.cli.commands[:-1]
-        details['msg'] = '%s. Left: %s; %s.' % (
-            details['msg'], state_left,
-            'commands completed before: %s' % '; '.join(done) if done else 'no earlier command of this run had run')
-        self.module.fail_json(changed=bool(done), commands=self.cli.commands, state_left=state_left,
+        details['msg'] = '%s. Left: %s; %s.' % (details['msg'], state_left, completed_before_failure(self.cli.commands))
+        self.module.fail_json(changed=len(self.cli.commands) > 1, commands=self.cli.commands, state_left=state_left,
                               volume=volume_to_dict(left), **details)
 
 

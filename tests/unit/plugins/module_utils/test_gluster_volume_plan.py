@@ -552,7 +552,7 @@ def test_client_list_of_another_volume_is_refused():
     assert issubclass(VolumePlanError, StateError)
 
 
-class FakeCli(object):
+class FakeCli:
     """Answers the reads of VolumeManager.plan with captured replies; changes nothing."""
     check_mode = False
 
@@ -661,7 +661,7 @@ def test_replica_raise_refused_with_a_brick_down_or_heal_pending(version):
         'again (force does not skip this check)')
 
 
-class FakeFiles(object):
+class FakeFiles:
     """os.stat/listdir/getxattr/ismount over a few paths: {path: (device, entries or None for a file, xattrs)}."""
 
     def __init__(self, tree, mounts=()):
@@ -672,7 +672,7 @@ class FakeFiles(object):
         if path not in self.tree:
             raise FileNotFoundError(path)
 
-        class Result(object):
+        class Result:
             st_dev = self.tree[path][0]
         return Result()
 
@@ -768,7 +768,7 @@ def test_only_check_brick_paths_looks_at_the_bricks_create_or_add_brick_would_ma
     assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', state='absent'))).new_bricks(rep) == []
 
 
-class RaiseCli(object):
+class RaiseCli:
     """Answers volume status and heal info summary of volume rep with captured replies."""
     check_mode = False
 

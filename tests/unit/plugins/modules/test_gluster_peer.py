@@ -13,11 +13,11 @@ NODE2_ADDRESS = manifest(VERSION)['peer-probe-by-address'][2].split()[-2]
 
 class Finished(Exception):
     def __init__(self, result):
-        super(Finished, self).__init__(result.get('msg'))
+        super().__init__(result.get('msg'))
         self.result = result
 
 
-class FakeModule(object):
+class FakeModule:
     """Just what PeerManager uses of AnsibleModule."""
 
     def __init__(self, check_mode=False, **params):
@@ -35,7 +35,7 @@ class FakeModule(object):
 @pytest.fixture(autouse=True)
 def node1(monkeypatch):
     """Run as node1 of the captured pool, with name resolution that knows no address."""
-    monkeypatch.setattr(gluster_peer, 'local_names', lambda: ('node1',))
+    monkeypatch.setattr(gluster_peer, 'local_host_names', lambda: ('node1',))
     monkeypatch.setattr(gluster_peer, 'resolve', lambda name: frozenset())
 
 
