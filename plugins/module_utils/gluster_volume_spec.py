@@ -6,7 +6,9 @@
 Pure of Ansible: ``parse_volume_spec(params)`` takes the module's parameters (native style or
 gluster.gluster's ``cluster`` + brick paths style) and returns a VolumeSpec, or raises
 VolumeSpecError with a message that says what to fix. The rules are glusterd's own
-(cli/src/cli-cmd-parser.c, glusterd-utils.c) plus this collection's safety rules (SAFETY.md).
+(cli/src/cli-cmd-parser.c, glusterd-utils.c), plus refusals of inputs that could lose data or
+reach a shell (two copies of a replica set on one host, bricks under glusterd's own directory,
+shell syntax in option values).
 """
 
 from __future__ import annotations

@@ -158,7 +158,7 @@ peers:
       type: bool
 diff:
   description: The sorted names of the pool members before and after.
-  returned: always
+  returned: in diff mode
   type: dict
   sample: {"before": {"peers": ["node1"]}, "after": {"peers": ["node1", "node2"]}}
 cmd:
@@ -297,9 +297,11 @@ class PeerManager:
             self.fail(msg=str(error))
         except PoolError as error:
             self.fail(msg=str(error))
-        after = self.pool.member_names() if self.predicted_after is None else self.predicted_after
-        self.module.exit_json(changed=self.changed, commands=self.cli.commands, peers=self.peers(),
-                              diff={'before': {'peers': self.before}, 'after': {'peers': after}})
+        result = dict(changed=self.changed, commands=self.cli.commands, peers=self.peers())
+        if self.module._diff:
+            after = self.pool.member_names() if self.predicted_after is None else self.predicted_after
+            result['diff'] = {'before': {'peers': self.before}, 'after': {'peers': after}}
+        self.module.exit_json(**result)
 
     def peers(self):
         return [peer_to_dict(peer) for peer in self.pool.peers] if self.pool else []

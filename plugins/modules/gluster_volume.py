@@ -37,7 +37,7 @@ description:
   - Also accepts the arguments of C(gluster.gluster.gluster_volume) (O(cluster) with brick paths,
     O(replica) as C(replicas), O(start_on_create), ...), so its playbooks work after only changing
     the module name. Its C(rebalance=true), C(quota) and C(directory) are refused with a message.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - glusterdock developers (@glusterdock)
 requirements:

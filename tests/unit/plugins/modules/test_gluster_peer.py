@@ -22,6 +22,7 @@ class FakeModule:
 
     def __init__(self, check_mode=False, **params):
         self.check_mode = check_mode
+        self._diff = True
         self.params = dict(state='present', force=False, wait=True, wait_timeout=60)
         self.params.update(params)
 
