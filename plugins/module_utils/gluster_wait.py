@@ -30,7 +30,7 @@ class WaitTimeout(Exception):
         self.last = last
         detail = describe(last) if describe is not None and last is not None else repr(last)
         super().__init__('%s did not finish within %s seconds (%d status reads); last status: %s'
-                                          % (what, timeout, polls, detail))
+                         % (what, timeout, polls, detail))
 
 
 def delays(first=FIRST_DELAY, cap=MAX_DELAY, factor=FACTOR):
