@@ -67,9 +67,9 @@ def stderr_fixture(version, name):
         return handle.read()
 
 
-@pytest.fixture
-def run_module(monkeypatch):
-    """run_module(main, params, version, expected=(), check_mode=False, diff=False) -> (result, gluster).
+def module_runner(monkeypatch):
+    """The ``run_module`` fixture (conftest.py):
+    run_module(main, params, version, expected=(), check_mode=False, diff=False) -> (result, gluster).
 
     ``result`` is what the module passed to exit_json or fail_json (``failed`` set), plus the
     ``warnings`` and ``deprecations`` AnsibleModule collected."""

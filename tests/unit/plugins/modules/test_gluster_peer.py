@@ -6,10 +6,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_peer
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import manifest
-from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.ansible_module_runner import (  # noqa: F401
-    reply,
-    run_module,
-)
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.ansible_module_runner import reply
 
 VERSION = '10.3'
 # node2's address in the captured pool (the lab's network differs between captures).

@@ -5,10 +5,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_volume
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS
-from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.ansible_module_runner import (  # noqa: F401
-    reply,
-    run_module,
-)
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.ansible_module_runner import reply
 
 VERSION = '10.3'
 REP = ['node1:/bricks/rep/b', 'node2:/bricks/rep/b', 'node3:/bricks/rep/b']
