@@ -8,8 +8,8 @@ Pure: ``plan_volume(spec, volumes_by_name, ...)`` works only from state already 
 ``pool list``, ``volume status NAME clients --xml`` and ``volume status NAME client-list``), so
 one ``volume info --xml`` of the whole cluster can later feed the plans of many volumes. The
 ``needs_*`` helpers tell the caller which extra reads a plan needs; they are asked only when the
-answer can matter. A plan that raises a replica count (``Plan.replica_raise``) or makes bricks
-(``Plan.new_bricks``) is checked further by the caller with ``replica_raise_problems`` and
+answer can matter. A plan that raises a replica count (``VolumePlan.replica_raise``) or makes bricks
+(``VolumePlan.new_bricks``) is checked further by the caller with ``replica_raise_problems`` and
 ``new_brick_problem``, which read ``volume status``/``heal info`` and the brick paths.
 """
 
