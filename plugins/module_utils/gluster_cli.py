@@ -13,6 +13,8 @@ import shlex
 import time
 from xml.etree import ElementTree
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import delays
+
 # glusterd's errno for "Another transaction is in progress" (GD_OP_... lock contention).
 TRANSACTION_IN_PROGRESS_ERRNO = 30802
 TRANSIENT_MESSAGES = (
@@ -24,7 +26,11 @@ TRANSIENT_MESSAGES = (
 
 
 class GlusterCommandError(Exception):
-    """A gluster command failed: carries everything an operator needs to see why."""
+    """A gluster command failed: carries everything an operator needs to see why.
+
+    ``command`` is the command as run, ``detail`` gluster's own message (or the reason the reply
+    was not understood); str() is "COMMAND failed: DETAIL".
+    """
 
     def __init__(self, command, rc, stdout, stderr, op_ret=None, op_errno=None, op_errstr=None, reason=None):
         self.command = command
@@ -34,8 +40,8 @@ class GlusterCommandError(Exception):
         self.op_ret = op_ret
         self.op_errno = op_errno
         self.op_errstr = op_errstr
-        detail = reason or op_errstr or (stderr or '').strip() or (stdout or '').strip() or 'no output'
-        super(GlusterCommandError, self).__init__('%s failed: %s' % (command, detail))
+        self.detail = reason or op_errstr or (stderr or '').strip() or (stdout or '').strip() or 'no output'
+        super().__init__('%s failed: %s' % (command, self.detail))
 
     @property
     def transient(self):
@@ -88,7 +94,7 @@ def int_or_none(text):
         return None
 
 
-class GlusterCli(object):
+class GlusterCli:
     """Runs gluster commands and keeps the record a module reports.
 
     ``calls`` holds every command run (reads included): the benchmark counts it.
@@ -127,7 +133,7 @@ class GlusterCli(object):
             raise GlusterCommandError(command, rc, stdout, stderr)
         return stdout
 
-    def change(self, *args, **kwargs):
+    def change(self, *args, already_done=None, retry=True):
         """Run a changing command, or in check mode only record it.
 
         ``already_done`` (optional): a function that re-reads the state and says whether the
@@ -136,10 +142,6 @@ class GlusterCli(object):
         ``retry=False``: one attempt only, for a command whose effect cannot be read back cheaply.
         Returns the <cliOutput> element, or None when nothing was run.
         """
-        already_done = kwargs.pop('already_done', None)
-        retry = kwargs.pop('retry', True)
-        if kwargs:
-            raise TypeError('unexpected arguments: %s' % ', '.join(sorted(kwargs)))
         self.commands.append(shlex.join(self.argv(args)))
         if self.check_mode:
             return None
@@ -148,7 +150,7 @@ class GlusterCli(object):
     def _run_with_retries(self, args, already_done, attempts=None):
         argv = self.argv(args)
         command = shlex.join(argv)
-        delay = self._first_delay
+        pauses = delays(self._first_delay, self._max_delay, factor=2)
         attempts = attempts or self._attempts
         for attempt in range(1, attempts + 1):
             self.calls.append(command)
@@ -158,8 +160,7 @@ class GlusterCli(object):
             except GlusterCommandError as error:
                 if not error.transient or attempt == attempts:
                     raise
-            self._sleep(delay)
-            delay = min(delay * 2, self._max_delay)
+            self._sleep(next(pauses))
             if already_done is not None and already_done():
                 return None
         raise AssertionError('unreachable')

@@ -13,6 +13,9 @@ import ipaddress
 import re
 import time
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import delays
+
 # glusterd's "Peer Rejected" friend state: the peer's volume configuration conflicts with the
 # pool's. It does not heal by waiting, so waiting stops at once.
 PEER_REJECTED = 6
@@ -25,15 +28,15 @@ HOSTNAME_LABEL = re.compile(r'^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$')
 UUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', re.IGNORECASE)
 
 
-class PoolError(Exception):
-    """The request cannot be carried out safely; nothing was run."""
+class PoolError(StateError):
+    """The request cannot be carried out safely from the pool as it is; nothing was run."""
 
 
 class PoolNotSettled(Exception):
     """Waiting ended before every desired node was a connected 'Peer in Cluster'."""
 
     def __init__(self, message, pool):
-        super(PoolNotSettled, self).__init__(message)
+        super().__init__(message)
         self.pool = pool
 
 
@@ -79,7 +82,7 @@ def _normalize(name):
     return name.strip().rstrip('.').lower()
 
 
-class Pool(object):
+class Pool:
     """The pool as one node sees it (``pool list``), able to find the member any name means.
 
     ``local_names``: the names of the node itself (a list, or a function returning one, called
@@ -97,10 +100,6 @@ class Pool(object):
         if callable(self._local_names):
             self._local_names = list(self._local_names())
         return self._local_names
-
-    @property
-    def self_peer(self):
-        return next((peer for peer in self.peers if peer.is_self), None)
 
     def names_of(self, peer):
         """Every name ``peer`` is known by here (the local names for the node itself)."""
@@ -165,12 +164,6 @@ class Pool(object):
             peers.append(peer)
         return peers
 
-    def plan(self, nodes, state, force=False):
-        """The gluster arguments (after ``gluster --mode=script``) that bring the pool to ``state``."""
-        if state == 'present':
-            return [['peer', 'probe', name] for name in self.to_probe(nodes)]
-        return [detach_arguments(peer, force) for peer in self.to_detach(nodes)]
-
     def unsettled(self, nodes):
         """One line per node that is not yet a connected 'Peer in Cluster'; empty when settled."""
         problems = []
@@ -211,11 +204,6 @@ def detach_arguments(peer, force=False):
     return ['peer', 'detach', peer.hostname] + (['force'] if force else [])
 
 
-def plan(peers, nodes, state, force=False, local_names=(), resolve=None):
-    """Shortcut: the gluster arguments that bring ``peers`` (parsed pool list) to ``state``."""
-    return Pool(peers, local_names, resolve).plan(nodes, state, force)
-
-
 def detach_refusal(volumes, peers, pool):
     """Why detaching ``peers`` is refused (they host bricks of ``volumes``), or None.
 
@@ -247,7 +235,7 @@ def wait_until_settled(read_pool, nodes, timeout, pool=None, sleep=time.sleep, c
     when a peer is rejected.
     """
     deadline = clock() + timeout
-    delay = first_delay
+    pauses = delays(first_delay, max_delay, factor=2)
     if pool is None:
         pool = read_pool()
     while True:
@@ -262,6 +250,5 @@ def wait_until_settled(read_pool, nodes, timeout, pool=None, sleep=time.sleep, c
         if remaining <= 0:
             raise PoolNotSettled('the pool did not settle within %s seconds: %s'
                                  % (timeout, '; '.join(problems)), pool)
-        sleep(min(delay, remaining))
-        delay = min(delay * 2, max_delay)
+        sleep(min(next(pauses), remaining))
         pool = read_pool()

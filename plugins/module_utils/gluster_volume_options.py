@@ -52,19 +52,19 @@ def resolve_option_key(key, catalog):
     if '.' in key:
         if key in catalog:
             return _refuse_global(key, key)
-        raise VolumeSpecError('options: unknown option key %r%s' % (key, _suggestion(key, catalog)))
+        raise VolumeSpecError('unknown option key %r%s' % (key, _suggestion(key, catalog)), argument='options')
     matches = sorted(full for full in catalog if full.split('.', 1)[1] == key)
     if len(matches) == 1:
         return _refuse_global(key, matches[0])
     if matches:
-        raise VolumeSpecError('options: %r is ambiguous (%s); write the full key' % (key, ', '.join(matches)))
-    raise VolumeSpecError('options: unknown option key %r%s' % (key, _suggestion(key, catalog)))
+        raise VolumeSpecError('%r is ambiguous (%s); write the full key' % (key, ', '.join(matches)), argument='options')
+    raise VolumeSpecError('unknown option key %r%s' % (key, _suggestion(key, catalog)), argument='options')
 
 
 def _refuse_global(given, key):
     if key in GLOBAL_OPTION_KEYS:
-        raise VolumeSpecError('options: %s is a cluster-wide option, set with "gluster volume set all %s VALUE", '
-                              'not an option of one volume' % (given, key))
+        raise VolumeSpecError('%s is a cluster-wide option, set with "gluster volume set all %s VALUE", '
+                              'not an option of one volume' % (given, key), argument='options')
     return key
 
 
@@ -121,8 +121,8 @@ def plan_option_changes(options, catalog, option_values=None, volume=None):
     for key, value in options.items():
         full_key = resolve_option_key(key, catalog)
         if full_key in resolved and not values_equal(resolved[full_key], value):
-            raise VolumeSpecError('options: %s is given twice with different values (%s, %s)'
-                                  % (full_key, resolved[full_key], value))
+            raise VolumeSpecError('%s is given twice with different values (%s, %s)'
+                                  % (full_key, resolved[full_key], value), argument='options')
         resolved[full_key] = value
     changes = []
     for key, value in resolved.items():

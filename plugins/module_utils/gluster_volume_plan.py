@@ -8,8 +8,8 @@ Pure: ``plan_volume(spec, volumes_by_name, ...)`` works only from state already 
 ``pool list``, ``volume status NAME clients --xml`` and ``volume status NAME client-list``), so
 one ``volume info --xml`` of the whole cluster can later feed the plans of many volumes. The
 ``needs_*`` helpers tell the caller which extra reads a plan needs; they are asked only when the
-answer can matter. A plan that raises a replica count (``Plan.replica_raise``) or makes bricks
-(``Plan.new_bricks``) is checked further by the caller with ``replica_raise_problems`` and
+answer can matter. A plan that raises a replica count (``VolumePlan.replica_raise``) or makes bricks
+(``VolumePlan.new_bricks``) is checked further by the caller with ``replica_raise_problems`` and
 ``new_brick_problem``, which read ``volume status``/``heal info`` and the brick paths.
 """
 
@@ -18,8 +18,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List
+from typing import List
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_options import (
     option_catalog,
     options_already_set,
@@ -28,10 +30,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     stopped_only_changes,
     values_equal,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
-    VolumeSpecError,
-    check_brick_sets,
-)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import check_brick_sets
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import split_brick
 
 # Processes that connect to bricks on their own (``volume status NAME client-list`` names):
@@ -39,44 +38,23 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
 INTERNAL_CLIENT_NAMES = frozenset(('glustershd', 'quotad', 'rebalance', 'snapd', 'bitd', 'scrubd', 'tierd', 'gfproxyd'))
 
 
-class VolumePlanError(VolumeSpecError):
-    """The request cannot be met safely from the volume's current state."""
+class VolumePlanError(StateError):
+    """The request cannot be met safely from the volume's current state: raised before any change."""
 
 
 @dataclass
-class Step:
-    """One changing gluster command (arguments after ``gluster --mode=script``).
+class VolumePlan(Plan):
+    """A volume's plan: the shared steps/diff/warnings, and what the module checks or runs around them.
 
-    ``done(volume)`` says from a fresh ``volume info`` whether the command has taken effect,
-    so a retry after a timeout does not repeat it.
+    ``new_bricks``: the bricks volume create or add-brick would make (their paths are checked
+    first); ``sends_force``: whether that command carries gluster's force; ``replica_raise``:
+    whether add-brick raises the replica count; ``fix_layout``: add-brick gave the running volume
+    another distribute subvolume, so its directories need a fix-layout (see gluster_layout.FIX_LAYOUT_REASON).
     """
-    args: List[str]
-    done: Callable[[Any], bool]
-
-    @property
-    def action(self):
-        return ' '.join(self.args[:2])
-
-
-@dataclass
-class Plan:
-    """The steps in order, the diff, and warnings for the operator."""
-    steps: List[Step] = field(default_factory=list)
-    before: Dict[str, Any] = field(default_factory=dict)
-    after: Dict[str, Any] = field(default_factory=dict)
-    warnings: List[str] = field(default_factory=list)
-    # Bricks that volume create or add-brick would make (their paths are checked first), whether
-    # that command carries gluster's force, and whether add-brick raises the replica count.
     new_bricks: List[str] = field(default_factory=list)
     sends_force: bool = False
     replica_raise: bool = False
-    # add-brick gave the volume another distribute subvolume while it runs: its directories need
-    # a fix-layout (see FIX_LAYOUT_REASON).
     fix_layout: bool = False
-
-    @property
-    def changed(self):
-        return bool(self.steps)
 
 
 def volume_state(volume):
@@ -258,8 +236,8 @@ def connected_clients(volume, client_status, client_counts):
 
 def mounted_clients(client_counts):
     """The client kinds that are mounts or applications (fuse, gfapi, ...), not gluster's daemons."""
-    return dict((name, count) for name, count in client_counts.items()
-                if name not in INTERNAL_CLIENT_NAMES and count > 0)
+    return {name: count for name, count in client_counts.items()
+            if name not in INTERNAL_CLIENT_NAMES and count > 0}
 
 
 # ---- what to read ---------------------------------------------------------------------------
@@ -327,13 +305,15 @@ def refuse_with_clients(spec, volume, client_counts, client_status):
 
 
 def _plan_absent(spec, volume):
-    plan = Plan(before={'name': spec.name, 'state': volume_state(volume)}, after={'name': spec.name, 'state': 'absent'})
+    plan = VolumePlan(before={'name': spec.name, 'state': volume_state(volume)}, after={'name': spec.name, 'state': 'absent'})
     if volume is None:
         return plan
     plan.before.update(_layout(volume))
     if volume.started:
-        plan.steps.append(Step(['volume', 'stop', spec.name], lambda current: current is None or not current.started))
-    plan.steps.append(Step(['volume', 'delete', spec.name], lambda current: current is None))
+        plan.steps.append(Step(['volume', 'stop', spec.name], what='stop volume %s' % spec.name,
+                               done=lambda current: current is None or not current.started))
+    plan.steps.append(Step(['volume', 'delete', spec.name], what='delete volume %s' % spec.name,
+                           done=lambda current: current is None))
     plan.warnings.append('the brick directories of %s keep their data and volume-id xattrs: %s'
                          % (spec.name, ', '.join(brick.name for brick in volume.bricks)))
     return plan
@@ -360,23 +340,25 @@ def create_args(spec):
 
 
 def _set_step(name, change):
-    return Step(['volume', 'set', name, change.key, change.value],
-                lambda current: current is not None and values_equal(current.options.get(change.key), change.value))
+    return Step(['volume', 'set', name, change.key, change.value], what='set %s to %s' % (change.key, change.value),
+                done=lambda current: current is not None and values_equal(current.options.get(change.key), change.value))
 
 
 def _start_step(name):
-    return Step(['volume', 'start', name], lambda current: current is not None and current.started)
+    return Step(['volume', 'start', name], what='start volume %s' % name,
+                done=lambda current: current is not None and current.started)
 
 
 def _stop_step(name):
-    return Step(['volume', 'stop', name], lambda current: current is not None and not current.started)
+    return Step(['volume', 'stop', name], what='stop volume %s' % name,
+                done=lambda current: current is not None and not current.started)
 
 
 def _plan_create(spec):
     if not spec.bricks:
         raise VolumePlanError('volume %s does not exist; give bricks to create it' % spec.name)
     changes, resolved = plan_option_changes(spec.options, option_catalog())
-    plan = Plan(before={'name': spec.name, 'state': 'absent'})
+    plan = VolumePlan(before={'name': spec.name, 'state': 'absent'})
     plan.after = {
         'name': spec.name,
         'state': 'started' if spec.running else 'stopped',
@@ -389,7 +371,8 @@ def _plan_create(spec):
     }
     if resolved:
         plan.after['options'] = dict(resolved)
-    plan.steps.append(Step(create_args(spec), lambda current: current is not None))
+    plan.steps.append(Step(create_args(spec), what='create volume %s' % spec.name,
+                           done=lambda current: current is not None))
     plan.new_bricks = list(spec.bricks)
     plan.sends_force = spec.sends_force
     # Options go in before the first start: TLS and transport options must be in place when
@@ -401,7 +384,7 @@ def _plan_create(spec):
 
 
 def _plan_existing(spec, volume, option_values, peers):
-    plan = Plan(before=dict({'name': spec.name, 'state': volume_state(volume)}, **_layout(volume)))
+    plan = VolumePlan(before=dict({'name': spec.name, 'state': volume_state(volume)}, **_layout(volume)))
     plan.after = dict(plan.before)
     catalog = option_catalog(option_values, volume)
     changes, resolved = plan_option_changes(spec.options, catalog, option_values or {}, volume)
@@ -451,7 +434,7 @@ def _plan_existing(spec, volume, option_values, peers):
 def peer_identity(peers, volume):
     """Lower-case host name or address -> peer UUID, from ``pool list`` and from the volume's
     bricks (pool list names the local node only "localhost")."""
-    identity = dict((brick.host.lower(), brick.host_uuid) for brick in volume.bricks if brick.host_uuid)
+    identity = {brick.host.lower(): brick.host_uuid for brick in volume.bricks if brick.host_uuid}
     for peer in peers or ():
         for name in peer.hostnames + [peer.hostname]:
             identity[name.lower()] = peer.uuid
@@ -505,7 +488,7 @@ def _target_layout(spec, volume):
             raise VolumePlanError('volume %s has arbiter %d: it can only gain an arbiter by going from replica 2 to '
                                   'replica 3 arbiter 1' % (spec.name, volume.arbiter_count))
     if replica == 2 and volume.replica_count != 2 and not arbiter and not spec.allow_replica_two:
-        raise VolumePlanError('replica: 2 without an arbiter risks split-brain; set allow_replica_two: true to accept it')
+        raise VolumePlanError('2 without an arbiter risks split-brain; set allow_replica_two: true to accept it', argument='replica')
     return replica, arbiter, replica or 1
 
 
@@ -528,16 +511,16 @@ def plan_add_brick(spec, volume, peers):
                               % (spec.name, ', '.join(missing)))
     if len(wanted) == len(current):
         if wanted != current:
-            raise VolumePlanError('bricks: the order differs from volume %s (%s); the order defines the replica/'
-                                  'disperse sets and cannot change' % (spec.name, ', '.join(b.name for b in volume.bricks)))
+            raise VolumePlanError('the order differs from volume %s (%s); the order defines the replica/'
+                                  'disperse sets and cannot change' % (spec.name, ', '.join(b.name for b in volume.bricks)), argument='bricks')
         if new_set != old_set or arbiter != volume.arbiter_count:
             raise VolumePlanError('volume %s: changing the replica count needs new bricks for every set' % spec.name)
         return None
     new_bricks = [brick for brick, key in zip(spec.bricks, wanted) if key not in current]
     if new_set == old_set:
         if wanted[:len(current)] != current:
-            raise VolumePlanError('bricks: keep the bricks of volume %s first and in their order (%s), then the new '
-                                  'ones' % (spec.name, ', '.join(b.name for b in volume.bricks)))
+            raise VolumePlanError('keep the bricks of volume %s first and in their order (%s), then the new '
+                                  'ones' % (spec.name, ', '.join(b.name for b in volume.bricks)), argument='bricks')
         check_brick_sets(new_bricks, new_set, spec.force, what='new bricks')
         args = ['volume', 'add-brick', spec.name]
         rebalance_hint = True
@@ -548,8 +531,8 @@ def plan_add_brick(spec, volume, peers):
                                   % (spec.name, set_count, new_set))
         for index in range(set_count):
             if wanted[index * new_set:index * new_set + old_set] != current[index * old_set:(index + 1) * old_set]:
-                raise VolumePlanError('bricks: for replica %d give each set of volume %s as its current bricks '
-                                      'followed by the new ones' % (new_set, spec.name))
+                raise VolumePlanError('for replica %d give each set of volume %s as its current bricks '
+                                      'followed by the new ones' % (new_set, spec.name), argument='bricks')
         check_brick_sets(list(spec.bricks), new_set, spec.force)
         args = ['volume', 'add-brick', spec.name, 'replica', str(replica)]
         if arbiter and not volume.arbiter_count:
@@ -559,7 +542,8 @@ def plan_add_brick(spec, volume, peers):
     if spec.sends_force:
         args.append('force')
     names = set(new_bricks)
-    step = Step(args, lambda current_volume: current_volume is not None
+    step = Step(args, what='add bricks %s' % ', '.join(new_bricks), bricks=list(new_bricks),
+                done=lambda current_volume: current_volume is not None
                 and names <= set(brick.name for brick in current_volume.bricks))
     layout = {'bricks': list(spec.bricks), 'replica': replica, 'arbiter': arbiter}
     return {'step': step, 'layout': layout, 'rebalance_hint': rebalance_hint, 'new_bricks': new_bricks,
@@ -596,7 +580,7 @@ def replica_raise_refusal(volume, plan, problems):
             'skip this check)' % (volume.name, plan.after.get('replica'), '; '.join(problems)))
 
 
-class _DeviceOfNothing(object):
+class _DeviceOfNothing:
     """A stat result for "/" whose device equals no other (not even another of its kind)."""
 
     def __init__(self):

@@ -6,7 +6,9 @@
 Pure of Ansible: ``parse_volume_spec(params)`` takes the module's parameters (native style or
 gluster.gluster's ``cluster`` + brick paths style) and returns a VolumeSpec, or raises
 VolumeSpecError with a message that says what to fix. The rules are glusterd's own
-(cli/src/cli-cmd-parser.c, glusterd-utils.c) plus this collection's safety rules (SAFETY.md).
+(cli/src/cli-cmd-parser.c, glusterd-utils.c), plus refusals of inputs that could lose data or
+reach a shell (two copies of a replica set on one host, bricks under glusterd's own directory,
+shell syntax in option values).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import split_brick
 
 STATES = ('present', 'started', 'stopped', 'absent')
@@ -45,8 +48,9 @@ UNSUPPORTED_GLUSTER_ARGS = {
 }
 
 
-class VolumeSpecError(ValueError):
-    """Bad arguments: the message says what to fix. Raised before any gluster call."""
+class VolumeSpecError(RequestError):
+    """Bad arguments: the message says what to fix, ``argument`` which argument. Raised before any
+    gluster call."""
 
 
 @dataclass
@@ -103,56 +107,56 @@ class VolumeSpec:
 def validate_volume_name(name):
     """Raise VolumeSpecError unless glusterd would accept ``name`` as a volume name."""
     if not isinstance(name, str) or not name:
-        raise VolumeSpecError('name: a volume name is required')
+        raise VolumeSpecError('a volume name is required', argument='name')
     if len(name) > MAX_VOLUME_NAME_LENGTH:
-        raise VolumeSpecError('name: %d characters is too long (glusterd allows at most %d)'
-                              % (len(name), MAX_VOLUME_NAME_LENGTH))
+        raise VolumeSpecError('%d characters is too long (glusterd allows at most %d)'
+                              % (len(name), MAX_VOLUME_NAME_LENGTH), argument='name')
     if not VOLUME_NAME_PATTERN.match(name):
-        raise VolumeSpecError('name: %r has characters glusterd refuses; use only letters, digits, "_" and "-"' % name)
+        raise VolumeSpecError('%r has characters glusterd refuses; use only letters, digits, "_" and "-"' % name, argument='name')
     if name.startswith('-'):
-        raise VolumeSpecError('name: %r must not start with "-"' % name)
+        raise VolumeSpecError('%r must not start with "-"' % name, argument='name')
     if name in RESERVED_VOLUME_NAMES:
-        raise VolumeSpecError('name: %r is a word reserved by the gluster CLI' % name)
+        raise VolumeSpecError('%r is a word reserved by the gluster CLI' % name, argument='name')
     return name
 
 
 def _validate_host(host, brick):
     if not host:
-        raise VolumeSpecError('bricks: %r has no host; write bricks as host:/absolute/path' % brick)
+        raise VolumeSpecError('%r has no host; write bricks as host:/absolute/path' % brick, argument='bricks')
     lowered = host.lower()
     if lowered == 'localhost' or lowered.startswith('localhost.') or lowered.startswith('127.') or lowered == '::1':
-        raise VolumeSpecError('bricks: %r names the loopback host; glusterd needs a host name or address '
-                              'the other peers can reach' % brick)
+        raise VolumeSpecError('%r names the loopback host; glusterd needs a host name or address '
+                              'the other peers can reach' % brick, argument='bricks')
     if HOST_NAME_PATTERN.match(host) or (':' in host and IPV6_PATTERN.match(host)):
         return
-    raise VolumeSpecError('bricks: %r has an invalid host %r' % (brick, host))
+    raise VolumeSpecError('%r has an invalid host %r' % (brick, host), argument='bricks')
 
 
 def canonical_brick_path(path, brick):
     """The path as glusterd stores it ('//' collapsed, no trailing '/'), after the safety checks."""
     if not path.startswith('/'):
-        raise VolumeSpecError('bricks: %r: the brick path must be absolute' % brick)
+        raise VolumeSpecError('%r: the brick path must be absolute' % brick, argument='bricks')
     canonical = re.sub('/+', '/', path).rstrip('/')
     if not canonical:
-        raise VolumeSpecError('bricks: %r: the root directory "/" cannot be a brick' % brick)
+        raise VolumeSpecError('%r: the root directory "/" cannot be a brick' % brick, argument='bricks')
     if not BRICK_PATH_PATTERN.match(canonical):
-        raise VolumeSpecError('bricks: %r: the path may only hold letters, digits and . _ + @ = ~ - /' % brick)
+        raise VolumeSpecError('%r: the path may only hold letters, digits and . _ + @ = ~ - /' % brick, argument='bricks')
     if any(part in ('.', '..') for part in canonical.split('/')):
-        raise VolumeSpecError('bricks: %r: the path must not contain "." or ".." components' % brick)
+        raise VolumeSpecError('%r: the path must not contain "." or ".." components' % brick, argument='bricks')
     if canonical == GLUSTERD_WORKDIR or canonical.startswith(GLUSTERD_WORKDIR + '/'):
-        raise VolumeSpecError('bricks: %r is under %s, glusterd\'s own directory (refused even with force)'
-                              % (brick, GLUSTERD_WORKDIR))
+        raise VolumeSpecError('%r is under %s, glusterd\'s own directory (refused even with force)'
+                              % (brick, GLUSTERD_WORKDIR), argument='bricks')
     return canonical
 
 
 def canonical_brick(brick):
     """'host:/path' validated and canonicalised, or VolumeSpecError."""
     if not isinstance(brick, str) or not brick.strip():
-        raise VolumeSpecError('bricks: empty brick %r; write bricks as host:/absolute/path' % (brick,))
+        raise VolumeSpecError('empty brick %r; write bricks as host:/absolute/path' % (brick,), argument='bricks')
     if brick != brick.strip() or any(char.isspace() for char in brick):
-        raise VolumeSpecError('bricks: %r contains whitespace' % brick)
+        raise VolumeSpecError('%r contains whitespace' % brick, argument='bricks')
     if ':' not in brick:
-        raise VolumeSpecError('bricks: %r is not host:/absolute/path (for brick paths alone, give cluster)' % brick)
+        raise VolumeSpecError('%r is not host:/absolute/path (for brick paths alone, give cluster)' % brick, argument='bricks')
     host, path = split_brick(brick)
     _validate_host(host, brick)
     return '%s:%s' % (host, canonical_brick_path(path, brick))
@@ -166,11 +170,11 @@ def expand_cluster_bricks(cluster, paths):
     """
     hosts = [host.strip() for host in cluster if isinstance(host, str) and host.strip()]
     if not hosts:
-        raise VolumeSpecError('cluster: give at least one host')
+        raise VolumeSpecError('give at least one host', argument='cluster')
     bricks = []
     for path in paths:
         if not isinstance(path, str) or ':' in path:
-            raise VolumeSpecError('bricks: with cluster, bricks are paths such as /bricks/vol/b1, not %r' % (path,))
+            raise VolumeSpecError('with cluster, bricks are paths such as /bricks/vol/b1, not %r' % (path,), argument='bricks')
         for host in hosts:
             bricks.append('%s:%s' % (host, path))
     return bricks
@@ -183,19 +187,19 @@ def normalise_option_value(key, value):
     if isinstance(value, (int, float)):
         return str(value)
     if not isinstance(value, str):
-        raise VolumeSpecError('options: the value of %s must be a string, number or boolean, not a %s'
-                              % (key, type(value).__name__))
+        raise VolumeSpecError('the value of %s must be a string, number or boolean, not a %s'
+                              % (key, type(value).__name__), argument='options')
     text = value.strip()
     if not text:
-        raise VolumeSpecError('options: the value of %s is empty' % key)
+        raise VolumeSpecError('the value of %s is empty' % key, argument='options')
     if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        raise VolumeSpecError('options: the value of %s contains a newline or control character' % key)
+        raise VolumeSpecError('the value of %s contains a newline or control character' % key, argument='options')
     if text.startswith('--'):
-        raise VolumeSpecError('options: the value of %s must not start with "--" (the gluster CLI would read it '
-                              'as its own option)' % key)
+        raise VolumeSpecError('the value of %s must not start with "--" (the gluster CLI would read it '
+                              'as its own option)' % key, argument='options')
     for fragment in FORBIDDEN_VALUE_FRAGMENTS:
         if fragment in text:
-            raise VolumeSpecError('options: the value of %s contains %r, which no gluster option takes' % (key, fragment))
+            raise VolumeSpecError('the value of %s contains %r, which no gluster option takes' % (key, fragment), argument='options')
     return text
 
 
@@ -213,11 +217,11 @@ def _validate_options(options):
     if options is None:
         return {}
     if not isinstance(options, dict):
-        raise VolumeSpecError('options: give a dictionary of option keys to values')
+        raise VolumeSpecError('give a dictionary of option keys to values', argument='options')
     normalised = {}
     for key, value in options.items():
         if not isinstance(key, str) or not OPTION_KEY_PATTERN.match(key):
-            raise VolumeSpecError('options: %r is not a valid option key' % (key,))
+            raise VolumeSpecError('%r is not a valid option key' % (key,), argument='options')
         normalised[key] = normalise_option_value(key, value)
     return normalised
 
@@ -238,36 +242,36 @@ def _positive(params, name):
     if value in (None, 0):
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise VolumeSpecError('%s: must be a positive whole number, not %r' % (name, value))
+        raise VolumeSpecError('must be a positive whole number, not %r' % (value,), argument=name)
     return value
 
 
 def _validate_layout(spec):
     """Replica/arbiter/disperse/redundancy rules of gluster's CLI, and arbiter normalisation."""
     if spec.replica is not None and spec.replica < 2:
-        raise VolumeSpecError('replica: must be at least 2 (leave it out for a distribute volume)')
+        raise VolumeSpecError('must be at least 2 (leave it out for a distribute volume)', argument='replica')
     if spec.arbiter is not None:
         if spec.arbiter != 1:
-            raise VolumeSpecError('arbiter: only "arbiter: 1" exists (with replica 3)')
+            raise VolumeSpecError('only "arbiter: 1" exists (with replica 3)', argument='arbiter')
         if spec.replica == 2:
             # gluster's own alias: "replica 2 arbiter 1" is "replica 3 arbiter 1".
             spec.replica = 3
         if spec.replica != 3:
-            raise VolumeSpecError('arbiter: 1 needs replica: 3 (two data bricks and one arbiter per set)')
+            raise VolumeSpecError('1 needs replica: 3 (two data bricks and one arbiter per set)', argument='arbiter')
     if spec.disperse is not None:
         if spec.replica is not None:
             raise VolumeSpecError('replica and disperse exclude each other: a volume is replicated or dispersed')
         if spec.disperse < 3:
-            raise VolumeSpecError('disperse: must be at least 3 bricks per set')
+            raise VolumeSpecError('must be at least 3 bricks per set', argument='disperse')
     if spec.redundancy is not None:
         if spec.disperse is None:
-            raise VolumeSpecError('redundancy: needs disperse')
+            raise VolumeSpecError('needs disperse', argument='redundancy')
         if not 1 <= spec.redundancy or 2 * spec.redundancy >= spec.disperse:
-            raise VolumeSpecError('redundancy: %d does not fit disperse %d: need 1 <= redundancy and '
-                                  '2 * redundancy < disperse' % (spec.redundancy, spec.disperse))
+            raise VolumeSpecError('%d does not fit disperse %d: need 1 <= redundancy and '
+                                  '2 * redundancy < disperse' % (spec.redundancy, spec.disperse), argument='redundancy')
     if spec.replica == 2 and not spec.arbiter and not spec.allow_replica_two:
-        raise VolumeSpecError('replica: 2 without an arbiter risks split-brain; use replica: 3 (optionally '
-                              'with arbiter: 1), or set allow_replica_two: true to accept the risk')
+        raise VolumeSpecError('2 without an arbiter risks split-brain; use replica: 3 (optionally '
+                              'with arbiter: 1), or set allow_replica_two: true to accept the risk', argument='replica')
 
 
 def check_brick_sets(bricks, set_size, force, what='bricks'):
@@ -277,8 +281,8 @@ def check_brick_sets(bricks, set_size, force, what='bricks'):
     two names of one server in a set unless force.
     """
     if set_size and len(bricks) % set_size:
-        raise VolumeSpecError('%s: %d bricks are not a multiple of the set size %d (replica/disperse count)'
-                              % (what, len(bricks), set_size))
+        raise VolumeSpecError('%d bricks are not a multiple of the set size %d (replica/disperse count)'
+                              % (len(bricks), set_size), argument=what)
     if not set_size or set_size < 2 or force:
         return
     for start in range(0, len(bricks), set_size):
@@ -286,9 +290,9 @@ def check_brick_sets(bricks, set_size, force, what='bricks'):
         hosts = [split_brick(brick)[0] for brick in members]
         for host in hosts:
             if hosts.count(host) > 1:
-                raise VolumeSpecError('%s: set %d (%s) has two bricks on %s: one server failure would take out '
+                raise VolumeSpecError('set %d (%s) has two bricks on %s: one server failure would take out '
                                       'both copies; spread each set over distinct hosts'
-                                      % (what, start // set_size + 1, ', '.join(members), host))
+                                      % (start // set_size + 1, ', '.join(members), host), argument=what)
 
 
 def parse_volume_spec(params):
@@ -296,19 +300,19 @@ def parse_volume_spec(params):
     name = validate_volume_name(params.get('name'))
     state = params.get('state') or 'present'
     if state not in STATES:
-        raise VolumeSpecError('state: must be one of %s' % ', '.join(STATES))
+        raise VolumeSpecError('must be one of %s' % ', '.join(STATES), argument='state')
     if _positive(params, 'stripe') is not None:
-        raise VolumeSpecError('stripe: striped volumes were removed from GlusterFS (in release 6); use a '
-                              'distributed volume with features.shard: on, or disperse')
+        raise VolumeSpecError('striped volumes were removed from GlusterFS (in release 6); use a '
+                              'distributed volume with features.shard: on, or disperse', argument='stripe')
     if params.get('rebalance'):
-        raise VolumeSpecError('rebalance: this module does not start a rebalance (it migrates data); run '
-                              '"gluster volume rebalance NAME start" in a separate, deliberate task')
+        raise VolumeSpecError('this module does not start a rebalance (it migrates data); run '
+                              '"gluster volume rebalance NAME start" in a separate, deliberate task', argument='rebalance')
     for argument, message in UNSUPPORTED_GLUSTER_ARGS.items():
         if params.get(argument) not in (None, ''):
-            raise VolumeSpecError('%s: %s' % (argument, message))
+            raise VolumeSpecError(message, argument=argument)
     transport = params.get('transport')
     if transport is not None and transport not in TRANSPORTS:
-        raise VolumeSpecError('transport: must be one of %s' % ', '.join(TRANSPORTS))
+        raise VolumeSpecError('must be one of %s' % ', '.join(TRANSPORTS), argument='transport')
     start_on_create = params.get('start_on_create', True)
     running = {'started': True, 'stopped': False, 'absent': None}.get(state, True if start_on_create is not False else None)
     spec = VolumeSpec(
@@ -336,15 +340,15 @@ def parse_volume_spec(params):
     cluster = params.get('cluster')
     if cluster:
         if not bricks:
-            raise VolumeSpecError('cluster: give bricks (paths) to place on each host of cluster')
+            raise VolumeSpecError('give bricks (paths) to place on each host of cluster', argument='cluster')
         bricks = expand_cluster_bricks(cluster, bricks)
     if bricks:
         spec.bricks = [canonical_brick(brick) for brick in bricks]
         for brick in spec.bricks:
             if spec.bricks.count(brick) > 1:
-                raise VolumeSpecError('bricks: %s is listed twice' % brick)
+                raise VolumeSpecError('%s is listed twice' % brick, argument='bricks')
     elif bricks is not None and not spec.absent:
-        raise VolumeSpecError('bricks: the list is empty')
+        raise VolumeSpecError('the list is empty', argument='bricks')
     _validate_layout(spec)
     _check_option_keys_known(spec.options)
     if spec.bricks and spec.set_size:

@@ -29,8 +29,8 @@ class WaitTimeout(Exception):
         self.polls = polls
         self.last = last
         detail = describe(last) if describe is not None and last is not None else repr(last)
-        super(WaitTimeout, self).__init__('%s did not finish within %s seconds (%d status reads); last status: %s'
-                                          % (what, timeout, polls, detail))
+        super().__init__('%s did not finish within %s seconds (%d status reads); last status: %s'
+                         % (what, timeout, polls, detail))
 
 
 def delays(first=FIRST_DELAY, cap=MAX_DELAY, factor=FACTOR):

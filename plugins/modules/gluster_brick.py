@@ -384,6 +384,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout
     stopped_message,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import volume_to_dict
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import (
     STATUS_READ_ERRORS,
@@ -900,7 +901,7 @@ class BrickManager(object):
                 volume = getattr(self, state)(volume, peers)
         except GlusterCommandError as error:
             failure = error.details()
-        except (BrickFailure, VolumeSpecError) as error:
+        except (BrickFailure, GlusterdockError) as error:
             failure = dict(msg=str(error), **getattr(error, 'extra', {}))
         diff = self.result.pop('diff', None)
         self.result.update(

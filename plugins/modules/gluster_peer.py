@@ -158,7 +158,7 @@ peers:
       type: bool
 diff:
   description: The sorted names of the pool members before and after.
-  returned: always
+  returned: in diff mode
   type: dict
   sample: {"before": {"peers": ["node1"]}, "after": {"peers": ["node1", "node2"]}}
 cmd:
@@ -202,6 +202,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool i
     wait_until_settled,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_peers, parse_volume_info
+from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 
 
 @functools.lru_cache(maxsize=None)
@@ -211,18 +212,6 @@ def resolve(name):
         return frozenset(info[4][0] for info in socket.getaddrinfo(name, None))
     except (OSError, UnicodeError):
         return frozenset()
-
-
-@functools.lru_cache(maxsize=None)
-def local_names():
-    """The names of this node: its host name, short and fully qualified (looked up once, if needed)."""
-    hostname = socket.gethostname()
-    names = [hostname, hostname.split('.')[0]]
-    try:
-        names.append(socket.getfqdn())
-    except OSError:
-        pass
-    return tuple(names)
 
 
 def peer_to_dict(peer):
@@ -238,7 +227,7 @@ def peer_to_dict(peer):
     }
 
 
-class PeerManager(object):
+class PeerManager:
     """Reads the pool, plans the probes or detaches, runs them (unless in check mode), reports."""
 
     def __init__(self, module, cli):
@@ -253,7 +242,7 @@ class PeerManager(object):
 
     def read_pool(self):
         """The pool as gluster lists it now (one gluster call)."""
-        return Pool(parse_peers(self.cli.read('pool', 'list')), local_names=local_names, resolve=resolve)
+        return Pool(parse_peers(self.cli.read('pool', 'list')), local_names=local_host_names, resolve=resolve)
 
     def present(self):
         nodes = self.params['nodes']
@@ -308,9 +297,11 @@ class PeerManager(object):
             self.fail(msg=str(error))
         except PoolError as error:
             self.fail(msg=str(error))
-        after = self.pool.member_names() if self.predicted_after is None else self.predicted_after
-        self.module.exit_json(changed=self.changed, commands=self.cli.commands, peers=self.peers(),
-                              diff={'before': {'peers': self.before}, 'after': {'peers': after}})
+        result = dict(changed=self.changed, commands=self.cli.commands, peers=self.peers())
+        if self.module._diff:
+            after = self.pool.member_names() if self.predicted_after is None else self.predicted_after
+            result['diff'] = {'before': {'peers': self.before}, 'after': {'peers': after}}
+        self.module.exit_json(**result)
 
     def peers(self):
         return [peer_to_dict(peer) for peer in self.pool.peers] if self.pool else []

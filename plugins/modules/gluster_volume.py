@@ -37,7 +37,7 @@ description:
   - Also accepts the arguments of C(gluster.gluster.gluster_volume) (O(cluster) with brick paths,
     O(replica) as C(replicas), O(start_on_create), ...), so its playbooks work after only changing
     the module name. Its C(rebalance=true), C(quota) and C(directory) are refused with a message.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - glusterdock developers (@glusterdock)
 requirements:
@@ -430,9 +430,11 @@ import uuid
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps, completed_before_failure
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -504,7 +506,7 @@ class BrickPathRefused(VolumePlanError):
     """A new brick's path on this node cannot become a brick."""
 
 
-class VolumeManager(object):
+class VolumeManager:
     """Reads the volume, plans, applies the plan (unless in check mode) and reports."""
 
     def __init__(self, module, cli, spec, brick_paths_checked=()):
@@ -555,7 +557,7 @@ class VolumeManager(object):
 
     def check_local_brick_paths(self, bricks, volume=None):
         """Check the paths of ``bricks`` that are on this node; returns (checked, on other nodes)."""
-        local_names = local_host_names()
+        local_names = {name.lower() for name in local_host_names()}
         checked, remote = [], []
         for brick in bricks:
             host, path = split_brick(brick)
@@ -566,11 +568,11 @@ class VolumeManager(object):
                                         self.spec.sends_force, self.spec.sends_force)
             if problem and volume is not None and carries_volume_id(path, volume.id):
                 # Another run is adding this very brick to this volume right now.
-                raise BrickPathRefused('bricks: %s is already being added to volume %s (its volume-id is on the path, '
+                raise BrickPathRefused('%s is already being added to volume %s (its volume-id is on the path, '
                                        'another run is growing the volume now); nothing was changed: run the task '
-                                       'again once that run is done' % (brick, volume.name))
+                                       'again once that run is done' % (brick, volume.name), argument='bricks')
             if problem:
-                raise BrickPathRefused('bricks: %s refused: %s' % (brick, problem))
+                raise BrickPathRefused('%s refused: %s' % (brick, problem), argument='bricks')
             checked.append(brick)
         return checked, remote
 
@@ -582,14 +584,14 @@ class VolumeManager(object):
             checked = self.check_local_brick_paths(self.new_bricks(volume))[0]
         except GlusterCommandError as error:
             self.module.fail_json(commands=self.cli.commands, **error.details())
-        except VolumeSpecError as error:
+        except GlusterdockError as error:
             self.module.fail_json(msg=str(error), commands=self.cli.commands, volume=volume_to_dict(volume))
         self.module.exit_json(changed=False, commands=[], checked_bricks=checked, volume=volume_to_dict(volume))
 
     def _unknown_clients(self, error):
         """A failed read of the clients: unknown clients count as clients, nothing is stopped or deleted."""
         return GlusterCommandError(error.command, error.rc, error.stdout, error.stderr, reason=client_list_problem(
-            self.spec.name, str(error).split(' failed: ', 1)[-1], stopping=not self.spec.absent))
+            self.spec.name, error.detail, stopping=not self.spec.absent))
 
     def read_clients(self):
         """``volume status NAME clients`` (every brick, by address) and ``client-list`` (the kinds,
@@ -631,17 +633,16 @@ class VolumeManager(object):
         unchecked = [brick for brick in remote if brick not in self.brick_paths_checked]
         if unchecked and plan.sends_force:
             raise VolumePlanError(
-                'bricks: %s %s on other nodes; allow_root_filesystem_bricks (or force) adds gluster\'s force, which '
+                '%s %s on other nodes; allow_root_filesystem_bricks (or force) adds gluster\'s force, which '
                 'also skips glusterd\'s check that a brick path belongs to no other volume, and this module can check '
                 'only the paths on the node it runs on. Create the volume without it (bricks on file systems of their '
                 'own), run it with only_check_brick_paths: true on each of those nodes first and pass the '
                 'checked_bricks in brick_paths_checked (the glusterdock.storage.gluster_volumes role does), or put '
                 'every new brick on the node the task runs on'
-                % (', '.join(unchecked), 'is' if len(unchecked) == 1 else 'are'))
+                % (', '.join(unchecked), 'is' if len(unchecked) == 1 else 'are'), argument='bricks')
 
     def apply(self, plan):
-        for step in plan.steps:
-            self.cli.change(*step.args, already_done=lambda step=step: step.done(self.read_volume()))
+        apply_steps(self.cli, plan.steps, lambda step: self.read_volume())
         if plan.fix_layout:
             fix_layout_after_grow(self.cli, self.spec.name, self.spec.timeout)
 
@@ -668,7 +669,7 @@ class VolumeManager(object):
                 plan = self.plan(volume)
         except GlusterCommandError as error:
             self.module.fail_json(commands=self.cli.commands, **error.details())
-        except VolumeSpecError as error:
+        except GlusterdockError as error:
             self.module.fail_json(msg=str(error), commands=self.cli.commands, volume=volume_to_dict(volume))
         for warning in plan.warnings:
             self.module.warn(warning)
@@ -695,11 +696,8 @@ class VolumeManager(object):
         except GlusterCommandError as read_error:
             left = None
             state_left = 'unknown: the volume could not be read afterwards (%s)' % read_error
-        done = self.cli.commands[:-1]
-        details['msg'] = '%s. Left: %s; %s.' % (
-            details['msg'], state_left,
-            'commands completed before: %s' % '; '.join(done) if done else 'no earlier command of this run had run')
-        self.module.fail_json(changed=bool(done), commands=self.cli.commands, state_left=state_left,
+        details['msg'] = '%s. Left: %s; %s.' % (details['msg'], state_left, completed_before_failure(self.cli.commands))
+        self.module.fail_json(changed=len(self.cli.commands) > 1, commands=self.cli.commands, state_left=state_left,
                               volume=volume_to_dict(left), **details)
 
 
@@ -720,7 +718,7 @@ def main():
     try:
         checked = [canonical_brick(brick) for brick in module.params['brick_paths_checked']]
     except VolumeSpecError as error:
-        module.fail_json(msg=str(error).replace('bricks:', 'brick_paths_checked:', 1), commands=[])
+        module.fail_json(msg=str(error.about('brick_paths_checked')), commands=[])
     cli = cli_for_module(module)
     manager = VolumeManager(module, cli, spec, brick_paths_checked=checked)
     if module.params['only_check_brick_paths']:

@@ -10,7 +10,7 @@ BUSY = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cliOutput><op
         '<opErrstr>Another transaction is in progress for rep. Please try again after some time.</opErrstr></cliOutput>')
 
 
-class FakeGluster(object):
+class FakeGluster:
     """Plays back replies in order and records every argv it was given."""
 
     def __init__(self, *replies):
@@ -96,7 +96,7 @@ def test_change_without_retry_runs_once_even_when_glusterd_is_busy():
 
 
 def test_cli_for_module_runs_the_nodes_gluster_in_the_c_locale_without_expansion():
-    class FakeModule(object):
+    class FakeModule:
         check_mode = True
 
         def __init__(self):

@@ -4,7 +4,8 @@ import pytest
 from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_pool
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import parse_cli_output
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import (
-    Pool, PoolError, PoolNotSettled, detach_refusal, node_name_problem, plan, validate_nodes, wait_until_settled,
+    Pool, PoolError, PoolNotSettled, detach_arguments, detach_refusal, node_name_problem, validate_nodes,
+    wait_until_settled,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     Peer, parse_peers, parse_volume_info,
@@ -92,7 +93,7 @@ def test_find_by_every_hostname_of_a_peer(version):
 
 def test_find_self_by_local_name_or_uuid_but_not_as_localhost(version):
     current = pool(version)
-    me = current.self_peer
+    me = next(peer for peer in current.peers if peer.is_self)
     assert current.find('node1') is me
     assert current.find(me.uuid) is me
     assert Pool(current.peers, local_names=()).find('localhost') is None
@@ -128,6 +129,14 @@ def test_local_names_are_looked_up_only_when_needed(version):
 
 
 # --- plans --------------------------------------------------------------------------------------
+
+def plan(peers, nodes, state, force=False, local_names=(), resolve=None):
+    """The gluster arguments gluster_peer runs to bring ``peers`` to ``state``."""
+    current = Pool(peers, local_names, resolve)
+    if state == 'present':
+        return [['peer', 'probe', name] for name in current.to_probe(nodes)]
+    return [detach_arguments(peer, force) for peer in current.to_detach(nodes)]
+
 
 def test_plan_probes_each_missing_node_once(version):
     alone = peers(version, 'pool-list-alone')
@@ -219,7 +228,7 @@ def test_missing_node_is_not_settled(version):
     assert pool(version, 'pool-list-alone').unsettled(['node1', 'node2']) == ['node2: not in the pool']
 
 
-class FakeClock(object):
+class FakeClock:
     def __init__(self):
         self.now = 0.0
         self.sleeps = []

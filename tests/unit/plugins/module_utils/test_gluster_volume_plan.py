@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_option_catalog import KNOWN_OPTION_KEYS
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -345,7 +346,8 @@ def test_brick_under_another_name_of_its_host_is_the_same_brick(version):
      'raise the replica count (1 sets of 4) and add sets in separate runs'),
 ])
 def test_unsafe_or_impossible_changes_are_refused(version, params, message):
-    with pytest.raises(VolumeSpecError) as error:
+    # Bad bricks for a new set are a request error, the others refusals from the volume's state.
+    with pytest.raises((VolumeSpecError, VolumePlanError)) as error:
         plan_for(version, params)
     assert message in str(error.value)
 
@@ -547,9 +549,10 @@ def test_client_list_of_another_volume_is_refused():
     with pytest.raises(ClientListError, match='the reply is about volume rep, not web'):
         parse_client_list(CLIENT_LIST_IDLE, 'web')
     assert issubclass(ClientListError, VolumePlanError)
+    assert issubclass(VolumePlanError, StateError)
 
 
-class FakeCli(object):
+class FakeCli:
     """Answers the reads of VolumeManager.plan with captured replies; changes nothing."""
     check_mode = False
 
@@ -658,7 +661,7 @@ def test_replica_raise_refused_with_a_brick_down_or_heal_pending(version):
         'again (force does not skip this check)')
 
 
-class FakeFiles(object):
+class FakeFiles:
     """os.stat/listdir/getxattr/ismount over a few paths: {path: (device, entries or None for a file, xattrs)}."""
 
     def __init__(self, tree, mounts=()):
@@ -669,7 +672,7 @@ class FakeFiles(object):
         if path not in self.tree:
             raise FileNotFoundError(path)
 
-        class Result(object):
+        class Result:
             st_dev = self.tree[path][0]
         return Result()
 
@@ -765,7 +768,7 @@ def test_only_check_brick_paths_looks_at_the_bricks_create_or_add_brick_would_ma
     assert VolumeManager(None, None, parse_volume_spec(dict(name='rep', state='absent'))).new_bricks(rep) == []
 
 
-class RaiseCli(object):
+class RaiseCli:
     """Answers volume status and heal info summary of volume rep with captured replies."""
     check_mode = False
 

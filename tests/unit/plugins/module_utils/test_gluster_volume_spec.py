@@ -1,8 +1,10 @@
 """parse_volume_spec: arguments (native and gluster.gluster style) -> VolumeSpec, or the message."""
 import pytest
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
     VolumeSpecError,
+    canonical_brick,
     canonical_boolean,
     parse_volume_spec,
 )
@@ -166,3 +168,27 @@ def test_bad_input_is_refused_with_its_message(params, message):
     with pytest.raises(VolumeSpecError) as error:
         spec(**params)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize('params, argument, message', [
+    (dict(name='all'), 'name', "'all' is a word reserved by the gluster CLI"),
+    (dict(bricks=['node1:relative']), 'bricks', "'node1:relative': the brick path must be absolute"),
+    (dict(bricks=THREE, replica='x'), 'replica', "must be a positive whole number, not 'x'"),
+    (dict(bricks=THREE[:2], replica=3), 'bricks', '2 bricks are not a multiple of the set size 3 (replica/disperse count)'),
+    (dict(quota='10GB'), 'quota', 'quota limits are not managed by this module: set them in a task of their own with '
+                                  'glusterdock.storage.gluster_quota'),
+])
+def test_a_refusal_names_its_argument_apart_from_the_message(params, argument, message):
+    with pytest.raises(RequestError) as error:
+        spec(**params)
+    assert isinstance(error.value, VolumeSpecError)
+    assert (error.value.argument, error.value.message) == (argument, message)
+    assert str(error.value) == '%s: %s' % (argument, message)
+
+
+def test_a_brick_check_applied_to_another_argument_names_that_argument():
+    with pytest.raises(VolumeSpecError) as error:
+        canonical_brick('node1:/var/lib/glusterd/b')
+    assert str(error.value.about('brick_paths_checked')) == (
+        "brick_paths_checked: 'node1:/var/lib/glusterd/b' is under /var/lib/glusterd, glusterd's own directory "
+        "(refused even with force)")
