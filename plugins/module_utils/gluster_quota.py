@@ -449,8 +449,6 @@ def limits_to_dict(limits, with_usage=False):
 
 def quota_to_dict(state):
     """The result's ``quota``: enabled, and each limit with its usage, by path."""
-    if state is None:
-        return {}
     return {'enabled': state.enabled, 'limits': limits_to_dict(state.limits, with_usage=True)}
 
 

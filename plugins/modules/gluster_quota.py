@@ -176,7 +176,7 @@ quota:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps, completed_before_failure
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import (
@@ -210,15 +210,15 @@ class QuotaManager:
         self.spec = spec
 
     def run(self):
-        state = None
         try:
             state = read_quota(self.cli, self.spec.volume, paths=paths_to_read(self.spec))
             if needs_object_limits(self.spec, state):
                 state.object_limits = read_object_limits(self.cli, self.spec.volume)
-            plan = plan_quota(self.spec, state)
         except GlusterCommandError as error:
             self.module.fail_json(commands=self.cli.commands, **error.details())
-        except GlusterdockError as error:
+        try:
+            plan = plan_quota(self.spec, state)
+        except StateError as error:
             self.module.fail_json(msg=str(error), commands=self.cli.commands, quota=quota_to_dict(state))
         try:
             apply_steps(self.cli, plan.steps, lambda step: reread_quota(self.cli, plan, step))
@@ -260,7 +260,7 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
         spec = parse_quota_spec(module.params)
-    except GlusterdockError as error:
+    except RequestError as error:
         module.fail_json(msg=str(error), commands=[])
     QuotaManager(module, cli_for_module(module), spec).run()
 
