@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Dict, List, Optional
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError, StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, int_or_none
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, validate_volume_name
@@ -250,18 +250,19 @@ def parse_limits(limits):
 
 
 def _volume_name(name):
-    """``name`` checked as gluster_volume checks a volume name; a refusal is about ``volume`` here."""
+    """``name`` checked as gluster_volume checks its ``name``; a refusal is about ``volume`` here."""
     try:
         return validate_volume_name(name)
     except VolumeSpecError as error:
-        if isinstance(error, GlusterdockError):
-            raise QuotaRequestError(error.message, 'volume') from None
-        # gluster_volume_spec still writes the argument into its message ("name: ..."), not apart.
+        if isinstance(error, RequestError):
+            raise error.about('volume') from None
+        # Until gluster_volume_spec's error carries its argument apart from the message ("name: ...").
         raise QuotaRequestError(str(error).split(': ', 1)[-1], 'volume') from None
 
 
 def parse_quota_spec(params):
-    """QuotaSpec from the module's parameters, or QuotaRequestError. Runs before any gluster call."""
+    """QuotaSpec from the module's parameters, or a RequestError about the argument to fix. Runs
+    before any gluster call."""
     volume = _volume_name(params.get('volume'))
     state = params.get('state') or 'enabled'
     if state not in STATES:

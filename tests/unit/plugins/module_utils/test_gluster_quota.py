@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_quota
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import (
     DesiredLimit,
@@ -259,9 +260,26 @@ BAD_SPECS = [
 
 @pytest.mark.parametrize('params, message', BAD_SPECS)
 def test_bad_input_is_refused_with_what_to_fix(params, message):
-    with pytest.raises(QuotaRequestError) as error:
+    with pytest.raises(RequestError) as error:
         spec(**params)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize('params, argument, message', [
+    (dict(volume='-x'), 'volume', "'-x' must not start with \"-\""),
+    (dict(state='absent'), 'state', "'absent' is not one of enabled, disabled"),
+    (dict(limits='/app=1GB'), 'limits', "'/app=1GB' must be a dictionary (path: size) or a list of {path, hard_limit, "
+                                        "soft_limit}"),
+    (dict(limits={'/app': 'lots'}), "limits['/app'] hard_limit", "'lots' is not a size; write bytes (1073741824) or a "
+                                    "number and a unit (B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)"),
+    (dict(limits=[{'hard_limit': '1GB'}]), 'limits[0]', 'path is required'),
+    # About two arguments at once: the message names them.
+    (dict(purge=True), None, 'purge needs limits: the limits to keep (limits: {} with purge: true removes every limit)'),
+])
+def test_a_refusal_carries_the_argument_it_is_about(params, argument, message):
+    with pytest.raises(RequestError) as error:
+        spec(**params)
+    assert (error.value.argument, error.value.message) == (argument, message)
 
 
 # Plans: the exact commands.
