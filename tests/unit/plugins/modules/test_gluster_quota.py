@@ -223,6 +223,20 @@ def test_a_first_command_that_fails_says_nothing_ran_before(monkeypatch, warning
     assert result['msg'].endswith('(this module does not create directories). No earlier command of this run had run')
 
 
+def test_a_read_that_fails_after_the_changes_says_they_were_made(monkeypatch, warnings, version):
+    result, calls = quota(monkeypatch, version, [
+        (LIST, 'quota-list-no-limits'),
+        ('volume quota limited limit-usage / 10GB', 'quota-limit-usage'),
+        (LIST, 'quota-list-stopped'),
+    ], limits={'/': '10GB'})
+    assert result['failed'] and result['changed']
+    assert result['commands'] == [command('volume quota limited limit-usage / 10GB')]
+    assert result['msg'] == (
+        'gluster --mode=script volume quota limited list --xml failed: volume limited is stopped; gluster reads and '
+        'sets quota only on a started volume, start it first. The changes were made; reading the quota afterwards '
+        'failed')
+
+
 def test_missing_volume_fails_clearly_after_one_call(monkeypatch, warnings, version):
     result, calls = run(monkeypatch, version, [('volume quota no-such-volume list', 'quota-list-missing')],
                         volume='no-such-volume')
