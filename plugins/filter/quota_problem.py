@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import QuotaSpecError, parse_quota_spec
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import parse_quota_spec
 
 # The keys of a quota definition: the options of gluster_quota but the volume.
 QUOTA_KEYS = ('state', 'limits', 'purge', 'allow_disable_with_limits')
@@ -33,12 +34,12 @@ def quota_problem(quota, volume):
                 return 'quota: %s must be true or false, got %r' % (key, quota[key])
     try:
         parse_quota_spec(params)
-    except QuotaSpecError as error:
+    except RequestError as error:
         return str(error)
     return ''
 
 
-class FilterModule(object):
+class FilterModule:
     """Filters of glusterdock.storage."""
 
     def filters(self):

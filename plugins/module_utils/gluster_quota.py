@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Dict, List, Optional
+from typing import Dict, List, Optional
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, int_or_none
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError, validate_volume_name
 
 STATES = ('enabled', 'disabled')
@@ -64,8 +66,12 @@ UNLISTED_WARNING = (
     'the paths in limits were read')
 
 
-class QuotaSpecError(ValueError):
-    """Bad arguments, or a request that cannot be met safely: the message says what to fix."""
+class QuotaRequestError(RequestError):
+    """Bad quota arguments; ``argument`` names the option, or the entry of ``limits``, to fix."""
+
+
+class QuotaStateError(StateError):
+    """Quota cannot be changed as asked from its current state (disabling would delete limits)."""
 
 
 @dataclass
@@ -123,26 +129,14 @@ class QuotaState:
 
 
 @dataclass
-class QuotaStep:
-    """One changing command (arguments after ``gluster --mode=script``) and how to tell from a
-    fresh QuotaState that it has taken effect (asked before a retry). ``paths``: the paths that
-    re-read must name should gluster list only named paths (see read_quota)."""
-    args: List[str]
-    done: Callable[[QuotaState], bool]
+class QuotaPlan(Plan):
+    """The Steps (their ``done`` judges a fresh QuotaState) and the diff of one volume's quota.
+
+    ``paths``: the paths every read after planning names, should gluster list only named paths
+    (see read_quota): those of ``limits``. A Step's ``reads`` adds the paths its ``done`` needs.
+    """
+    volume: str = ''
     paths: List[str] = field(default_factory=list)
-
-
-@dataclass
-class QuotaPlan:
-    """The steps in order and the diff."""
-    steps: List[QuotaStep] = field(default_factory=list)
-    before: Dict[str, Any] = field(default_factory=dict)
-    after: Dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def changed(self):
-        """True when the plan has a step to run: the module reports changed."""
-        return bool(self.steps)
 
 
 def parse_size(value, where):
@@ -150,8 +144,8 @@ def parse_size(value, where):
     K, KiB, ...), powers of 1024 as in gluster. Fractions are accepted when they make whole bytes,
     computed exactly (a fraction of a byte, however small, is refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit (1GB, 512MB)'
-                             % (where, value))
+        raise QuotaRequestError('%r is not a size; write bytes (1073741824) or a number and a unit (1GB, 512MB)'
+                                % (value,), where)
     if isinstance(value, int):
         size = value
     else:
@@ -160,14 +154,14 @@ def parse_size(value, where):
         match = SIZE_PATTERN.match(text) if len(text) <= MAX_SIZE_TEXT else None
         unit = match.group(2).upper() if match else None
         if not match or unit not in UNIT_FACTORS:
-            raise QuotaSpecError('%s: %r is not a size; write bytes (1073741824) or a number and a unit '
-                                 '(B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)' % (where, value))
+            raise QuotaRequestError('%r is not a size; write bytes (1073741824) or a number and a unit '
+                                    '(B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)' % (value,), where)
         size = Fraction(match.group(1)) * UNIT_FACTORS[unit]
         if size.denominator != 1:
-            raise QuotaSpecError('%s: %r is not a whole number of bytes' % (where, value))
+            raise QuotaRequestError('%r is not a whole number of bytes' % (value,), where)
         size = int(size)
     if size < 1 or size > MAX_HARD_LIMIT:
-        raise QuotaSpecError('%s: %r is out of range: gluster takes 1 byte to %d bytes' % (where, value, MAX_HARD_LIMIT))
+        raise QuotaRequestError('%r is out of range: gluster takes 1 byte to %d bytes' % (value, MAX_HARD_LIMIT), where)
     return size
 
 
@@ -183,32 +177,33 @@ def parse_soft_limit(value, where):
     """A soft limit as a percentage of the hard limit, 0 to 100: 80 or '80%'."""
     match = PERCENT_PATTERN.match(str(value).strip()) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
     if not match or int(match.group(1)) > 100:
-        raise QuotaSpecError('%s: %r is not a percentage from 0 to 100 (such as 80 or "80%%")' % (where, value))
+        raise QuotaRequestError('%r is not a percentage from 0 to 100 (such as 80 or "80%%")' % (value,), where)
     return int(match.group(1))
 
 
 def normalise_quota_path(path, where):
     """A directory of the volume as glusterd stores it: absolute, no repeated or trailing '/'."""
     if not isinstance(path, str) or not path:
-        raise QuotaSpecError('%s: %r is not a path; write a directory of the volume such as "/" or "/app"'
-                             % (where, path))
+        raise QuotaRequestError('%r is not a path; write a directory of the volume such as "/" or "/app"' % (path,),
+                                where)
     if not path.startswith('/'):
-        raise QuotaSpecError('%s: %r must be absolute, from the root of the volume (such as "/%s")'
-                             % (where, path, path))
+        raise QuotaRequestError('%r must be absolute, from the root of the volume (such as "/%s")' % (path, path),
+                                where)
     if '\n' in path or '\0' in path or '\r' in path:
-        raise QuotaSpecError('%s: %r contains a newline or NUL character' % (where, path))
+        raise QuotaRequestError('%r contains a newline or NUL character' % (path,), where)
     parts = [part for part in path.split('/') if part]
     if any(part in ('.', '..') for part in parts):
-        raise QuotaSpecError('%s: %r contains "." or ".."; write the directory\'s own path' % (where, path))
+        raise QuotaRequestError('%r contains "." or ".."; write the directory\'s own path' % (path,), where)
     return '/' + '/'.join(parts)
 
 
 def _limit_from_mapping(item, where):
     unknown = sorted(set(item) - set(LIMIT_KEYS))
     if unknown:
-        raise QuotaSpecError('%s: unknown key(s) %s; a limit takes %s' % (where, ', '.join(map(str, unknown)), ', '.join(LIMIT_KEYS)))
+        raise QuotaRequestError('unknown key(s) %s; a limit takes %s' % (', '.join(map(str, unknown)), ', '.join(LIMIT_KEYS)),
+                                where)
     if item.get('hard_limit') is None:
-        raise QuotaSpecError('%s: hard_limit is required' % where)
+        raise QuotaRequestError('hard_limit is required', where)
     return item.get('hard_limit'), item.get('soft_limit')
 
 
@@ -223,7 +218,7 @@ def parse_limits(limits):
             where = 'limits[%r]' % (path,)
             if isinstance(value, dict):
                 if 'path' in value:
-                    raise QuotaSpecError('%s: the path is the key here; remove "path"' % where)
+                    raise QuotaRequestError('the path is the key here; remove "path"', where)
                 hard, soft = _limit_from_mapping(value, where)
             else:
                 hard, soft = value, None
@@ -233,19 +228,19 @@ def parse_limits(limits):
         for index, item in enumerate(limits):
             where = 'limits[%d]' % index
             if not isinstance(item, dict):
-                raise QuotaSpecError('%s: %r is not a dictionary with path, hard_limit and soft_limit' % (where, item))
+                raise QuotaRequestError('%r is not a dictionary with path, hard_limit and soft_limit' % (item,), where)
             if item.get('path') is None:
-                raise QuotaSpecError('%s: path is required' % where)
+                raise QuotaRequestError('path is required', where)
             hard, soft = _limit_from_mapping(item, where)
             entries.append((where, item['path'], hard, soft))
     else:
-        raise QuotaSpecError('limits: %r must be a dictionary (path: size) or a list of {path, hard_limit, soft_limit}'
-                             % (limits,))
+        raise QuotaRequestError('%r must be a dictionary (path: size) or a list of {path, hard_limit, soft_limit}'
+                                % (limits,), 'limits')
     parsed = {}
     for where, path, hard, soft in entries:
         normal = normalise_quota_path(path, where)
         if normal in parsed:
-            raise QuotaSpecError('%s: %r is the directory %s, which has a limit already' % (where, path, normal))
+            raise QuotaRequestError('%r is the directory %s, which has a limit already' % (path, normal), where)
         parsed[normal] = DesiredLimit(
             path=normal,
             hard_limit=parse_size(hard, where + ' hard_limit'),
@@ -254,21 +249,30 @@ def parse_limits(limits):
     return parsed
 
 
-def parse_quota_spec(params):
-    """QuotaSpec from the module's parameters, or QuotaSpecError. Runs before any gluster call."""
+def _volume_name(name):
+    """``name`` checked as gluster_volume checks its ``name``; a refusal is about ``volume`` here."""
     try:
-        volume = validate_volume_name(params.get('volume'))
+        return validate_volume_name(name)
     except VolumeSpecError as error:
-        raise QuotaSpecError('volume' + str(error)[len('name'):])
+        if isinstance(error, RequestError):
+            raise error.about('volume') from None
+        # Until gluster_volume_spec's error carries its argument apart from the message ("name: ...").
+        raise QuotaRequestError(str(error).split(': ', 1)[-1], 'volume') from None
+
+
+def parse_quota_spec(params):
+    """QuotaSpec from the module's parameters, or a RequestError about the argument to fix. Runs
+    before any gluster call."""
+    volume = _volume_name(params.get('volume'))
     state = params.get('state') or 'enabled'
     if state not in STATES:
-        raise QuotaSpecError('state: %r is not one of %s' % (state, ', '.join(STATES)))
+        raise QuotaRequestError('%r is not one of %s' % (state, ', '.join(STATES)), 'state')
     limits = parse_limits(params.get('limits'))
     purge = bool(params.get('purge'))
     if state == 'disabled' and (limits is not None or purge):
-        raise QuotaSpecError('limits and purge need state=enabled: disabling quota removes every limit')
+        raise QuotaRequestError('limits and purge need state=enabled: disabling quota removes every limit')
     if purge and limits is None:
-        raise QuotaSpecError('purge needs limits: the limits to keep (limits: {} with purge: true removes every limit)')
+        raise QuotaRequestError('purge needs limits: the limits to keep (limits: {} with purge: true removes every limit)')
     return QuotaSpec(volume=volume, state=state, limits=limits, purge=purge,
                      allow_disable_with_limits=bool(params.get('allow_disable_with_limits')))
 
@@ -403,11 +407,9 @@ def read_object_limits(cli, volume):
     return parse_object_list(root)
 
 
-def paths_to_read(spec, planned=False):
-    """The paths read_quota may fall back to (see there): None when the plan needs every limit.
-    Once the plan is made (``planned``), reads only check and report, so the fallback is always allowed."""
-    if planned:
-        return sorted(spec.limits or {})
+def paths_to_read(spec):
+    """The paths the first read_quota may fall back to (see there): None when the plan needs every
+    limit. Reads after planning use the plan's paths (see reread_quota)."""
     if spec.purge or (spec.state == 'disabled' and not spec.allow_disable_with_limits):
         return None
     return sorted(spec.limits or {}) if spec.state == 'enabled' else []
@@ -448,8 +450,6 @@ def limits_to_dict(limits, with_usage=False):
 
 def quota_to_dict(state):
     """The result's ``quota``: enabled, and each limit with its usage, by path."""
-    if state is None:
-        return {}
     return {'enabled': state.enabled, 'limits': limits_to_dict(state.limits, with_usage=True)}
 
 
@@ -479,23 +479,28 @@ def _disable_refusal(spec, state):
 
 
 def plan_quota(spec, state):
-    """QuotaPlan from the spec and the current QuotaState. Raises QuotaSpecError when disabling
+    """QuotaPlan from the spec and the current QuotaState. Raises QuotaStateError when disabling
     quota would drop usage or object limits and ``allow_disable_with_limits`` is not set (the
     object limits must then have been read: see needs_object_limits)."""
     volume = spec.volume
-    plan = QuotaPlan(before={'volume': volume, 'enabled': state.enabled, 'limits': limits_to_dict(state.limits)})
+    plan = QuotaPlan(volume=volume, paths=sorted(spec.limits or {}),
+                     before={'volume': volume, 'enabled': state.enabled, 'limits': limits_to_dict(state.limits)})
+    if not state.complete:
+        plan.warnings.append(UNLISTED_WARNING % dict(volume=volume))
     if spec.state == 'disabled':
         if state.enabled:
             refusal = None if spec.allow_disable_with_limits else _disable_refusal(spec, state)
             if refusal:
-                raise QuotaSpecError(refusal)
-            plan.steps.append(QuotaStep(['volume', 'quota', volume, 'disable'], lambda now: not now.enabled))
+                raise QuotaStateError(refusal)
+            plan.steps.append(Step(['volume', 'quota', volume, 'disable'], what='disable quota on volume %s' % volume,
+                                   done=lambda now: not now.enabled))
         plan.after = {'volume': volume, 'enabled': False, 'limits': {}}
         return plan
 
     after = dict(state.limits) if state.enabled else {}
     if not state.enabled:
-        plan.steps.append(QuotaStep(['volume', 'quota', volume, 'enable'], lambda now: now.enabled))
+        plan.steps.append(Step(['volume', 'quota', volume, 'enable'], what='enable quota on volume %s' % volume,
+                               done=lambda now: now.enabled))
     for path, desired in sorted((spec.limits or {}).items()):
         current = after.get(path)
         if _limit_matches(current, desired):
@@ -503,15 +508,28 @@ def plan_quota(spec, state):
         args = ['volume', 'quota', volume, 'limit-usage', path, format_size(desired.hard_limit)]
         if desired.soft_limit is not None:
             args.append('%d%%' % desired.soft_limit)
-        plan.steps.append(QuotaStep(args, lambda now, desired=desired: _limit_matches(now.limits.get(desired.path), desired)))
+        what = 'limit %s to %s' % (path, format_size(desired.hard_limit))
+        if desired.soft_limit is not None:
+            what += ', soft limit %d%%' % desired.soft_limit
+        plan.steps.append(Step(args, what=what,
+                               done=lambda now, desired=desired: _limit_matches(now.limits.get(desired.path), desired)))
         # Without a soft limit, limit-usage keeps the path's soft limit; a new path gets the volume's default.
         soft = desired.soft_limit if desired.soft_limit is not None else (current.soft_limit if current else None)
         after[path] = QuotaLimit(path=path, hard_limit=desired.hard_limit, soft_limit=soft)
     if spec.purge:
         for path in sorted(set(after) - set(spec.limits)):
             # A re-read that fell back to named paths proves nothing about a path it did not name.
-            plan.steps.append(QuotaStep(['volume', 'quota', volume, 'remove', path], lambda now, path=path: (
-                path not in now.limits and (now.complete or path in (now.paths_read or ()))), paths=[path]))
+            plan.steps.append(Step(['volume', 'quota', volume, 'remove', path], what='remove the limit on %s' % path,
+                                   done=lambda now, path=path: path not in now.limits and (
+                                       now.complete or path in (now.paths_read or ())),
+                                   reads=[path]))
             del after[path]
     plan.after = {'volume': volume, 'enabled': True, 'limits': limits_to_dict(after)}
     return plan
+
+
+def reread_quota(cli, plan, step=None):
+    """QuotaState of the plan's volume, read again once the plan is made: for a ``step``'s ``done``
+    (before a retry), or without one for the result. Such reads only check and report, so they may
+    fall back to named paths (see read_quota): those of the plan, and those the step reads."""
+    return read_quota(cli, plan.volume, paths=plan.paths + (step.reads if step else []))

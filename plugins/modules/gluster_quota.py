@@ -176,9 +176,10 @@ quota:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps, completed_before_failure
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import (
-    QuotaSpecError,
     UNLISTED_WARNING,
     explain_change_error,
     needs_object_limits,
@@ -188,6 +189,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota 
     quota_to_dict,
     read_object_limits,
     read_quota,
+    reread_quota,
 )
 
 ARGUMENT_SPEC = dict(
@@ -199,71 +201,68 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class QuotaManager(object):
-    """Reads the quota, plans, applies the plan (unless in check mode) and reports."""
+class QuotaManager:
+    """Reads the quota, plans, applies the plan (in check mode only records it) and reports."""
 
     def __init__(self, module, cli, spec):
         self.module = module
         self.cli = cli
         self.spec = spec
 
-    def read(self, planned=False, paths=()):
-        """The quota now; ``planned`` reads only check and report, and also name ``paths`` should
-        gluster list only named paths."""
-        wanted = paths_to_read(self.spec, planned)
-        if wanted is not None and paths:
-            wanted = sorted(set(wanted) | set(paths))
-        return read_quota(self.cli, self.spec.volume, paths=wanted)
-
     def run(self):
-        state = None
         try:
-            state = self.read()
+            state = read_quota(self.cli, self.spec.volume, paths=paths_to_read(self.spec))
             if needs_object_limits(self.spec, state):
                 state.object_limits = read_object_limits(self.cli, self.spec.volume)
-            plan = plan_quota(self.spec, state)
         except GlusterCommandError as error:
             self.module.fail_json(commands=self.cli.commands, **error.details())
-        except QuotaSpecError as error:
+        try:
+            plan = plan_quota(self.spec, state)
+        except StateError as error:
             self.module.fail_json(msg=str(error), commands=self.cli.commands, quota=quota_to_dict(state))
-        complete = state.complete
-        for step in plan.steps:
-            try:
-                self.cli.change(*step.args,
-                                already_done=lambda step=step: step.done(self.read(planned=True, paths=step.paths)))
-            except GlusterCommandError as error:
-                self.fail_after_change(explain_change_error(error, self.spec.volume))
+        try:
+            apply_steps(self.cli, plan.steps, lambda step: reread_quota(self.cli, plan, step))
+        except GlusterCommandError as error:
+            self.fail_during_changes(explain_change_error(error, self.spec.volume))
+        warnings = list(plan.warnings)
         if plan.changed and not self.cli.check_mode:
             try:
-                state = self.read(planned=True)
+                state = reread_quota(self.cli, plan)
             except GlusterCommandError as error:
-                self.fail_after_change(error, 'The changes were made; reading the quota afterwards failed')
-            complete = complete and state.complete
-        if not complete:
-            self.module.warn(UNLISTED_WARNING % dict(volume=self.spec.volume))
+                self.fail_reading_after_changes(error)
+            if not state.complete and not warnings:
+                warnings.append(UNLISTED_WARNING % dict(volume=self.spec.volume))
+        for warning in warnings:
+            self.module.warn(warning)
         result = dict(changed=plan.changed, commands=self.cli.commands, quota=quota_to_dict(state))
         if self.module._diff:
             result['diff'] = dict(before=plan.before, after=plan.after)
         self.module.exit_json(**result)
 
-    def fail_after_change(self, error, what=None):
-        """Report a failure after changes with the commands that completed (all of them when the
-        failure came from a read afterwards)."""
+    def fail_during_changes(self, error):
+        """Report the failed command (the last one run) and those that completed before it."""
+        completed = completed_before_failure(self.cli.commands)
+        # It starts a sentence of its own, after gluster's message.
+        self.fail_after_change(error, completed[:1].upper() + completed[1:], changed=len(self.cli.commands) > 1)
+
+    def fail_reading_after_changes(self, error):
+        """Report a read that failed once every command of the plan had run."""
+        self.fail_after_change(error, 'The changes were made; reading the quota afterwards failed', changed=True)
+
+    def fail_after_change(self, error, what, changed):
+        """Fail with gluster's message, then ``what`` of this run had happened."""
         details = error.details()
-        done = self.cli.commands if what else self.cli.commands[:-1]
-        details['msg'] = '%s. %s' % (details['msg'], what or ('Commands completed before: %s' % '; '.join(done) if done
-                                                              else 'No earlier command of this run had run'))
-        self.module.fail_json(changed=bool(done), commands=self.cli.commands, **details)
+        details['msg'] = '%s. %s' % (details['msg'], what)
+        self.module.fail_json(changed=changed, commands=self.cli.commands, **details)
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
         spec = parse_quota_spec(module.params)
-    except QuotaSpecError as error:
+    except RequestError as error:
         module.fail_json(msg=str(error), commands=[])
-    cli = cli_for_module(module)
-    QuotaManager(module, cli, spec).run()
+    QuotaManager(module, cli_for_module(module), spec).run()
 
 
 if __name__ == '__main__':

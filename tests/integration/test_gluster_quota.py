@@ -88,6 +88,7 @@ def test_unlisted_limits_stay_unless_purge(volume):
     volume_limits = {'/': '10GB', '/logs': '100MB'}
     result = run(volume, dict(volume=VOLUME, limits=volume_limits))[0]
     assert result['commands'] == [command('limit-usage', '/logs', '100MB')]
+    assert 'diff' not in result  # only in diff mode
     assert set(limits(volume)) == {'/', '/app', '/logs'}
 
     result, calls = run(volume, dict(volume=VOLUME, limits=volume_limits, purge=True), check=True)

@@ -5,13 +5,15 @@ from xml.etree import ElementTree
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_quota
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import (
     DesiredLimit,
     ObjectLimit,
     QuotaLimit,
-    QuotaSpecError,
+    QuotaRequestError,
     QuotaState,
+    QuotaStateError,
     format_size,
     parse_quota_spec,
     parse_size,
@@ -33,20 +35,27 @@ def version(request):
     return request.param
 
 
-def replay(version, *names):
-    """A run_command that answers with the captured replies of ``names``, in order."""
-    replies = []
-    for name in names:
-        rc = manifest(version)[name][1]
-        replies.append((rc, fixture(version, name), ''))
+def replay(version, *exchanges):
+    """A run_command that expects the commands of ``exchanges`` ((gluster arguments, captured reply
+    name) pairs), in order, and answers each with its reply and the exit code it was captured with.
+    Any other command fails the test."""
+    expected = list(exchanges)
 
     def run(argv):
-        return replies.pop(0)
+        assert expected, 'unexpected gluster call: %s' % argv
+        args, name = expected.pop(0)
+        assert argv == ['gluster', '--mode=script'] + args.split() + ['--xml']
+        return manifest(version)[name][1], fixture(version, name), ''
     return run
 
 
+def captured(version, name):
+    """The (gluster arguments, reply name) of a reply, with the command it was captured with."""
+    return ' '.join(manifest(version)[name][2].split()[2:-1]), name
+
+
 def read(version, name):
-    cli = GlusterCli(replay(version, name))
+    cli = GlusterCli(replay(version, (' '.join(LIST), name)))
     return read_quota(cli, 'limited'), cli
 
 
@@ -81,11 +90,11 @@ def test_limits_are_parsed_in_bytes_and_percent(version):
     assert (app.soft_limit_exceeded, app.hard_limit_exceeded) == (False, False)
 
 
-def test_a_path_is_taken_as_gluster_writes_it():
-    # A directory may end in a space: only what gluster wrote names it.
-    root = ElementTree.fromstring('<cliOutput><volQuota><limit><path>/app </path><hard_limit>1024</hard_limit>'
-                                  '<soft_limit_percent>80%</soft_limit_percent></limit></volQuota></cliOutput>')
-    assert list(gluster_quota.parse_quota_list(root)) == ['/app ']
+def test_a_path_is_taken_as_gluster_writes_it(version):
+    # A directory may end in a space: only what gluster wrote names it. The captured list, with its
+    # /app renamed "/app " (the lab's capture has no such directory).
+    reply = fixture(version, 'quota-list-limits').replace('<path>/app</path>', '<path>/app </path>')
+    assert list(gluster_quota.parse_quota_list(ElementTree.fromstring(reply))) == ['/', '/app ', '/data']
 
 
 def test_object_limits_only_are_not_in_the_usage_list(version):
@@ -96,7 +105,7 @@ def test_object_limits_only_are_not_in_the_usage_list(version):
 
 
 def test_object_limits_are_read_from_list_objects(version):
-    cli = GlusterCli(replay(version, 'quota-list-objects'))
+    cli = GlusterCli(replay(version, captured(version, 'quota-list-objects')))
     limits = read_object_limits(cli, 'limited')
     assert cli.calls == ['gluster --mode=script volume quota limited list-objects --xml']
     assert list(limits) == ['/app']
@@ -108,12 +117,12 @@ def test_object_limits_are_read_from_list_objects(version):
 @pytest.mark.parametrize('name', ['quota-list-objects-no-limits', 'quota-list-objects-usage-only',
                                   'quota-list-objects-disabled'])
 def test_no_object_limits_is_a_state_not_a_failure(version, name):
-    assert read_object_limits(GlusterCli(replay(version, name)), 'limited') == {}
+    assert read_object_limits(GlusterCli(replay(version, ('volume quota limited list-objects', name))), 'limited') == {}
 
 
 def test_an_unlistable_object_list_means_object_limits(version):
     # The same empty reply as the usage list's (exit code 1, nothing): its last object limit could not be read.
-    cli = GlusterCli(replay(version, 'quota-list-directory-removed'))
+    cli = GlusterCli(replay(version, ('volume quota limited list-objects', 'quota-list-directory-removed')))
     with pytest.raises(GlusterCommandError) as error:
         read_object_limits(cli, 'limited')
     assert 'gluster printed nothing for the object quota list of volume limited' in str(error.value)
@@ -127,7 +136,7 @@ def test_limit_usage_without_soft_limit_keeps_the_soft_limit(version):
 
 
 def test_missing_volume_says_so(version):
-    cli = GlusterCli(replay(version, 'quota-list-missing'))
+    cli = GlusterCli(replay(version, captured(version, 'quota-list-missing')))
     with pytest.raises(GlusterCommandError) as error:
         read_quota(cli, 'no-such-volume')
     assert str(error.value) == ('gluster --mode=script volume quota no-such-volume list --xml failed: '
@@ -150,7 +159,7 @@ def test_stopped_volume_says_to_start_it(version):
 def test_a_missing_directory_is_named(version, name, message):
     command = manifest(version)[name][2]
     with pytest.raises(GlusterCommandError) as error:
-        GlusterCli(replay(version, name)).change(*command.split()[2:-1], retry=False)
+        GlusterCli(replay(version, captured(version, name))).change(*command.split()[2:-1], retry=False)
     explained = gluster_quota.explain_change_error(error.value, 'limited')
     assert message in str(explained)
     assert explained.op_errstr.startswith('Failed to get trusted.gfid attribute')
@@ -160,7 +169,7 @@ def test_a_missing_directory_is_named(version, name, message):
                                   'quota-limit-usage-change', 'quota-remove', 'quota-disable'])
 def test_changing_replies_succeed(version, name):
     command = manifest(version)[name][2]
-    GlusterCli(replay(version, name)).change(*command.split()[2:-1])
+    GlusterCli(replay(version, captured(version, name))).change(*command.split()[2:-1])
 
 
 @pytest.mark.parametrize('name, message', [
@@ -171,7 +180,7 @@ def test_changing_replies_succeed(version, name):
 def test_changes_gluster_refuses_in_that_state(version, name, message):
     command = manifest(version)[name][2]
     with pytest.raises(GlusterCommandError) as error:
-        GlusterCli(replay(version, name)).change(*command.split()[2:-1])
+        GlusterCli(replay(version, captured(version, name))).change(*command.split()[2:-1])
     assert error.value.op_errstr == message
 
 
@@ -196,7 +205,7 @@ def test_sizes(value, size):
     ('1' * 5000, 'is not a size'),
 ])
 def test_bad_sizes(value, message):
-    with pytest.raises(QuotaSpecError) as error:
+    with pytest.raises(QuotaRequestError) as error:
         parse_size(value, 'limits')
     assert message in str(error.value)
 
@@ -251,9 +260,26 @@ BAD_SPECS = [
 
 @pytest.mark.parametrize('params, message', BAD_SPECS)
 def test_bad_input_is_refused_with_what_to_fix(params, message):
-    with pytest.raises(QuotaSpecError) as error:
+    with pytest.raises(RequestError) as error:
         spec(**params)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize('params, argument, message', [
+    (dict(volume='-x'), 'volume', "'-x' must not start with \"-\""),
+    (dict(state='absent'), 'state', "'absent' is not one of enabled, disabled"),
+    (dict(limits='/app=1GB'), 'limits', "'/app=1GB' must be a dictionary (path: size) or a list of {path, hard_limit, "
+                                        "soft_limit}"),
+    (dict(limits={'/app': 'lots'}), "limits['/app'] hard_limit", "'lots' is not a size; write bytes (1073741824) or a "
+                                    "number and a unit (B, KB, MB, GB, TB or PB, powers of 1024: 1GB, 512MB)"),
+    (dict(limits=[{'hard_limit': '1GB'}]), 'limits[0]', 'path is required'),
+    # About two arguments at once: the message names them.
+    (dict(purge=True), None, 'purge needs limits: the limits to keep (limits: {} with purge: true removes every limit)'),
+])
+def test_a_refusal_carries_the_argument_it_is_about(params, argument, message):
+    with pytest.raises(RequestError) as error:
+        spec(**params)
+    assert (error.value.argument, error.value.message) == (argument, message)
 
 
 # Plans: the exact commands.
@@ -307,7 +333,7 @@ def test_unlisted_limits_stay_without_purge_and_go_with_it():
 
 
 def test_disable_with_limits_needs_the_explicit_opt_in():
-    with pytest.raises(QuotaSpecError) as error:
+    with pytest.raises(QuotaStateError) as error:
         plan_quota(spec(state='disabled'), CURRENT)
     assert str(error.value) == (
         'disabling quota on volume limited deletes its 2 usage limit(s) (/ 10GB, /app 1GB) for good, and the quota '
@@ -320,12 +346,12 @@ def test_disable_with_limits_needs_the_explicit_opt_in():
 
 def test_disable_with_object_limits_only_needs_the_opt_in_too():
     objects_only = QuotaState(True, object_limits={'/app': ObjectLimit('/app', 100, 80)})
-    with pytest.raises(QuotaSpecError) as error:
+    with pytest.raises(QuotaStateError) as error:
         plan_quota(spec(state='disabled'), objects_only)
     assert str(error.value).startswith('disabling quota on volume limited deletes its 1 object limit(s) (/app 100 '
                                        'objects) for good, and the quota options')
     both = QuotaState(True, limits=CURRENT.limits, object_limits=objects_only.object_limits)
-    with pytest.raises(QuotaSpecError, match=r'2 usage limit\(s\) \(/ 10GB, /app 1GB\) and 1 object limit\(s\)'):
+    with pytest.raises(QuotaStateError, match=r'2 usage limit\(s\) \(/ 10GB, /app 1GB\) and 1 object limit\(s\)'):
         plan_quota(spec(state='disabled'), both)
     assert commands(plan_quota(spec(state='disabled', allow_disable_with_limits=True), objects_only)) == [
         'volume quota limited disable']
@@ -333,7 +359,7 @@ def test_disable_with_object_limits_only_needs_the_opt_in_too():
 
 def test_disable_without_object_limits_read_is_refused():
     # Fail closed: a state whose object limits were not read cannot prove there are none.
-    with pytest.raises(QuotaSpecError, match='needs its object limits read first'):
+    with pytest.raises(QuotaStateError, match='needs its object limits read first'):
         plan_quota(spec(state='disabled'), QuotaState(True))
 
 
@@ -358,13 +384,13 @@ def test_steps_know_when_they_are_done():
     assert not limit.done(CURRENT)
     assert limit.done(QuotaState(True, {'/app': QuotaLimit('/app', 2 * GB, 50)}))
     remove = plan_quota(spec(limits={}, purge=True), CURRENT).steps[0]
-    assert remove.paths == ['/']
+    assert remove.reads == ['/']
     assert not remove.done(CURRENT) and remove.done(QuotaState(True, {'/app': CURRENT.limits['/app']}))
 
 
 def test_a_remove_is_done_only_when_the_re_read_covered_its_path():
     remove = plan_quota(spec(limits={'/': '10GB'}, purge=True), CURRENT).steps[0]
-    assert remove.args[-1] == '/app' and remove.paths == ['/app']
+    assert remove.args[-1] == '/app' and remove.reads == ['/app']
     # gluster listed only the named paths, and /app was not among them: no proof it is gone.
     assert not remove.done(QuotaState(True, {'/': CURRENT.limits['/']}, complete=False, paths_read=['/']))
     assert remove.done(QuotaState(True, {'/': CURRENT.limits['/']}, complete=False, paths_read=['/', '/app']))
@@ -389,7 +415,7 @@ def test_unlistable_quota_reads_the_named_paths_instead(version):
 
 
 def test_unlistable_quota_with_nothing_to_read_makes_one_call(version):
-    cli = GlusterCli(replay(version, 'quota-list-directory-removed'))
+    cli = GlusterCli(replay(version, captured(version, 'quota-list-directory-removed')))
     assert read_quota(cli, 'limited', paths=[]) == QuotaState(enabled=True, limits={}, complete=False, paths_read=[])
     assert len(cli.calls) == 1
 
@@ -413,6 +439,6 @@ def test_paths_read_in_fallback():
     assert gluster_quota.paths_to_read(spec(limits={'/a': 1}, purge=True)) is None
     assert gluster_quota.paths_to_read(spec(state='disabled')) is None
     assert gluster_quota.paths_to_read(spec(state='disabled', allow_disable_with_limits=True)) == []
-    # After planning, reads only check and report.
-    assert gluster_quota.paths_to_read(spec(limits={'/a': 1}, purge=True), planned=True) == ['/a']
-    assert gluster_quota.paths_to_read(spec(state='disabled'), planned=True) == []
+    # After planning, reads only check and report: they may fall back to the paths of limits.
+    assert plan_quota(spec(limits={'/b': 1, '/a': 1}, purge=True), CURRENT).paths == ['/a', '/b']
+    assert plan_quota(spec(state='disabled', allow_disable_with_limits=True), CURRENT).paths == []
