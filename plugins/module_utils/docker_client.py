@@ -76,7 +76,7 @@ def connection_settings(params, environ=None):
     return settings
 
 
-class DockerVolumeClient(object):
+class DockerVolumeClient:
     """The few Docker API calls the Docker volume modules need."""
 
     def __init__(self, settings):
