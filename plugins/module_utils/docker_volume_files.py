@@ -20,8 +20,11 @@ import stat
 from dataclasses import dataclass
 from typing import Callable
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
+    mount_argv, mount_at, mounts_below, parse_mountinfo,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    mount_argv, mount_at, mounts_below, parse_mountinfo, quote_argument, with_details,
+    quote_argument, with_details,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import (
     GlusterdockError, RequestError, StateError,

@@ -356,10 +356,12 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client 
     DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerClientError, DockerVolumeClient,
     connection_settings, missing_sdk,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
+    data_access, mount_argv, mount_problem, unverified_mount_message,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    create_command, data_access, differences, directory_changes, in_use_message, mount_argv, mount_problem,
-    purge_refusal, quote_argument, remove_command, unverified_mount_message, validate, volume_config, wanted_volume,
-    with_details,
+    create_command, differences, directory_changes, in_use_message, purge_refusal, quote_argument, remove_command,
+    validate, volume_config, wanted_volume, with_details,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import (
     HostFiles, apply_change, change_action, describe_directory, describe_mode, directory_state, live_mount_problem,
