@@ -353,7 +353,7 @@ other_file_systems:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import (
-    DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerClientError, DockerVolumeClient,
+    DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerVolumeClient,
     connection_settings, missing_sdk,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
@@ -664,9 +664,8 @@ class GlusterVolumeManager:
             if not self.check_mode and self.changed and self.settings['state'] == 'present':
                 self.volume = self.client.inspect_volume(self.settings['name'])
         except GlusterdockError as error:
+            # DockerClientError included: a failed Docker call is reported like any other failure.
             self.module.fail_json(msg=str(error), **dict(self.result(), **getattr(error, 'details', {})))
-        except DockerClientError as error:
-            self.module.fail_json(msg=str(error), **self.result())
         except OSError as error:
             self.module.fail_json(msg='%s: %s' % (error.filename or '', error.strerror), **self.result())
         self.module.exit_json(**self.result())
@@ -713,7 +712,7 @@ def main():
                                                   'or pip install docker)'), exception=sdk_traceback, **nothing_done)
     try:
         client = DockerVolumeClient(connection_settings(module.params))
-    except DockerClientError as error:
+    except GlusterdockError as error:
         module.fail_json(msg=str(error), **nothing_done)
     GlusterVolumeManager(module, settings, client).run()
 

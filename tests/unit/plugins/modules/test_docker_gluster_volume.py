@@ -12,6 +12,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import DockerClientError
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, validate, wanted_volume,
 )
@@ -440,3 +441,15 @@ def test_check_mode_before_mounting_still_refuses_a_conflict(run, tmp_path):
     result = run(purge(tmp_path), client=client, host=host, check_mode=True)
     assert result['failed'] and 'held by the Docker volume inner' in result['msg']
     assert client.calls == [] and host.ran == []
+
+
+def test_a_failed_docker_call_is_reported_as_it_is(run, tmp_path):
+    class Unreachable(FakeDockerClient):
+        def inspect_volume(self, name):
+            self._named(name)
+            raise DockerClientError('docker volume inspect site failed: connection refused')
+
+    host = Host()
+    result = run(task(tmp_path), client=Unreachable(), host=host)
+    assert result['failed'] and result['msg'] == 'docker volume inspect site failed: connection refused'
+    assert result['actions'] == [] and host.ran == []
