@@ -177,9 +177,9 @@ def mkdir_action(path, owner_id, group_id, mode):
     return 'mkdir -p %s%s' % (quote_argument(path), ' (%s)' % ', '.join(details) if details else '')
 
 
-def make_directories(mount_point, subdirectory, missing, ownership, files):
-    """Create the ``missing`` last components of the subdirectory; ``ownership`` (owner id, group
-    id, mode; None leaves one as it is) goes to the last one only."""
+def make_directories(mount_point, subdirectory, missing, owner_group_mode, files):
+    """Create the ``missing`` last components of the subdirectory; ``owner_group_mode`` (owner id,
+    group id, mode; None leaves one as it is) goes to the last one only."""
     parts = subdirectory.split('/')
     current = os.path.join(mount_point, *parts[:len(parts) - len(missing)])
     for part in missing:
@@ -190,7 +190,7 @@ def make_directories(mount_point, subdirectory, missing, ownership, files):
             # Another Docker host of the same play may have made it a moment ago.
             if not files.is_directory(current, follow_symlinks=False):
                 raise StateError('%s appeared and is not a directory' % current) from None
-    owner_id, group_id, mode = ownership
+    owner_id, group_id, mode = owner_group_mode
     if owner_id is not None or group_id is not None:
         files.chown(current, -1 if owner_id is None else owner_id, -1 if group_id is None else group_id)
     if mode is not None:
