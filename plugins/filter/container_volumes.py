@@ -30,7 +30,7 @@ def container_volume_problems_filter(containers, volumes, local_volumes=None, ch
     return container_volume_problems(containers, dict(volumes or {}), local_volumes or (), bool(check_mode))
 
 
-class FilterModule(object):
+class FilterModule:
     """Filters of glusterdock.storage."""
 
     def filters(self):

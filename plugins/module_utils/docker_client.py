@@ -15,6 +15,8 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
+
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 DEFAULT_TIMEOUT_SECONDS = 60
 
@@ -35,7 +37,7 @@ DOCKER_CONNECTION_ARGUMENT_SPEC = dict(
 DOCKER_CONNECTION_REQUIRED_TOGETHER = [['client_cert', 'client_key']]
 
 
-class DockerClientError(Exception):
+class DockerClientError(GlusterdockError):
     """A Docker API call failed; the message names the call."""
 
 
@@ -76,7 +78,7 @@ def connection_settings(params, environ=None):
     return settings
 
 
-class DockerVolumeClient(object):
+class DockerVolumeClient:
     """The few Docker API calls the Docker volume modules need."""
 
     def __init__(self, settings):

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: glusterdock developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The pure core of docker_gluster_volume: input validation, mountinfo parsing, the mount command,
-and the comparison of a Docker volume's configuration with the wanted one.
+"""The pure core of docker_gluster_volume: input validation, and the comparison of a Docker volume's
+configuration with the wanted one (the mount's part is in docker_gluster_mount).
 
 Nothing here touches the system, Docker or Ansible, so all of it is unit-tested directly.
 """
@@ -12,15 +12,11 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import validate_volume_name
+
 # Docker's own rule for volume names (daemon/names: RestrictedNamePattern).
 DOCKER_VOLUME_NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+\Z')
-# gluster's rule (cli-cmd-parser.c cli_validate_volname): alphanumerics, '-' and '_', no leading '-'.
-GLUSTER_VOLUME_NAME_PATTERN = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_-]*\Z')
-MAX_GLUSTER_VOLUME_NAME_LENGTH = 255
-RESERVED_GLUSTER_VOLUME_NAMES = frozenset((
-    'volume', 'type', 'subvolumes', 'option', 'end-volume', 'all', 'volume_not_in_ring', 'description',
-    'force', 'snap-max-hard-limit', 'snap-max-soft-limit', 'auto-delete', 'activate-on-create',
-))
 # Host names and IPv4 addresses. ':' separates backup-volfile-servers, so IPv6 addresses cannot be listed.
 SERVER_NAME_PATTERN = re.compile(r'^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})\Z')
 MOUNT_OPTION_PATTERN = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.:/=+-]*\Z')
@@ -30,29 +26,38 @@ LABEL_GLUSTER_VOLUME = LABEL_PREFIX + 'gluster-volume'
 LABEL_SUBDIRECTORY = LABEL_PREFIX + 'subdirectory'
 LABEL_SERVERS = LABEL_PREFIX + 'servers'
 
-GLUSTER_FSTYPE = 'fuse.glusterfs'
 DEFAULT_MOUNT_ROOT = '/mnt/glusterfs'
 LOCAL_DRIVER = 'local'
 
 
-class PlanError(Exception):
-    """Raised when the wanted state cannot or must not be reached; the message says why."""
+class RequestProblems(RequestError):
+    """Every problem of the input at once (the operator fixes them in one go); each one is a
+    RequestError naming its argument, and the message lists them all."""
+
+    def __init__(self, problems):
+        super().__init__('; '.join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def with_details(error, **details):
+    """``error`` with extra keys for the failure result (the containers, the conflicts...)."""
+    error.details = details
+    return error
 
 
 # --- input ------------------------------------------------------------------------------------
 
-def gluster_volume_name_problem(name):
-    """Why a GlusterFS volume name breaks gluster's rules, or None when it is fine."""
-    if not name:
-        return 'is empty'
-    if len(name) > MAX_GLUSTER_VOLUME_NAME_LENGTH:
-        return 'is longer than %d characters' % MAX_GLUSTER_VOLUME_NAME_LENGTH
-    if name.startswith('-'):
-        return 'starts with "-"'
-    if not GLUSTER_VOLUME_NAME_PATTERN.match(name):
-        return 'may contain only letters, digits, "-" and "_"'
-    if name in RESERVED_GLUSTER_VOLUME_NAMES:
-        return 'is reserved by gluster'
+def gluster_volume_name_error(name):
+    """The RequestError about ``gluster_volume`` when gluster would refuse ``name``, or None.
+
+    The rule is gluster_volume_spec's, the one gluster_volume applies."""
+    try:
+        validate_volume_name(name)
+    except GlusterdockError as error:
+        return error.about('gluster_volume')
+    except ValueError as error:
+        # Until gluster_volume_spec raises a RequestError: its message names its own option.
+        return RequestError('%r is not a GlusterFS volume name (%s)' % (name, error), 'gluster_volume')
     return None
 
 
@@ -72,37 +77,37 @@ def server_name_problem(name):
 def normalise_subdirectory(subdirectory):
     """The subdirectory as a clean relative path ('a//b/./c/' -> 'a/b/c').
 
-    Raises PlanError for absolute paths, '..' components, and paths that name the mount itself,
+    Raises RequestError for absolute paths, '..' components, and paths that name the mount itself,
     so the Docker volume can never point outside the GlusterFS mount or at its root."""
     if subdirectory is None or subdirectory == '':
-        raise PlanError('subdirectory: is empty')
+        raise RequestError('is empty', 'subdirectory')
     if '\0' in subdirectory or '\n' in subdirectory:
-        raise PlanError('subdirectory: %r contains a NUL or newline character' % subdirectory)
+        raise RequestError('%r contains a NUL or newline character' % subdirectory, 'subdirectory')
     if subdirectory.startswith('/'):
-        raise PlanError('subdirectory: %r must be relative to the mount point' % subdirectory)
+        raise RequestError('%r must be relative to the mount point' % subdirectory, 'subdirectory')
     parts = [part for part in subdirectory.split('/') if part not in ('', '.')]
     if '..' in parts:
-        raise PlanError('subdirectory: %r must not contain ".." (it would leave the GlusterFS mount)' % subdirectory)
+        raise RequestError('%r must not contain ".." (it would leave the GlusterFS mount)' % subdirectory, 'subdirectory')
     if not parts:
-        raise PlanError('subdirectory: %r names the mount point itself; name a directory below it' % subdirectory)
+        raise RequestError('%r names the mount point itself; name a directory below it' % subdirectory, 'subdirectory')
     return '/'.join(parts)
 
 
 def normalise_mount_point(mount_point):
-    """The mount point as a normalised absolute path; raises PlanError when it is unusable."""
+    """The mount point as a normalised absolute path; raises RequestError when it is unusable."""
     if not mount_point:
-        raise PlanError('mount_point: is empty')
+        raise RequestError('is empty', 'mount_point')
     if '\0' in mount_point or '\n' in mount_point:
-        raise PlanError('mount_point: %r contains a NUL or newline character' % mount_point)
+        raise RequestError('%r contains a NUL or newline character' % mount_point, 'mount_point')
     if not mount_point.startswith('/'):
-        raise PlanError('mount_point: %r must be an absolute path' % mount_point)
+        raise RequestError('%r must be an absolute path' % mount_point, 'mount_point')
     if '..' in mount_point.split('/'):
-        raise PlanError('mount_point: %r must not contain ".."' % mount_point)
+        raise RequestError('%r must not contain ".."' % mount_point, 'mount_point')
     normalised = posixpath.normpath(mount_point)
     # normpath keeps a leading '//', which is still the root.
     normalised = '/' + normalised.lstrip('/')
     if normalised == '/':
-        raise PlanError('mount_point: must not be "/"')
+        raise RequestError('must not be "/"', 'mount_point')
     return normalised
 
 
@@ -123,16 +128,16 @@ def parse_mode(mode):
     if mode is None:
         return None
     if isinstance(mode, bool):
-        raise PlanError('mode: %r is not an octal mode such as "0755"' % (mode,))
+        raise RequestError('%r is not an octal mode such as "0755"' % (mode,), 'mode')
     if isinstance(mode, int):
         value = mode
     else:
         text = str(mode).strip()
         if not re.match(r'^0?[0-7]{3,4}\Z', text) and not re.match(r'^0o[0-7]{3,4}\Z', text):
-            raise PlanError('mode: %r is not an octal mode such as "0755" (symbolic modes are not supported)' % (mode,))
+            raise RequestError('%r is not an octal mode such as "0755" (symbolic modes are not supported)' % (mode,), 'mode')
         value = int(text.replace('0o', ''), 8)
     if not 0 <= value <= 0o7777:
-        raise PlanError('mode: %r is out of range' % (mode,))
+        raise RequestError('%r is out of range' % (mode,), 'mode')
     return value
 
 
@@ -140,92 +145,95 @@ def _string_map_problems(option, mapping):
     problems = []
     for key, value in (mapping or {}).items():
         if not isinstance(key, str) or not key:
-            problems.append('%s: key %r must be a non-empty string' % (option, key))
+            problems.append(RequestError('key %r must be a non-empty string' % (key,), option))
         elif not isinstance(value, str):
-            problems.append('%s.%s: value %r must be a string; quote it' % (option, key, value))
+            problems.append(RequestError('value %r must be a string; quote it' % (value,), '%s.%s' % (option, key)))
     return problems
 
 
 def validate(params):
-    """Check the module input; returns the normalised settings as a dict, or raises PlanError
-    listing every problem. Runs before any system, gluster or Docker call."""
+    """Check the module input; returns the normalised settings as a dict, or raises a RequestError
+    (RequestProblems when there are several). Runs before any system, gluster or Docker call."""
     problems = []
     name = params.get('name')
     if not name or not DOCKER_VOLUME_NAME_PATTERN.match(name):
-        problems.append('name: %r is not a Docker volume name (two or more characters of [a-zA-Z0-9_.-], '
-                        'the first a letter or digit)' % (name,))
+        problems.append(RequestError('%r is not a Docker volume name (two or more characters of [a-zA-Z0-9_.-], '
+                                     'the first a letter or digit)' % (name,), 'name'))
     state = params.get('state') or 'present'
     gluster_volume = params.get('gluster_volume')
     needs_gluster = state == 'present' or params.get('purge')
+    gluster_volume_error = None
     if gluster_volume is None:
         if needs_gluster:
-            problems.append('gluster_volume: is required with state=present and with purge=true')
+            problems.append(RequestError('is required with state=present and with purge=true', 'gluster_volume'))
     else:
-        problem = gluster_volume_name_problem(gluster_volume)
-        if problem:
-            problems.append('gluster_volume: %r %s' % (gluster_volume, problem))
+        gluster_volume_error = gluster_volume_name_error(gluster_volume)
+        if gluster_volume_error:
+            problems.append(gluster_volume_error)
 
     servers = list(params.get('servers') or [])
     if needs_gluster and not servers:
-        problems.append('servers: list at least one GlusterFS server')
+        problems.append(RequestError('list at least one GlusterFS server', 'servers'))
     for server in servers:
         problem = server_name_problem(server)
         if problem:
-            problems.append('servers: %r %s' % (server, problem))
+            problems.append(RequestError('%r %s' % (server, problem), 'servers'))
     if len(set(servers)) != len(servers):
-        problems.append('servers: %s lists a server twice' % ', '.join(servers))
+        problems.append(RequestError('%s lists a server twice' % ', '.join(servers), 'servers'))
 
     mount_options = mount_option_list(params.get('mount_options'))
     for option in mount_options:
         if not MOUNT_OPTION_PATTERN.match(option):
-            problems.append('mount_options: %r is not a mount option' % option)
+            problems.append(RequestError('%r is not a mount option' % option, 'mount_options'))
         elif option.split('=', 1)[0] in ('backup-volfile-servers', 'backupvolfile-server'):
-            problems.append('mount_options: %r: list the backup servers in servers instead' % option)
+            problems.append(RequestError('%r: list the backup servers in servers instead' % option, 'mount_options'))
 
     mount_point = params.get('mount_point')
-    if mount_point is None and gluster_volume and not gluster_volume_name_problem(gluster_volume):
+    if mount_point is None and gluster_volume and not gluster_volume_error:
         mount_point = '%s/%s' % (DEFAULT_MOUNT_ROOT, gluster_volume)
     if mount_point is not None:
         try:
             mount_point = normalise_mount_point(mount_point)
-        except PlanError as error:
-            problems.append(str(error))
+        except RequestError as error:
+            problems.append(error)
 
     subdirectory = params.get('subdirectory')
     if subdirectory is None:
         subdirectory = name
     try:
         subdirectory = normalise_subdirectory(subdirectory)
-    except PlanError as error:
-        problems.append(str(error))
+    except RequestError as error:
+        problems.append(error)
 
     mode = None
     try:
         mode = parse_mode(params.get('mode'))
-    except PlanError as error:
-        problems.append(str(error))
+    except RequestError as error:
+        problems.append(error)
     for option in ('owner', 'group'):
         value = params.get(option)
         if value is not None and (not value or value.startswith('-') or any(ch.isspace() for ch in value)):
-            problems.append('%s: %r is not a user or group name or number' % (option, value))
+            problems.append(RequestError('%r is not a user or group name or number' % (value,), option))
 
     labels = params.get('labels') or {}
     problems.extend(_string_map_problems('labels', labels))
     for key in labels:
         if isinstance(key, str) and key.startswith(LABEL_PREFIX):
-            problems.append('labels: %r: the %s* labels are set by this module' % (key, LABEL_PREFIX))
+            problems.append(RequestError('%r: the %s* labels are set by this module' % (key, LABEL_PREFIX), 'labels'))
 
     driver = params.get('driver') or LOCAL_DRIVER
     driver_options = params.get('driver_options') or {}
     problems.extend(_string_map_problems('driver_options', driver_options))
     if driver == LOCAL_DRIVER and driver_options:
-        problems.append('driver_options: must not be set with driver=local; the module binds the volume to '
-                        'the GlusterFS subdirectory itself')
+        problems.append(RequestError('must not be set with driver=local; the module binds the volume to '
+                                     'the GlusterFS subdirectory itself', 'driver_options'))
     if not driver or any(ch.isspace() for ch in driver) or driver.startswith('-'):
-        problems.append('driver: %r is not a volume driver name' % (driver,))
+        problems.append(RequestError('%r is not a volume driver name' % (driver,), 'driver'))
 
+    if len(problems) == 1:
+        raise problems[0]
     if problems:
-        raise PlanError('; '.join(problems))
+        raise RequestProblems(problems)
     return {
         'name': name,
         'state': state,
@@ -242,112 +250,7 @@ def validate(params):
     }
 
 
-# --- the mount --------------------------------------------------------------------------------
-
-def _unescape_mountinfo(field):
-    """mountinfo writes space, tab, newline and backslash in paths as octal escapes (\\040 ...)."""
-    return re.sub(r'\\([0-7]{3})', lambda match: chr(int(match.group(1), 8)), field)
-
-
-class MountEntry(object):
-    """One line of /proc/self/mountinfo."""
-
-    def __init__(self, mount_point, fstype, source, root='/', options=''):
-        self.mount_point = mount_point
-        self.fstype = fstype
-        self.source = source
-        self.root = root
-        self.options = options
-
-    def to_dict(self):
-        return {'mount_point': self.mount_point, 'fstype': self.fstype, 'source': self.source, 'root': self.root}
-
-    def __repr__(self):
-        return 'MountEntry(%r, %r, %r)' % (self.mount_point, self.fstype, self.source)
-
-
-def parse_mountinfo(text):
-    """The entries of a /proc/self/mountinfo text, in order (later entries are mounted on top)."""
-    entries = []
-    for line in text.splitlines():
-        fields = line.split(' ')
-        try:
-            separator = fields.index('-', 6)
-        except ValueError:
-            continue
-        if len(fields) < separator + 3:
-            continue
-        entries.append(MountEntry(mount_point=_unescape_mountinfo(fields[4]), fstype=fields[separator + 1],
-                                  source=_unescape_mountinfo(fields[separator + 2]),
-                                  root=_unescape_mountinfo(fields[3]), options=fields[5]))
-    return entries
-
-
-def mount_at(entries, mount_point):
-    """The entry visible at mount_point (the last one mounted there), or None."""
-    found = None
-    for entry in entries:
-        if entry.mount_point == mount_point:
-            found = entry
-    return found
-
-
-def split_gluster_source(source):
-    """('node1', 'web') from 'node1:/web' or 'node1:web'; (None, None) for other sources."""
-    if ':' not in source:
-        return None, None
-    server, volume = source.split(':', 1)
-    return server, volume.lstrip('/')
-
-
-def mount_problem(entry, gluster_volume, servers):
-    """Why the mount at the mount point is not the wanted GlusterFS volume, or None when it is.
-
-    entry is the mountinfo entry at the mount point (None when nothing is mounted there)."""
-    if entry is None:
-        return 'nothing is mounted there'
-    if entry.fstype != GLUSTER_FSTYPE:
-        return 'a %s file system (%s) is mounted there, not %s' % (entry.fstype, entry.source, GLUSTER_FSTYPE)
-    server, volume = split_gluster_source(entry.source)
-    if volume != gluster_volume:
-        return 'the GlusterFS volume %s is mounted there, not %s' % (entry.source, gluster_volume)
-    if server not in servers:
-        return 'the volume is mounted from %s, which is not one of the servers (%s)' % (server, ', '.join(servers))
-    if entry.root != '/':
-        # A bind mount of a directory inside a GlusterFS mount shows that directory as its root:
-        # subdirectories would then be made, and purged, below it instead of below the volume's root.
-        return ('the directory %s of the GlusterFS volume %s is bind-mounted there, not the root of the volume '
-                '(mountinfo root field)' % (entry.root, gluster_volume))
-    return None
-
-
-def unverified_mount_message(mount_point, gluster_volume, problem):
-    """The failure after ``mount`` exited 0 but the mount point is not a live GlusterFS mount."""
-    return ('mount reported success but %s is not a live GlusterFS mount of %s: nothing created (%s; see the '
-            'GlusterFS client log on this host, and check that auth.allow of the volume admits this host)'
-            % (mount_point, gluster_volume, problem))
-
-
-def data_access(check_mode, mount_live, mount_point, gluster_volume):
-    """Whether the subdirectory and the Docker volume may be looked at and changed.
-
-    'live': the live-mount check passed in this run; 'predict': check mode before mounting (only
-    predict, never look at the bare mount point). Outside check mode, anything but a mount that
-    passed the check in this run raises PlanError: nothing is created, changed or purged."""
-    if mount_live:
-        return 'live'
-    if check_mode:
-        return 'predict'
-    raise PlanError('%s is not a live GlusterFS mount of %s in this run: nothing created, changed or purged'
-                    % (mount_point, gluster_volume))
-
-
-def mounts_below(entries, path):
-    """The mount points of entries at or below path (file systems a purge must not descend into)."""
-    prefix = path.rstrip('/') + '/'
-    return sorted(set(entry.mount_point for entry in entries
-                      if entry.mount_point == path or entry.mount_point.startswith(prefix)))
-
+# --- the purge ----------------------------------------------------------------------------------
 
 def purge_refusal(existing, settings, purge_without_volume, directory_exists):
     """Why the subdirectory must not be purged, or None.
@@ -367,18 +270,6 @@ def purge_refusal(existing, settings, purge_without_volume, directory_exists):
                 'volume %s, subdirectory %s, so nothing shows the directory is its data. Set purge_without_volume: '
                 'true to delete it anyway. Nothing was deleted.' % ((settings['path'], settings['name']) + wanted))
     return None
-
-
-def mount_argv(settings, mount='mount'):
-    """The mount(8) argv that FUSE-mounts the GlusterFS volume: first server, the others as backups."""
-    servers = settings['servers']
-    options = list(settings['mount_options'])
-    if len(servers) > 1:
-        options.append('backup-volfile-servers=%s' % ':'.join(servers[1:]))
-    argv = [mount, '-t', 'glusterfs']
-    if options:
-        argv += ['-o', ','.join(options)]
-    return argv + ['%s:/%s' % (servers[0], settings['gluster_volume']), settings['mount_point']]
 
 
 # --- the Docker volume ------------------------------------------------------------------------

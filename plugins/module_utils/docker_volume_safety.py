@@ -13,8 +13,11 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
+    GLUSTER_FSTYPE, split_gluster_source,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    GLUSTER_FSTYPE, LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, LOCAL_DRIVER, split_gluster_source,
+    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, LOCAL_DRIVER,
 )
 
 # Docker's own rule for volume names: a `volumes` source that matches it is a named volume, any

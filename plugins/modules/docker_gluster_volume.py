@@ -286,7 +286,7 @@ differences:
   sample: [{"parameter": "labels.app", "before": "old", "after": "web"}]
 diff:
   description: The state before and after.
-  returned: always
+  returned: in diff mode
   type: dict
   sample:
     before: {exists: false, mounted: false}
@@ -350,83 +350,43 @@ other_file_systems:
   elements: str
 '''
 
-import errno
-import grp
-import os
-import pwd
-import shutil
-import stat
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import (
-    DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerClientError, DockerVolumeClient,
+    DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerVolumeClient,
     connection_settings, missing_sdk,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
+    data_access, mount_argv, mount_problem, unverified_mount_message,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    PlanError, create_command, data_access, differences, directory_changes, in_use_message, mount_argv, mount_at,
-    mount_problem, mounts_below, parse_mountinfo, purge_refusal, quote_argument, remove_command,
-    unverified_mount_message, validate, volume_config, wanted_volume,
+    create_command, differences, directory_changes, in_use_message, purge_refusal, quote_argument, remove_command,
+    validate, volume_config, wanted_volume, with_details,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import (
+    HostFiles, apply_change, change_action, describe_directory, describe_mode, directory_state, live_mount_problem,
+    make_directories, mkdir_action, mount_point_to_create, mount_volume, refuse_other_file_systems, require_on_mount,
+    resolve_id, walk_subdirectory,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
     foreign_volume_message, gluster_location, normalise_path, ownership, purge_conflict_message, purge_conflicts,
     purge_holders,
 )
-
-MOUNTINFO = '/proc/self/mountinfo'
-
-
-class ModuleFailure(Exception):
-    """Stops the run; the keyword arguments go to fail_json."""
-
-    def __init__(self, msg, **details):
-        super(ModuleFailure, self).__init__(msg)
-        self.details = dict(details, msg=msg)
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, StateError
 
 
-def resolve_id(value, kind):
-    """A user or group id from a name or a number; raises ModuleFailure for unknown names."""
-    if value is None:
-        return None
-    if value.isdigit():
-        return int(value)
-    try:
-        return pwd.getpwnam(value).pw_uid if kind == 'owner' else grp.getgrnam(value).gr_gid
-    except KeyError:
-        raise ModuleFailure('%s: there is no %s %r on this host; use a number' % (
-            kind, 'user' if kind == 'owner' else 'group', value)) from None
+class GlusterVolumeManager:
+    """Reads the Docker volume and the mount, decides, changes what is needed (unless in check mode), reports.
 
+    The decisions interleave with reads (the subdirectory can be looked at only once the mount is
+    checked live in this run), so the module records each change as it makes it rather than
+    planning them all up front."""
 
-def other_devices(path, device, limit=10):
-    """Up to limit paths inside the directory path whose st_dev is not device. Walks with lstat and
-    never follows symbolic links; a mount point shows the device of what is mounted on it."""
-    found = []
-    pending = [path]
-    while pending and len(found) < limit:
-        with os.scandir(pending.pop()) as entries:
-            for entry in entries:
-                status = entry.stat(follow_symlinks=False)
-                if status.st_dev != device:
-                    found.append(entry.path)
-                    if len(found) >= limit:
-                        break
-                elif stat.S_ISDIR(status.st_mode):
-                    pending.append(entry.path)
-    return found
-
-
-def describe_mode(mode):
-    """A mode as four octal digits, as chmod takes it."""
-    return '%04o' % mode
-
-
-class GlusterVolumeManager(object):
-    """Reads the Docker volume and the mount, plans, changes what is needed (unless in check mode), reports."""
-
-    def __init__(self, module, settings, client):
+    def __init__(self, module, settings, client, files=None):
         self.module = module
         self.settings = settings
         self.client = client
+        self.files = files or HostFiles()
         self.check_mode = module.check_mode
         self.changed = False
         self.actions = []
@@ -449,7 +409,9 @@ class GlusterVolumeManager(object):
         result = dict(changed=self.changed, actions=self.actions, commands=self.actions,
                       differences=[dict(parameter=parameter, before=before, after=after)
                                    for parameter, before, after in self.differences],
-                      diff=dict(before=self.before, after=self.after), volume=self.volume or {})
+                      volume=self.volume or {})
+        if self.module._diff:
+            result['diff'] = dict(before=self.before, after=self.after)
         if self.settings['path']:
             result['data_directory'] = self.settings['path']
         if self.mount_report is not None:
@@ -458,23 +420,13 @@ class GlusterVolumeManager(object):
 
     # --- the mount -----------------------------------------------------------------------------
 
-    @staticmethod
-    def read_mountinfo():
-        with open(MOUNTINFO) as handle:
-            return parse_mountinfo(handle.read())
-
-    def read_mount(self):
-        """The mountinfo entry visible at the mount point, or None."""
-        # mountinfo lists resolved paths; realpath does not stat the mount itself, so a dead mount is fine here.
-        return mount_at(self.read_mountinfo(), os.path.realpath(self.settings['mount_point']))
-
     def ensure_mount(self):
         """Mount the GlusterFS volume when needed, then require a live mount of the right volume.
 
         Sets mount_live only when the check passed; outside check mode it fails otherwise."""
         mount_point = self.settings['mount_point']
         gluster_volume = self.settings['gluster_volume']
-        entry = self.read_mount()
+        entry = self.files.mount_at(mount_point)
         self.before['mounted'] = entry is not None and mount_problem(
             entry, gluster_volume, self.settings['servers']) is None
         self.mount_report = dict(mount_point=mount_point, fstype=entry.fstype if entry else None,
@@ -482,8 +434,8 @@ class GlusterVolumeManager(object):
         mounted_now = False
         if entry is None:
             if not self.module.params['mount']:
-                raise ModuleFailure('%s is not mounted: mount the GlusterFS volume %s there, or set mount=true. '
-                                    'Nothing was created.' % (mount_point, gluster_volume))
+                raise StateError('%s is not mounted: mount the GlusterFS volume %s there, or set mount=true. '
+                                 'Nothing was created.' % (mount_point, gluster_volume))
             entry = self.mount()
             if self.check_mode:
                 # Not mounted in check mode: the rest is only predicted (see data_access).
@@ -491,25 +443,14 @@ class GlusterVolumeManager(object):
             mounted_now = True
         problem = mount_problem(entry, gluster_volume, self.settings['servers'])
         if problem is None:
-            try:
-                os.stat(mount_point)
-            except OSError as error:
-                if mounted_now:
-                    problem = 'stat: %s' % os.strerror(error.errno)
-                elif error.errno == errno.ENOTCONN:
-                    raise ModuleFailure('%s is a dead GlusterFS mount (%s): unmount it (umount -l %s) and run again. '
-                                        'Nothing was created.' % (mount_point, os.strerror(error.errno),
-                                                                  mount_point)) from error
-                else:
-                    raise ModuleFailure('Cannot stat the GlusterFS mount %s: %s. Nothing was created.'
-                                        % (mount_point, error)) from error
+            problem = live_mount_problem(mount_point, mounted_now, self.files)
         if problem:
             if mounted_now:
                 # mount(8) exited 0, yet no live mount: never go on to the bare mount-point directory.
                 self.after['mounted'] = False
-                raise ModuleFailure(unverified_mount_message(mount_point, gluster_volume, problem))
-            raise ModuleFailure('%s is not a mount of the GlusterFS volume %s: %s. Nothing was created.'
-                                % (mount_point, gluster_volume, problem))
+                raise GlusterdockError(unverified_mount_message(mount_point, gluster_volume, problem))
+            raise StateError('%s is not a mount of the GlusterFS volume %s: %s. Nothing was created.'
+                             % (mount_point, gluster_volume, problem))
         self.mount_live = True
         self.mount_report.update(live=True, fstype=entry.fstype, source=entry.source)
         self.after['mounted'] = True
@@ -518,57 +459,29 @@ class GlusterVolumeManager(object):
         """Run mount -t glusterfs; returns the mountinfo entry then at the mount point (None in check
         mode, and None when the mount does not show up although mount(8) exited 0)."""
         mount_point = self.settings['mount_point']
-        if not os.path.isdir(mount_point):
-            if os.path.lexists(mount_point):
-                raise ModuleFailure('mount_point: %s exists and is not a directory' % mount_point)
+        if mount_point_to_create(mount_point, self.files):
             self.record('mkdir -p %s' % quote_argument(mount_point))
             if not self.check_mode:
-                os.makedirs(mount_point, 0o755)
+                self.files.makedirs(mount_point, 0o755)
         self.record(' '.join(quote_argument(word) for word in mount_argv(self.settings)))
         self.mount_report['mounted_by_task'] = True
         self.after['mounted'] = True
         if self.check_mode:
             return None
-        if not self.module.get_bin_path('mount.glusterfs', opt_dirs=['/sbin', '/usr/sbin']):
-            raise ModuleFailure('mount.glusterfs was not found: install the GlusterFS FUSE client '
-                                '(glusterfs-client on Debian and Ubuntu, glusterfs-fuse on the RHEL family)')
-        argv = mount_argv(self.settings, mount=self.module.get_bin_path('mount', required=True))
-        rc, stdout, stderr = self.module.run_command(argv, environ_update={'LC_ALL': 'C'},
-                                                     expand_user_and_vars=False)
-        if rc != 0:
-            self.changed = True
-            raise ModuleFailure('Mounting the GlusterFS volume %s at %s failed (is it started, and are the servers '
-                                'reachable?). Nothing was created.' % (self.settings['gluster_volume'], mount_point),
-                                cmd=' '.join(argv), rc=rc, stdout=stdout, stderr=stderr)
-        return self.read_mount()
+        mount_volume(self.settings,
+                     lambda argv: self.module.run_command(argv, environ_update={'LC_ALL': 'C'},
+                                                          expand_user_and_vars=False),
+                     lambda name: self.module.get_bin_path(name, required=name == 'mount',
+                                                           opt_dirs=['/sbin', '/usr/sbin']))
+        return self.files.mount_at(mount_point)
 
     # --- the subdirectory ----------------------------------------------------------------------
-
-    def walk_subdirectory(self):
-        """The existing components of the subdirectory path; refuses symlinks and non-directories,
-        which could lead outside the GlusterFS volume. Returns (missing components, final stat)."""
-        current = self.settings['mount_point']
-        parts = self.settings['subdirectory'].split('/')
-        for index, part in enumerate(parts):
-            current = os.path.join(current, part)
-            try:
-                status = os.lstat(current)
-            except FileNotFoundError:
-                return parts[index:], None
-            if stat.S_ISLNK(status.st_mode):
-                raise ModuleFailure('%s is a symbolic link; refusing to follow it out of the GlusterFS volume' % current)
-            if not stat.S_ISDIR(status.st_mode):
-                raise ModuleFailure('%s exists and is not a directory' % current)
-        return [], status
 
     def data_access(self):
         """'live' or 'predict' (check mode before mounting); raises outside check mode without a live
         mount checked in this run, so nothing is ever created in or deleted from the bare mount point."""
-        try:
-            return data_access(self.check_mode, self.mount_live, self.settings['mount_point'],
-                               self.settings['gluster_volume'])
-        except PlanError as error:
-            raise ModuleFailure(str(error)) from None
+        return data_access(self.check_mode, self.mount_live, self.settings['mount_point'],
+                           self.settings['gluster_volume'])
 
     def ensure_directory(self, owner_id, group_id, mode):
         """Create the subdirectory with owner, group and mode, or correct them."""
@@ -576,75 +489,34 @@ class GlusterVolumeManager(object):
         wanted = dict(owner=owner_id, group=group_id, mode=describe_mode(mode) if mode is not None else None)
         if self.data_access() == 'predict':
             # Check mode before the mount: the directory cannot be looked at (not on the bare mount point).
-            self.record(self.mkdir_action(path, owner_id, group_id, mode) + ' (if missing)')
+            self.record(mkdir_action(path, owner_id, group_id, mode) + ' (if missing)')
             self.before['directory'] = None
             self.after['directory'] = dict(wanted, path=path)
             return
-        missing, status = self.walk_subdirectory()
+        missing, status = walk_subdirectory(self.settings['mount_point'], self.settings['subdirectory'], self.files)
         if missing:
             self.before['directory'] = None
-            self.record(self.mkdir_action(path, owner_id, group_id, mode))
+            self.record(mkdir_action(path, owner_id, group_id, mode))
             if not self.check_mode:
-                self.make_directories(missing, owner_id, group_id, mode)
-                status = os.lstat(path)
+                make_directories(self.settings['mount_point'], self.settings['subdirectory'], missing,
+                                 (owner_id, group_id, mode), self.files)
         else:
-            current = (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode))
-            self.before['directory'] = dict(path=path, owner=current[0], group=current[1],
-                                            mode=describe_mode(current[2]))
-            for what, value in directory_changes(current, owner_id, group_id, mode):
-                if what == 'mode':
-                    self.record('chmod %s %s' % (describe_mode(value), quote_argument(path)))
-                    if not self.check_mode:
-                        os.chmod(path, value)
-                else:
-                    self.record('%s %d %s' % ('chown' if what == 'owner' else 'chgrp', value, quote_argument(path)))
-                    if not self.check_mode:
-                        os.chown(path, value if what == 'owner' else -1, value if what == 'group' else -1)
+            self.before['directory'] = describe_directory(path, status)
+            for what, value in directory_changes(directory_state(status), owner_id, group_id, mode):
+                self.record(change_action(path, what, value))
+                if not self.check_mode:
+                    apply_change(path, what, value, self.files)
         if not self.check_mode:
-            status = os.lstat(path)
-            # A file system mounted inside the GlusterFS mount would keep the data off GlusterFS.
-            if status.st_dev != os.stat(self.settings['mount_point']).st_dev:
-                raise ModuleFailure('%s is on another file system than the GlusterFS mount %s'
-                                    % (path, self.settings['mount_point']))
-            self.after['directory'] = dict(path=path, owner=status.st_uid, group=status.st_gid,
-                                           mode=describe_mode(stat.S_IMODE(status.st_mode)))
+            status = require_on_mount(path, self.settings['mount_point'], self.files)
+            self.after['directory'] = describe_directory(path, status)
         else:
             self.after['directory'] = dict(self.before['directory'] or {}, path=path)
             self.after['directory'].update((key, value) for key, value in wanted.items() if value is not None)
 
-    @staticmethod
-    def mkdir_action(path, owner_id, group_id, mode):
-        """The actions-list entry for creating the subdirectory."""
-        details = []
-        if owner_id is not None:
-            details.append('owner %d' % owner_id)
-        if group_id is not None:
-            details.append('group %d' % group_id)
-        if mode is not None:
-            details.append('mode %s' % describe_mode(mode))
-        return 'mkdir -p %s%s' % (quote_argument(path), ' (%s)' % ', '.join(details) if details else '')
-
-    def make_directories(self, missing, owner_id, group_id, mode):
-        """Create the missing path components; owner, group and mode go to the last one only."""
-        parts = self.settings['subdirectory'].split('/')
-        current = os.path.join(self.settings['mount_point'], *parts[:len(parts) - len(missing)])
-        for part in missing:
-            current = os.path.join(current, part)
-            try:
-                os.mkdir(current, 0o755)
-            except FileExistsError:
-                # Another Docker host of the same play may have made it a moment ago.
-                if not os.path.isdir(current) or os.path.islink(current):
-                    raise ModuleFailure('%s appeared and is not a directory' % current)
-        path = self.settings['path']
-        if owner_id is not None or group_id is not None:
-            os.chown(path, -1 if owner_id is None else owner_id, -1 if group_id is None else group_id)
-        if mode is not None:
-            os.chmod(path, mode)
-
     # --- the Docker volume ---------------------------------------------------------------------
 
-    def describe_volume(self, config):
+    @staticmethod
+    def describe_volume(config):
         """A volume configuration as the diff shows it."""
         if config is None:
             return dict(exists=False)
@@ -669,18 +541,19 @@ class GlusterVolumeManager(object):
         GlusterFS volume and subdirectory: any other volume of that name holds someone else's data."""
         verdict, why = ownership(self.volume, self.settings['gluster_volume'], self.settings['subdirectory'])
         if verdict == 'foreign':
-            raise ModuleFailure(foreign_volume_message(self.settings['name'], self.volume, doing,
-                                                       self.settings['gluster_volume'], self.settings['subdirectory'],
-                                                       why))
+            raise StateError(foreign_volume_message(self.settings['name'], self.volume, doing,
+                                                    self.settings['gluster_volume'], self.settings['subdirectory'],
+                                                    why))
 
     def refuse_if_in_use(self, doing):
         containers = self.client.containers_using(self.settings['name'])
         if containers:
-            raise ModuleFailure(in_use_message(self.settings['name'], containers, doing), containers=containers)
+            raise with_details(StateError(in_use_message(self.settings['name'], containers, doing)),
+                               containers=containers)
 
     def present(self):
-        owner_id = resolve_id(self.module.params['owner'], 'owner')
-        group_id = resolve_id(self.module.params['group'], 'group')
+        owner_id = resolve_id(self.module.params['owner'], 'owner', self.files)
+        group_id = resolve_id(self.module.params['group'], 'group', self.files)
         wanted = wanted_volume(self.settings)
         self.volume = self.client.inspect_volume(self.settings['name'])
         existing = volume_config(self.volume)
@@ -732,7 +605,7 @@ class GlusterVolumeManager(object):
     @staticmethod
     def refuse_purge(refusal):
         if refusal:
-            raise ModuleFailure(refusal)
+            raise StateError(refusal)
 
     def check_purge(self, existing, purge_without_volume):
         """Look at the subdirectory before anything is removed; returns the path to delete, None when
@@ -747,12 +620,12 @@ class GlusterVolumeManager(object):
                                  'purge it: there is no Docker volume %s here whose labels bind it to it (see '
                                  'purge_without_volume).' % (path, self.settings['name']))
             return ''
-        missing = self.walk_subdirectory()[0]
+        missing = walk_subdirectory(self.settings['mount_point'], self.settings['subdirectory'], self.files)[0]
         self.before['directory'] = None if missing else dict(path=path)
         if missing:
             return None
         self.refuse_purge(purge_refusal(existing, self.settings, purge_without_volume, True))
-        self.refuse_other_file_systems(path)
+        refuse_other_file_systems(path, self.settings['mount_point'], self.files)
         self.refuse_purge_conflicts()
         return path
 
@@ -762,27 +635,13 @@ class GlusterVolumeManager(object):
         running or stopped, holds. Compared on real paths, and as GlusterFS volume and directory so that
         other mount points of the same volume count too."""
         path = self.settings['path']
-        target = [('host', None, normalise_path(os.path.realpath(path))),
+        target = [('host', None, normalise_path(self.files.realpath(path))),
                   gluster_location(self.settings['gluster_volume'], self.settings['subdirectory'])]
-        holders = purge_holders(self.client.list_volumes(), self.client.list_containers(), self.read_mountinfo(),
-                                os.path.realpath, self.settings['name'])
+        holders = purge_holders(self.client.list_volumes(), self.client.list_containers(), self.files.mountinfo(),
+                                self.files.realpath, self.settings['name'])
         conflicts = purge_conflicts(target, holders)
         if conflicts:
-            raise ModuleFailure(purge_conflict_message(path, conflicts), conflicts=conflicts)
-
-    def refuse_other_file_systems(self, path):
-        """Refuse when the subdirectory, or anything in it, is not on the GlusterFS mount's file system:
-        rm -rf must never descend into another file system mounted inside it."""
-        device = os.stat(self.settings['mount_point']).st_dev
-        found = mounts_below(self.read_mountinfo(), os.path.realpath(path))
-        if os.lstat(path).st_dev != device:
-            found.insert(0, path)
-        if not found:
-            found = other_devices(path, device)
-        if found:
-            raise ModuleFailure('Refusing to purge %s: not on the file system of the GlusterFS mount %s: %s. Unmount '
-                                'what is mounted there first. Nothing was deleted.'
-                                % (path, self.settings['mount_point'], ', '.join(found[:10])), other_file_systems=found)
+            raise with_details(StateError(purge_conflict_message(path, conflicts)), conflicts=conflicts)
 
     def purge(self, path):
         """Delete the subdirectory checked by check_purge; only on a live mount (predicted otherwise)."""
@@ -794,7 +653,7 @@ class GlusterVolumeManager(object):
         self.data_access()
         self.record('rm -rf %s' % quote_argument(path))
         if not self.check_mode:
-            shutil.rmtree(path)
+            self.files.rmtree(path)
 
     def run(self):
         try:
@@ -804,16 +663,16 @@ class GlusterVolumeManager(object):
                 self.absent()
             if not self.check_mode and self.changed and self.settings['state'] == 'present':
                 self.volume = self.client.inspect_volume(self.settings['name'])
-        except ModuleFailure as failure:
-            self.module.fail_json(**dict(self.result(), **failure.details))
-        except DockerClientError as error:
-            self.module.fail_json(**dict(self.result(), msg=str(error)))
+        except GlusterdockError as error:
+            # DockerClientError included: a failed Docker call is reported like any other failure.
+            self.module.fail_json(msg=str(error), **dict(self.result(), **getattr(error, 'details', {})))
         except OSError as error:
-            self.module.fail_json(**dict(self.result(), msg='%s: %s' % (error.filename or '', error.strerror)))
+            self.module.fail_json(msg='%s: %s' % (error.filename or '', error.strerror), **self.result())
         self.module.exit_json(**self.result())
 
 
-def main():
+def build_module():
+    """The AnsibleModule with this module's arguments (read from the task)."""
     argument_spec = dict(
         name=dict(type='str', required=True, aliases=['volume_name']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -834,13 +693,17 @@ def main():
         purge_without_volume=dict(type='bool', default=False),
     )
     argument_spec.update(DOCKER_CONNECTION_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, required_together=DOCKER_CONNECTION_REQUIRED_TOGETHER,
-                           supports_check_mode=True)
+    return AnsibleModule(argument_spec=argument_spec, required_together=DOCKER_CONNECTION_REQUIRED_TOGETHER,
+                         supports_check_mode=True)
+
+
+def main():
+    module = build_module()
     nothing_done = dict(changed=False, actions=[], commands=[])
     # Bad input fails here, before any mount, file system or Docker call.
     try:
         settings = validate(module.params)
-    except PlanError as error:
+    except GlusterdockError as error:
         module.fail_json(msg=str(error), **nothing_done)
 
     sdk_traceback = missing_sdk()
@@ -849,7 +712,7 @@ def main():
                                                   'or pip install docker)'), exception=sdk_traceback, **nothing_done)
     try:
         client = DockerVolumeClient(connection_settings(module.params))
-    except DockerClientError as error:
+    except GlusterdockError as error:
         module.fail_json(msg=str(error), **nothing_done)
     GlusterVolumeManager(module, settings, client).run()
 

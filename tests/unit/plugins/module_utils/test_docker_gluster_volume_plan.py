@@ -1,28 +1,15 @@
-"""The docker_gluster_volume core: input checks, mountinfo, the mount command, volume comparison,
-and the safety decisions of the module (live mount before any change, purge checks)."""
-import os
-
+"""The docker_gluster_volume core: input checks, the mount command, volume comparison, and the purge
+refusals."""
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import connection_settings
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import mount_argv
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, PlanError, create_command, data_access, differences,
-    directory_changes, gluster_volume_name_problem, in_use_message, mount_argv, mount_at, mount_option_list,
-    mount_problem, mounts_below, normalise_driver, normalise_subdirectory, parse_mode, parse_mountinfo,
-    purge_refusal, server_name_problem, unverified_mount_message, validate, volume_config, wanted_volume,
+    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, RequestProblems, create_command, differences, directory_changes,
+    gluster_volume_name_error, in_use_message, mount_option_list, normalise_driver, normalise_subdirectory, parse_mode,
+    purge_refusal, server_name_problem, validate, volume_config, wanted_volume,
 )
-from ansible_collections.glusterdock.storage.plugins.modules import docker_gluster_volume as module_code
-
-# Captured on a Debian 12 Docker host (GlusterFS 10.3 client) with the volume web mounted, plus a
-# path with a space to show mountinfo's escapes, and a tmpfs mounted over the GlusterFS mount.
-MOUNTINFO = r'''1512 1323 0:208 / / rw,relatime master:482 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/K:/x
-1513 1512 0:211 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
-1514 1512 0:212 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755
-2166 1512 0:267 / /mnt/glusterfs/web rw,relatime - fuse.glusterfs node1:/web rw,user_id=0,group_id=0,default_permissions,allow_other,max_read=131072
-2170 1512 0:270 / /mnt/with\040space rw,relatime shared:5 master:7 - fuse.glusterfs node2:/logs rw,user_id=0,group_id=0
-2180 1512 0:271 / /mnt/glusterfs/db rw,relatime - fuse.glusterfs node1:/db rw,user_id=0
-2181 2180 0:272 / /mnt/glusterfs/db rw,relatime - tmpfs tmpfs rw
-'''
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
 
 SERVERS = ['node1', 'node2', 'node3']
 
@@ -36,7 +23,7 @@ def params(**overrides):
 
 
 def problems_of(**overrides):
-    with pytest.raises(PlanError) as error:
+    with pytest.raises(RequestError) as error:
         validate(params(**overrides))
     return str(error.value)
 
@@ -63,12 +50,20 @@ def test_docker_names_refused(name):
 
 
 @pytest.mark.parametrize('volume, problem', [
-    ('', 'is empty'), ('all', 'reserved'), ('-web', 'starts with "-"'), ('a/b', 'only letters'),
-    ('a b', 'only letters'), ('a\nb', 'only letters'), ('x' * 256, 'longer than'), ('web;id', 'only letters'),
+    ('', 'required'), ('all', 'reserved'), ('help', 'reserved'), ('-web', 'must not start with "-"'),
+    ('a/b', 'characters glusterd refuses'), ('a b', 'characters glusterd refuses'),
+    ('a\nb', 'characters glusterd refuses'), ('x' * 256, 'too long'), ('web;id', 'characters glusterd refuses'),
 ])
 def test_gluster_volume_names_refused(volume, problem):
-    assert problem in gluster_volume_name_problem(volume)
-    assert 'gluster_volume:' in problems_of(gluster_volume=volume)
+    # The rule is gluster_volume_spec.validate_volume_name's, the one gluster_volume applies.
+    error = gluster_volume_name_error(volume)
+    assert error.argument == 'gluster_volume' and problem in str(error)
+    assert str(error) in problems_of(gluster_volume=volume)
+
+
+@pytest.mark.parametrize('volume', ['web', '_web', 'a-b_c', 'x' * 255])
+def test_gluster_volume_names_accepted(volume):
+    assert gluster_volume_name_error(volume) is None
 
 
 @pytest.mark.parametrize('server', ['node1', 'node1.example.com', '10.0.1.2', 'gluster_2'])
@@ -108,7 +103,7 @@ def test_subdirectory_normalised(subdirectory, normalised):
     ('.', 'mount point itself'), ('./', 'mount point itself'), ('', 'empty'), ('a\nb', 'newline'),
 ])
 def test_subdirectory_refused(subdirectory, problem):
-    with pytest.raises(PlanError, match=problem):
+    with pytest.raises(RequestError, match=problem):
         normalise_subdirectory(subdirectory)
     assert 'subdirectory:' in problems_of(subdirectory=subdirectory)
 
@@ -145,7 +140,7 @@ def test_modes(mode, value):
 
 @pytest.mark.parametrize('mode', ['u+rwx', '999', '75', 'rwx', True, 0o17777])
 def test_modes_refused(mode):
-    with pytest.raises(PlanError, match='mode'):
+    with pytest.raises(RequestError, match='mode'):
         parse_mode(mode)
 
 
@@ -166,49 +161,13 @@ def test_owner_group():
 
 
 def test_every_problem_reported_at_once():
-    message = problems_of(name='-x', gluster_volume='all', subdirectory='../y')
-    assert 'name:' in message and 'gluster_volume:' in message and 'subdirectory:' in message
+    with pytest.raises(RequestProblems) as error:
+        validate(params(name='-x', gluster_volume='all', subdirectory='../y'))
+    assert [problem.argument for problem in error.value.problems] == ['name', 'gluster_volume', 'subdirectory']
+    assert str(error.value) == '; '.join(str(problem) for problem in error.value.problems)
 
 
-# --- mountinfo --------------------------------------------------------------------------------
-
-def test_parse_mountinfo():
-    entries = parse_mountinfo(MOUNTINFO)
-    assert len(entries) == 7
-    web = mount_at(entries, '/mnt/glusterfs/web')
-    assert (web.fstype, web.source) == ('fuse.glusterfs', 'node1:/web')
-    spaced = mount_at(entries, '/mnt/with space')
-    assert (spaced.fstype, spaced.source) == ('fuse.glusterfs', 'node2:/logs')
-    assert mount_at(entries, '/mnt/glusterfs') is None
-
-
-def test_mount_problem():
-    entries = parse_mountinfo(MOUNTINFO)
-    assert mount_problem(mount_at(entries, '/mnt/glusterfs/web'), 'web', SERVERS) is None
-    assert 'nothing is mounted' in mount_problem(None, 'web', SERVERS)
-    assert 'not web' in mount_problem(mount_at(entries, '/mnt/with space'), 'web', SERVERS)
-    assert 'not one of the servers' in mount_problem(mount_at(entries, '/mnt/glusterfs/web'), 'web', ['node9'])
-    # The last mount at a path is the one that is visible: a tmpfs over the GlusterFS mount.
-    assert 'tmpfs' in mount_problem(mount_at(entries, '/mnt/glusterfs/db'), 'db', SERVERS)
-    assert 'ext4' in mount_problem(parse_mountinfo(
-        '30 1 8:1 / /mnt/glusterfs/web rw - ext4 /dev/sda1 rw')[0], 'web', SERVERS)
-
-
-def test_a_bind_mount_of_a_subdirectory_is_not_the_volume():
-    # mount --bind /mnt/glusterfs/web/apps /mnt/bound: same source and type, but the root field is /apps.
-    entry = parse_mountinfo(r'2171 1512 0:267 /apps /mnt/bound rw,relatime - fuse.glusterfs node1:/web rw')[0]
-    assert entry.root == '/apps'
-    assert mount_problem(entry, 'web', SERVERS) == (
-        'the directory /apps of the GlusterFS volume web is bind-mounted there, not the root of the volume '
-        '(mountinfo root field)')
-    spaced = parse_mountinfo(r'2171 1512 0:267 /my\040apps /mnt/b rw - fuse.glusterfs node1:/web rw')[0]
-    assert spaced.root == '/my apps'
-
-
-def test_mount_source_without_slash():
-    entry = parse_mountinfo('30 1 0:5 / /m rw - fuse.glusterfs node2:web rw')[0]
-    assert mount_problem(entry, 'web', SERVERS) is None
-
+# --- the mount command -----------------------------------------------------------------------
 
 def test_mount_argv():
     settings = validate(params(mount_options=['log-level=WARNING']))
@@ -325,30 +284,6 @@ def test_no_tls_keeps_tcp():
 
 # --- safety decisions -------------------------------------------------------------------------
 
-def test_data_access_needs_a_live_mount_outside_check_mode():
-    assert data_access(False, True, '/m', 'web') == 'live'
-    assert data_access(True, True, '/m', 'web') == 'live'
-    # Check mode before mounting only predicts.
-    assert data_access(True, False, '/m', 'web') == 'predict'
-    with pytest.raises(PlanError, match='/m is not a live GlusterFS mount of web in this run: nothing created'):
-        data_access(False, False, '/m', 'web')
-
-
-def test_unverified_mount_message():
-    message = unverified_mount_message('/mnt/glusterfs/web', 'web', 'nothing is mounted there')
-    assert message.startswith('mount reported success but /mnt/glusterfs/web is not a live GlusterFS mount of web: '
-                              'nothing created (nothing is mounted there;')
-
-
-def test_mounts_below():
-    entries = parse_mountinfo(MOUNTINFO + '2190 2166 0:280 / /mnt/glusterfs/web/site/cache rw - tmpfs tmpfs rw\n'
-                                          '2191 2166 0:281 / /mnt/glusterfs/web/sitex rw - tmpfs tmpfs rw\n')
-    assert mounts_below(entries, '/mnt/glusterfs/web/site') == ['/mnt/glusterfs/web/site/cache']
-    assert mounts_below(entries, '/mnt/glusterfs/web/site/') == ['/mnt/glusterfs/web/site/cache']
-    assert mounts_below(entries, '/mnt/glusterfs/web/other') == []
-    assert mounts_below(entries, '/mnt/glusterfs/db') == ['/mnt/glusterfs/db']
-
-
 def labelled(volume='web', subdirectory='site'):
     return {'driver': 'local', 'driver_options': {}, 'labels': {LABEL_GLUSTER_VOLUME: volume,
                                                                 LABEL_SUBDIRECTORY: subdirectory}}
@@ -373,247 +308,3 @@ def test_purge_refusal(existing, opt_in, exists, refused):
         assert refusal is None
     else:
         assert refused in refusal and 'Refusing to purge' in refusal
-
-
-def test_other_devices_walks_without_following_links(tmp_path):
-    (tmp_path / 'a' / 'b').mkdir(parents=True)
-    (tmp_path / 'a' / 'b' / 'f').write_text('x')
-    (tmp_path / 'link').symlink_to('/')
-    device = os.lstat(str(tmp_path)).st_dev
-    assert module_code.other_devices(str(tmp_path), device) == []
-    # Seen from another device, every entry of the top level is foreign, and nothing below is visited.
-    assert sorted(module_code.other_devices(str(tmp_path), device + 1)) == [
-        str(tmp_path / 'a'), str(tmp_path / 'link')]
-    assert len(module_code.other_devices(str(tmp_path), device + 1, limit=1)) == 1
-
-
-# --- the manager: nothing is created or purged without a live mount checked in this run ----------
-
-class FakeModule(object):
-    def __init__(self, check_mode=False, **params):
-        self.check_mode = check_mode
-        self.params = dict(mount=True, owner=None, group=None, recreate='never', purge=False,
-                           purge_without_volume=False)
-        self.params.update(params)
-        self.ran = []
-        self.warnings = []
-
-    def get_bin_path(self, name, required=False, opt_dirs=None):
-        return '/sbin/' + name
-
-    def run_command(self, argv, **kwargs):
-        self.ran.append(argv)
-        return 0, '', ''  # mount(8) "succeeds"
-
-    def warn(self, message):
-        self.warnings.append(message)
-
-
-class FakeClient(object):
-    def __init__(self, volume=None, others=(), containers=()):
-        self.volume = volume
-        self.others = list(others)
-        self.containers = list(containers)
-        self.calls = []
-
-    def inspect_volume(self, name):
-        return self.volume
-
-    def containers_using(self, name):
-        return []
-
-    def list_volumes(self):
-        return ([dict(self.volume, Name='site')] if self.volume else []) + self.others
-
-    def list_containers(self):
-        return self.containers
-
-    def create_volume(self, *args):
-        self.calls.append(('create',) + args)
-
-    def remove_volume(self, name):
-        self.calls.append(('remove', name))
-
-
-def manager(tmp_path, monkeypatch, mountinfo='', check_mode=False, volume=None, **overrides):
-    mount_point = str(tmp_path / 'mnt')
-    settings = validate(params(mount_point=mount_point, **overrides))
-    module = FakeModule(check_mode=check_mode, purge=settings['state'] == 'absent' and overrides.get('purge', False))
-    client = FakeClient(volume)
-    monkeypatch.setattr(module_code.GlusterVolumeManager, 'read_mountinfo',
-                        staticmethod(lambda: parse_mountinfo(mountinfo)))
-    return module_code.GlusterVolumeManager(module, settings, client), module, client, mount_point
-
-
-def test_mount_that_does_not_show_up_creates_nothing(tmp_path, monkeypatch):
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch)
-    with pytest.raises(module_code.ModuleFailure) as failure:
-        gate.present()
-    assert str(failure.value).startswith('mount reported success but %s is not a live GlusterFS mount of web: '
-                                         'nothing created (nothing is mounted there' % mount_point)
-    assert module.ran and module.ran[0][:3] == ['/sbin/mount', '-t', 'glusterfs']
-    assert client.calls == [] and os.listdir(mount_point) == []
-    assert not any('docker volume create' in action or 'mkdir -p %s/' % mount_point in action
-                   for action in gate.actions)
-
-
-def test_mount_that_shows_up_as_something_else_creates_nothing(tmp_path, monkeypatch):
-    mountinfo = '30 1 0:5 / %s rw - fuse.glusterfs node1:/other rw\n' % (tmp_path / 'mnt')
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch, mountinfo=mountinfo)
-    # The first read sees nothing mounted; after mount(8) the wrong volume shows up.
-    reads = iter([[], parse_mountinfo(mountinfo)])
-    monkeypatch.setattr(module_code.GlusterVolumeManager, 'read_mountinfo', staticmethod(lambda: next(reads)))
-    with pytest.raises(module_code.ModuleFailure, match='mount reported success but .* not a live GlusterFS mount '
-                                                        'of web: nothing created'):
-        gate.present()
-    assert client.calls == [] and os.listdir(mount_point) == []
-
-
-def test_purge_after_a_mount_that_does_not_show_up_deletes_nothing(tmp_path, monkeypatch):
-    (tmp_path / 'mnt' / 'site').mkdir(parents=True)
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch, volume=bound_volume(tmp_path / 'mnt'),
-                                                state='absent', purge=True)
-    with pytest.raises(module_code.ModuleFailure, match='mount reported success but'):
-        gate.absent()
-    assert client.calls == [] and os.listdir(mount_point) == ['site']
-    assert not any(action.startswith('rm -rf') for action in gate.actions)
-
-
-def test_check_mode_before_mounting_predicts(tmp_path, monkeypatch):
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch, check_mode=True)
-    os.mkdir(mount_point)
-    gate.present()
-    assert module.ran == [] and client.calls == []
-    assert gate.actions[-1].startswith('docker volume create')
-
-
-def test_create_refused_without_live_mount_outside_check_mode(tmp_path, monkeypatch):
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch)
-    with pytest.raises(module_code.ModuleFailure, match='is not a live GlusterFS mount of web in this run'):
-        gate.create_volume(wanted_volume(gate.settings))
-    with pytest.raises(module_code.ModuleFailure, match='is not a live GlusterFS mount of web in this run'):
-        gate.ensure_directory(None, None, None)
-    assert client.calls == [] and gate.actions == []
-
-
-def bound_volume(mount_point, subdirectory='site', gluster_volume='web', name='site'):
-    """A Docker volume as docker_gluster_volume makes it: labelled, bound to the subdirectory."""
-    return {'Name': name, 'Driver': 'local', 'Mountpoint': '/var/lib/docker/volumes/%s/_data' % name,
-            'Options': {'type': 'none', 'o': 'bind', 'device': '%s/%s' % (mount_point, subdirectory)},
-            'Labels': {LABEL_GLUSTER_VOLUME: gluster_volume, LABEL_SUBDIRECTORY: subdirectory}}
-
-
-def live_manager(tmp_path, monkeypatch, volume, **overrides):
-    """A manager whose mount point counts as a live GlusterFS mount (a tmp directory)."""
-    mount_point = tmp_path / 'mnt'
-    (mount_point / 'site' / 'deep').mkdir(parents=True, exist_ok=True)
-    (mount_point / 'site' / 'deep' / 'file').write_text('data')
-    mountinfo = '30 1 0:5 / %s rw - fuse.glusterfs node1:/web rw\n' % mount_point
-    return manager(tmp_path, monkeypatch, mountinfo=mountinfo, volume=volume, state='absent', purge=True, **overrides)
-
-
-@pytest.fixture
-def labelled_volume(tmp_path):
-    return bound_volume(tmp_path / 'mnt')
-
-
-def test_purge_with_labelled_volume(tmp_path, monkeypatch, labelled_volume):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
-    gate.absent()
-    assert client.calls == [('remove', 'site')] and os.listdir(mount_point) == []
-    assert gate.actions == ['docker volume rm site', 'rm -rf %s/site' % mount_point]
-
-
-def test_purge_without_volume_refused_unless_opted_in(tmp_path, monkeypatch):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, None)
-    with pytest.raises(module_code.ModuleFailure, match='there is no Docker volume site on this host'):
-        gate.absent()
-    assert os.listdir(mount_point) == ['site'] and gate.actions == []
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, None)
-    module.params['purge_without_volume'] = True
-    gate.absent()
-    assert os.listdir(mount_point) == [] and gate.actions == ['rm -rf %s/site' % mount_point]
-
-
-def test_purge_of_a_missing_directory_without_volume_is_a_no_op(tmp_path, monkeypatch):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, None)
-    os.rename(os.path.join(mount_point, 'site'), os.path.join(mount_point, 'gone'))
-    gate.absent()
-    assert not gate.changed and gate.actions == []
-
-
-def test_purge_refused_over_another_file_system(tmp_path, monkeypatch, labelled_volume):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
-    # Something mounted inside the subdirectory (seen in mountinfo).
-    mountinfo = ('30 1 0:5 / %s rw - fuse.glusterfs node1:/web rw\n'
-                 '31 30 0:6 / %s/site/deep rw - tmpfs tmpfs rw\n' % (mount_point, mount_point))
-    monkeypatch.setattr(module_code.GlusterVolumeManager, 'read_mountinfo',
-                        staticmethod(lambda: parse_mountinfo(mountinfo)))
-    with pytest.raises(module_code.ModuleFailure, match='not on the file system of the GlusterFS mount') as failure:
-        gate.absent()
-    assert failure.value.details['other_file_systems'] == ['%s/site/deep' % mount_point]
-    # The Docker volume is not removed either: every purge check runs first.
-    assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
-
-
-def test_purge_refused_when_an_entry_is_on_another_device(tmp_path, monkeypatch, labelled_volume):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
-    deep = os.path.join(mount_point, 'site', 'deep')
-    real_walk = module_code.other_devices
-    monkeypatch.setattr(module_code, 'other_devices', lambda path, device, limit=10: real_walk(
-        path, device, limit) + [deep])
-    with pytest.raises(module_code.ModuleFailure, match='not on the file system .*site/deep'):
-        gate.absent()
-    assert client.calls == [] and os.path.exists(os.path.join(deep, 'file'))
-
-
-def test_foreign_volume_is_neither_used_recreated_nor_removed(tmp_path, monkeypatch):
-    plain = {'Name': 'site', 'Driver': 'local', 'Mountpoint': '/var/lib/docker/volumes/site/_data', 'Options': None,
-             'Labels': None}
-    for state, recreate, doing in [('present', 'options_changed', 'recreate'), ('present', 'never', 'use'),
-                                   ('absent', 'never', 'remove')]:
-        gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, plain)
-        module.params['purge'] = False
-        gate.settings['state'] = state
-        module.params['recreate'] = recreate
-        with pytest.raises(module_code.ModuleFailure) as failure:
-            gate.present() if state == 'present' else gate.absent()
-        assert str(failure.value).startswith('Refusing to %s the Docker volume site: it is not one this collection '
-                                             'made for GlusterFS volume web, subdirectory site (it carries no' % doing)
-        assert "its data lives in /var/lib/docker/volumes/site/_data, Docker's own directory" in str(failure.value)
-        assert client.calls == [] and gate.actions == [] and module.ran == []
-
-
-def test_purge_refused_when_another_volume_holds_a_directory_inside(tmp_path, monkeypatch, labelled_volume):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
-    client.others.append(bound_volume(mount_point, subdirectory='site/deep', name='inner'))
-    with pytest.raises(module_code.ModuleFailure) as failure:
-        gate.absent()
-    assert str(failure.value) == (
-        'Refusing to purge %s/site: it contains /site/deep of the GlusterFS volume web, held by the Docker volume '
-        'inner. Remove those Docker volumes or containers first (stopped containers count too). Nothing was changed.'
-        % mount_point)
-    assert failure.value.details['conflicts'] == [
-        'it contains /site/deep of the GlusterFS volume web, held by the Docker volume inner']
-    # Every purge check runs before the Docker volume is removed.
-    assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
-
-
-def test_purge_refused_over_a_container_bind_mount_through_a_link(tmp_path, monkeypatch, labelled_volume):
-    gate, module, client, mount_point = live_manager(tmp_path, monkeypatch, labelled_volume)
-    (tmp_path / 'link').symlink_to(os.path.join(mount_point, 'site'))
-    client.containers.append({'Names': ['/binder'], 'Mounts': [
-        {'Type': 'bind', 'Source': str(tmp_path / 'link') + '/deep/', 'Destination': '/data'}]})
-    with pytest.raises(module_code.ModuleFailure, match='it contains %s/site/deep, held by a bind mount \\(%s/link/deep/\\) '
-                                                        'of the container binder' % (mount_point, tmp_path)):
-        gate.absent()
-    assert client.calls == [] and os.path.exists(os.path.join(mount_point, 'site', 'deep', 'file'))
-
-
-def test_check_mode_before_mounting_still_refuses_a_conflict(tmp_path, monkeypatch, labelled_volume):
-    gate, module, client, mount_point = manager(tmp_path, monkeypatch, check_mode=True, volume=labelled_volume,
-                                                state='absent', purge=True)
-    client.others.append(bound_volume(mount_point, subdirectory='site/x', name='inner'))
-    with pytest.raises(module_code.ModuleFailure, match='held by the Docker volume inner'):
-        gate.absent()
-    assert client.calls == [] and module.ran == []

@@ -4,8 +4,11 @@ import pytest
 from ansible_collections.glusterdock.storage.plugins.filter.container_volumes import (
     FilterModule, container_named_volumes,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
+    parse_mountinfo,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
-    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, parse_mountinfo,
+    LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
     container_volume_problems, data_location, foreign_volume_message, gluster_location, locations, mount_covering,

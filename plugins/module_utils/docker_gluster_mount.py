@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The GlusterFS mount of docker_gluster_volume, decided on what /proc/self/mountinfo says: which
+mount is at the mount point, whether it is the wanted volume, the mount command, and whether the
+subdirectory may be touched in this run.
+
+Nothing here touches the system, so all of it is unit-tested directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
+
+GLUSTER_FSTYPE = 'fuse.glusterfs'
+
+
+def _unescape_mountinfo(field):
+    """mountinfo writes space, tab, newline and backslash in paths as octal escapes (\\040 ...)."""
+    return re.sub(r'\\([0-7]{3})', lambda match: chr(int(match.group(1), 8)), field)
+
+
+@dataclass
+class MountEntry:
+    """One line of /proc/self/mountinfo."""
+    mount_point: str
+    fstype: str
+    source: str
+    root: str = '/'
+
+
+def parse_mountinfo(text):
+    """The entries of a /proc/self/mountinfo text, in order (later entries are mounted on top)."""
+    entries = []
+    for line in text.splitlines():
+        fields = line.split(' ')
+        try:
+            separator = fields.index('-', 6)
+        except ValueError:
+            continue
+        if len(fields) < separator + 3:
+            continue
+        entries.append(MountEntry(mount_point=_unescape_mountinfo(fields[4]), fstype=fields[separator + 1],
+                                  source=_unescape_mountinfo(fields[separator + 2]),
+                                  root=_unescape_mountinfo(fields[3])))
+    return entries
+
+
+def mount_at(entries, mount_point):
+    """The entry visible at mount_point (the last one mounted there), or None."""
+    found = None
+    for entry in entries:
+        if entry.mount_point == mount_point:
+            found = entry
+    return found
+
+
+def split_gluster_source(source):
+    """('node1', 'web') from 'node1:/web' or 'node1:web'; (None, None) for other sources."""
+    if ':' not in source:
+        return None, None
+    server, volume = source.split(':', 1)
+    return server, volume.lstrip('/')
+
+
+def mount_problem(entry, gluster_volume, servers):
+    """Why the mount at the mount point is not the wanted GlusterFS volume, or None when it is.
+
+    entry is the mountinfo entry at the mount point (None when nothing is mounted there)."""
+    if entry is None:
+        return 'nothing is mounted there'
+    if entry.fstype != GLUSTER_FSTYPE:
+        return 'a %s file system (%s) is mounted there, not %s' % (entry.fstype, entry.source, GLUSTER_FSTYPE)
+    server, volume = split_gluster_source(entry.source)
+    if volume != gluster_volume:
+        return 'the GlusterFS volume %s is mounted there, not %s' % (entry.source, gluster_volume)
+    if server not in servers:
+        return 'the volume is mounted from %s, which is not one of the servers (%s)' % (server, ', '.join(servers))
+    if entry.root != '/':
+        # A bind mount of a directory inside a GlusterFS mount shows that directory as its root:
+        # subdirectories would then be made, and purged, below it instead of below the volume's root.
+        return ('the directory %s of the GlusterFS volume %s is bind-mounted there, not the root of the volume '
+                '(mountinfo root field)' % (entry.root, gluster_volume))
+    return None
+
+
+def unverified_mount_message(mount_point, gluster_volume, problem):
+    """The failure after ``mount`` exited 0 but the mount point is not a live GlusterFS mount."""
+    return ('mount reported success but %s is not a live GlusterFS mount of %s: nothing created (%s; see the '
+            'GlusterFS client log on this host, and check that auth.allow of the volume admits this host)'
+            % (mount_point, gluster_volume, problem))
+
+
+def data_access(check_mode, mount_live, mount_point, gluster_volume):
+    """Whether the subdirectory and the Docker volume may be looked at and changed.
+
+    'live': the live-mount check passed in this run; 'predict': check mode before mounting (only
+    predict, never look at the bare mount point). Outside check mode, anything but a mount that
+    passed the check in this run raises StateError: nothing is created, changed or purged."""
+    if mount_live:
+        return 'live'
+    if check_mode:
+        return 'predict'
+    raise StateError('%s is not a live GlusterFS mount of %s in this run: nothing created, changed or purged'
+                     % (mount_point, gluster_volume))
+
+
+def mounts_below(entries, path):
+    """The mount points of entries at or below path (file systems a purge must not descend into)."""
+    prefix = path.rstrip('/') + '/'
+    return sorted(set(entry.mount_point for entry in entries
+                      if entry.mount_point == path or entry.mount_point.startswith(prefix)))
+
+
+def mount_argv(settings, mount='mount'):
+    """The mount(8) argv that FUSE-mounts the GlusterFS volume: first server, the others as backups."""
+    servers = settings['servers']
+    options = list(settings['mount_options'])
+    if len(servers) > 1:
+        options.append('backup-volfile-servers=%s' % ':'.join(servers[1:]))
+    argv = [mount, '-t', 'glusterfs']
+    if options:
+        argv += ['-o', ','.join(options)]
+    return argv + ['%s:/%s' % (servers[0], settings['gluster_volume']), settings['mount_point']]
