@@ -55,9 +55,6 @@ def gluster_volume_name_error(name):
         validate_volume_name(name)
     except GlusterdockError as error:
         return error.about('gluster_volume')
-    except ValueError as error:
-        # Until gluster_volume_spec raises a RequestError: its message names its own option.
-        return RequestError('%r is not a GlusterFS volume name (%s)' % (name, error), 'gluster_volume')
     return None
 
 

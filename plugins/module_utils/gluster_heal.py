@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError, StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 
 POLICIES = ('bigger-file', 'latest-mtime', 'source-brick')
@@ -43,8 +43,8 @@ def parse_heal_request(params, validate_volume_name, canonical_brick):
     """HealRequest from the module's parameters; RequestError names the argument that is wrong."""
     try:
         validate_volume_name(params['volume'])
-    except Exception as error:  # the validator's own error, said about this module's argument
-        raise RequestError(getattr(error, 'message', str(error)), 'volume') from error
+    except GlusterdockError as error:
+        raise error.about('volume') from None
     timeout = params.get('timeout', DEFAULT_TIMEOUT)
     if timeout < 0:
         raise RequestError('%d is negative' % timeout, 'timeout')
@@ -62,8 +62,8 @@ def parse_heal_request(params, validate_volume_name, canonical_brick):
             raise RequestError('policy source-brick needs source_brick (host:/path, the copy to keep)', 'split_brain')
         try:
             request.source_brick = canonical_brick(source)
-        except Exception as error:
-            raise RequestError('source_brick: %s' % getattr(error, 'message', error), 'split_brain') from error
+        except GlusterdockError as error:
+            raise RequestError('source_brick: %s' % error.message, 'split_brain') from None
     elif source:
         raise RequestError('source_brick is only for policy source-brick', 'split_brain')
     files = split_brain.get('files')

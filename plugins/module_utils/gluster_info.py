@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import read_quota
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
@@ -69,8 +69,8 @@ def parse_info_request(params, validate_volume_name):
         for name in names:
             try:
                 validate_volume_name(name)
-            except Exception as error:  # the validator's own error type; re-said about this argument
-                raise RequestError(str(error).split(': ', 1)[-1], 'volumes') from error
+            except GlusterdockError as error:
+                raise error.about('volumes') from None
         names = sorted(set(names))
     full_percent = params.get('full_percent', DEFAULT_FULL_PERCENT)
     if not 1 <= full_percent <= 100:

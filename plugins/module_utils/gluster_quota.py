@@ -254,10 +254,7 @@ def _volume_name(name):
     try:
         return validate_volume_name(name)
     except VolumeSpecError as error:
-        if isinstance(error, RequestError):
-            raise error.about('volume') from None
-        # Until gluster_volume_spec's error carries its argument apart from the message ("name: ...").
-        raise QuotaRequestError(str(error).split(': ', 1)[-1], 'volume') from None
+        raise error.about('volume') from None
 
 
 def parse_quota_spec(params):

@@ -185,8 +185,7 @@ def test_ansible_refuses_bad_arguments(run, args, pattern):
                       'servers: list at least one GlusterFS server'),
     (dict(name=NAME, state='absent', purge=True, servers=['node1']),
      'gluster_volume: is required with state=present and with purge=true'),
-    (task(gluster_volume='help'), "gluster_volume: 'help' is not a GlusterFS volume name (name: 'help' is a word "
-                                  "reserved by the gluster CLI)"),
+    (task(gluster_volume='help'), "gluster_volume: 'help' is a word reserved by the gluster CLI"),
     (task(servers=['node1', 'fe80::1']), "servers: 'fe80::1' contains \":\" (IPv6 addresses cannot be used: \":\" "
                                          "separates backup-volfile-servers)"),
     (task(subdirectory='../up'), "subdirectory: '../up' must not contain \"..\" (it would leave the GlusterFS mount)"),
@@ -209,8 +208,8 @@ def test_every_bad_input_is_listed_at_once(run):
     result = run(task(name='-x', gluster_volume='all', subdirectory='/abs'))
     assert result['msg'] == (
         "name: '-x' is not a Docker volume name (two or more characters of [a-zA-Z0-9_.-], the first a letter or "
-        "digit); gluster_volume: 'all' is not a GlusterFS volume name (name: 'all' is a word reserved by the gluster "
-        "CLI); subdirectory: '/abs' must be relative to the mount point")
+        "digit); gluster_volume: 'all' is a word reserved by the gluster CLI; subdirectory: '/abs' must be relative "
+        "to the mount point")
 
 
 def test_aliases_and_connection_arguments(run, tmp_path):
