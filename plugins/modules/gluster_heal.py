@@ -15,8 +15,8 @@ description:
     O(full=true)), then waits until every brick reports zero entries to heal and none in
     split-brain, reporting the progress it saw. The self-heal daemon would otherwise find the
     entries only at its next index crawl (every 600 seconds by default).
-  - Split-brain is resolved only with a policy given in the task, for named files or for all:
-    V(bigger-file), V(latest-mtime), or V(source-brick) with the brick whose copies to keep. Without
+  - Split-brain is resolved only with a policy given in the task, for named files or for all
+    (V(bigger-file), V(latest-mtime), or V(source-brick) with the brick whose copies to keep). Without
     a policy, files in split-brain fail the task before anything is changed, listing them.
   - Check mode returns the exact commands that would run and the resolutions, and waits for nothing.
   - When nothing waits for heal, the run makes two gluster calls (C(volume info) and the heal
