@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import List
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_migration import (
     CLEAN,
     describe_migration,
     judge_migration,
