@@ -43,8 +43,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import parse_volume_spec
 
-# What a step's ``done`` judges (Step.reads): a fresh ``volume info`` (the default) or ``volume status``.
-VOLUME_INFO = 'volume info'
+# In Step.reads: the step's ``done`` judges a fresh ``volume status`` (without it: ``volume info``).
 VOLUME_STATUS = 'volume status'
 
 

@@ -246,7 +246,3 @@ def set_members(volume, numbers):
     sets = brick_sets(volume)
     return [name for number in numbers for name in sets[number - 1].names]
 
-
-def sets_healed(heal, volume, numbers):
-    """True when every brick of the sets ``numbers`` is in the reply, connected, with zero entries."""
-    return not heal_problems(heal, volume, bricks=set_members(volume, numbers))

@@ -190,7 +190,7 @@ class LayoutNotWhole(Exception):
     """Files stay unreachable by name: ``reason`` says why they could not be made reachable."""
 
     def __init__(self, reason, check):
-        super(LayoutNotWhole, self).__init__(reason)
+        super().__init__(reason)
         self.reason = reason
         self.check = check
 

@@ -376,7 +376,7 @@ def test_rebalance_is_skipped_after_a_clean_one_and_heal_is_judged_per_brick(ver
     assert not healed(pending) and not heal_finished(pending)
 
 
-class FakeFs(object):
+class FakeFs:
     """Paths -> (device, entries or None for a file, has the volume-id xattr); '/' is device 1."""
 
     def __init__(self, paths, xattr_errno=61):
@@ -455,11 +455,11 @@ def test_wait_for_backs_off_sub_second_first_capped_and_times_out_with_the_last_
 
 class Finished(Exception):
     def __init__(self, result):
-        super(Finished, self).__init__(result.get('msg'))
+        super().__init__(result.get('msg'))
         self.result = result
 
 
-class FakeModule(object):
+class FakeModule:
     _diff = True
 
     def __init__(self, check_mode=False):
