@@ -89,11 +89,11 @@ def parse_brick_request(params):
     if state == 'replaced':
         if len(request.new_bricks) != len(request.bricks):
             raise RequestError('give one new brick for each brick to replace (%d bricks, %d new_bricks)'
-                                  % (len(request.bricks), len(request.new_bricks)), 'new_bricks')
+                               % (len(request.bricks), len(request.new_bricks)), 'new_bricks')
         overlap = set(request.bricks) & set(request.new_bricks)
         if overlap:
             raise RequestError('%s is also in bricks; to rebuild a brick on the same path after a disk '
-                                  'swap use state: reset' % ', '.join(sorted(overlap)), 'new_bricks')
+                               'swap use state: reset' % ', '.join(sorted(overlap)), 'new_bricks')
     elif request.new_bricks:
         raise RequestError('only used with state: replaced', 'new_bricks')
     if request.arbiter is not None:

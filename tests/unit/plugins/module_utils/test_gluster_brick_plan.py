@@ -243,8 +243,8 @@ def rebalance_rows(version, rows):
     for node, (status_code, failures) in zip(nodes, rows):
         node = node.replace('<failures>0</failures>', '<failures>%d</failures>' % failures)
         edited.append(node.replace('<status>3</status>', '<status>%d</status>' % status_code))
-    aggregate_status = next((code for code, _ in rows if code != 3), 3)
-    tail = tail.replace('<failures>0</failures>', '<failures>%d</failures>' % sum(f for _, f in rows))
+    aggregate_status = next((code for code, _failures in rows if code != 3), 3)
+    tail = tail.replace('<failures>0</failures>', '<failures>%d</failures>' % sum(failures for _code, failures in rows))
     tail = tail.replace('<status>3</status>', '<status>%d</status>' % aggregate_status)
     return parse_migration_status(ElementTree.fromstring('<node>'.join([head] + edited) + '<aggregate>' + tail))
 
