@@ -9,7 +9,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli im
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_brick
 
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
-from ansible_collections.glusterdock.storage.tests.unit.plugins.module_utils.test_gluster_brick_plan import (
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.test_gluster_brick_removal import (
     FakeModule,
     Finished,
 )
