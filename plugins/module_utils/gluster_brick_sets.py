@@ -245,4 +245,3 @@ def set_members(volume, numbers):
     brick has a new name at the same position)."""
     sets = brick_sets(volume)
     return [name for number in numbers for name in sets[number - 1].names]
-
