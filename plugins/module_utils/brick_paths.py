@@ -9,9 +9,7 @@ from __future__ import annotations
 import errno
 import os
 
-
 VOLUME_ID_XATTR = 'trusted.glusterfs.volume-id'
-
 # getxattr errors that mean "no such xattr here" (ENOATTR is ENODATA on Linux).
 NO_XATTR_ERRNOS = frozenset((errno.ENODATA, getattr(errno, 'ENOATTR', errno.ENODATA), errno.ENOTSUP,
                              errno.EOPNOTSUPP))

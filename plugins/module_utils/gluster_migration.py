@@ -19,19 +19,13 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
     MIGRATION_STOPPED,
 )
 
-
 # ``volume status`` task types and their states (statusStr).
 TASK_REMOVE_BRICK = 'Remove brick'
-
 TASK_REBALANCE = 'Rebalance'
-
 TASK_RUNNING = ('in progress', 'not started')
-
 # Verdicts on a migration (remove-brick or rebalance) status.
 WAIT = 'wait'
-
 CLEAN = 'clean'
-
 FAILED = 'failed'
 
 
