@@ -4,7 +4,7 @@ Starts a 3-node lab (GlusterFS preinstalled), creates a 4-brick distribute volum
 files of 1-64 KiB through a FUSE mount, then REPEAT times: removes two bricks with the module
 (pre-checks, remove-brick start, status polled with backoff, commit), and grows the volume back
 with fresh bricks and a rebalance for the next round. Per round it records the module's time from
-its start to the end of commit (``seconds_to_commit``, the module's own clock), the migration run
+its start to the end of commit (``timings.to_commit``, the module's own clock), the migration run
 time gluster reports (aggregate ``runtime`` of the last remove-brick status) and the whole task on
 the controller's clock. The difference is the module's overhead: pre-check reads, polling
 granularity and the commit. Every file's checksum is verified after every shrink.
@@ -57,14 +57,14 @@ def main():
                 raise SystemExit('data changed after the shrink of round %d' % round_number)
             aggregate = result['migration']['aggregate']
             rows.append({
-                'to_commit': result['seconds_to_commit'],
+                'to_commit': result['timings']['to_commit'],
                 'gluster': aggregate['runtime'],
                 'task': result['_task_seconds'],
                 'files': aggregate['files'],
                 'polls': len([c for c in lab.call_log('node1') if 'remove-brick' in c and c.endswith('status --xml')]),
-                'start_command': result['seconds_start_command'],
+                'start_command': result['timings']['start_command'],
                 'wait': result['seconds']['wait'],
-                'commit_command': result['seconds_commit_command'],
+                'commit_command': result['timings']['commit_command'],
             })
             print('round %d: %s' % (round_number + 1, rows[-1]))
             removed = ['node3:/bricks/shrink/r%d' % (round_number + 1), 'node1:/bricks/shrink/r%d' % (round_number + 1)]

@@ -34,11 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
-    BrickPlanError,
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
     heal_problems,
     offline_bricks,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import BrickPlanError
 
 REPLICA = 'replica'
 DISPERSE = 'disperse'
@@ -170,7 +170,7 @@ def plan_rebuild_cycles(volume, status, heal, rebuild, wait_for_heal=True, offli
     for name in rebuild:
         brick_set = set_of(sets, name)
         if brick_set is None:
-            raise BrickPlanError('bricks: %s is not a brick of volume %s' % (name, volume.name))
+            raise BrickPlanError('%s is not a brick of volume %s' % (name, volume.name), 'bricks')
         per_set.setdefault(brick_set.number, []).append(name)
     plans = {}
     for number, names in per_set.items():
@@ -190,10 +190,10 @@ def plan_rebuild_cycles(volume, status, heal, rebuild, wait_for_heal=True, offli
             # Heal of the set cannot reach zero while a brick that is not rebuilt stays offline.
             down = down_elsewhere
             raise BrickPlanError(
-                'bricks: %s has redundancy %d and %s offline (%s): rebuilding %s as well would leave too few '
+                '%s has redundancy %d and %s offline (%s): rebuilding %s as well would leave too few '
                 'fragments of its files; bring the offline bricks back or rebuild them first'
                 % (brick_set.describe(), brick_set.redundancy, 'these are' if len(down) > 1 else 'this is',
-                   ', '.join(down), ', '.join(rest)))
+                   ', '.join(down), ', '.join(rest)), 'bricks')
         chunks = [first] if first else []
         size = brick_set.redundancy - len(down_elsewhere)
         chunks += [rest[start:start + size] for start in range(0, len(rest), size)]
@@ -212,8 +212,8 @@ def plan_rebuild_cycles(volume, status, heal, rebuild, wait_for_heal=True, offli
     verdicts = judge_cycle(cycles[0], volume, status, heal, offline_bricks_are_stale)
     problems = [problem for verdict in verdicts for problem in verdict.problems]
     if problems:
-        raise BrickPlanError('bricks: refusing to rebuild %s of volume %s, nothing was changed: %s'
-                             % (', '.join(cycles[0].bricks), volume.name, '; '.join(problems)))
+        raise BrickPlanError('refusing to rebuild %s of volume %s, nothing was changed: %s'
+                             % (', '.join(cycles[0].bricks), volume.name, '; '.join(problems)), 'bricks')
     waiting = [verdict for verdict in verdicts if verdict.wait]
     if not wait_for_heal:
         if len(cycles) > 1:
@@ -245,8 +245,3 @@ def set_members(volume, numbers):
     brick has a new name at the same position)."""
     sets = brick_sets(volume)
     return [name for number in numbers for name in sets[number - 1].names]
-
-
-def sets_healed(heal, volume, numbers):
-    """True when every brick of the sets ``numbers`` is in the reply, connected, with zero entries."""
-    return not heal_problems(heal, volume, bricks=set_members(volume, numbers))

@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import List
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_migration import (
     CLEAN,
     describe_migration,
     judge_migration,
@@ -190,7 +190,7 @@ class LayoutNotWhole(Exception):
     """Files stay unreachable by name: ``reason`` says why they could not be made reachable."""
 
     def __init__(self, reason, check):
-        super(LayoutNotWhole, self).__init__(reason)
+        super().__init__(reason)
         self.reason = reason
         self.check = check
 

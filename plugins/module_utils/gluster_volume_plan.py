@@ -563,7 +563,7 @@ def replica_raise_problems(volume, status, heal=None):
     (heal info is worth reading only once every brick is online).
     """
     # Imported here: gluster_brick_plan builds on this module.
-    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
         heal_problems,
         offline_bricks,
     )
@@ -606,12 +606,12 @@ def new_brick_problem(path, listdir, getxattr, stat, ismount, allow_root_filesys
 
     Refused whatever ``force`` says: a path that is (or is inside) a brick of some volume (a
     ``trusted.glusterfs.volume-id`` xattr on it or a parent), one that holds ``.glusterfs``, is not
-    empty or is not a directory (gluster_brick_plan.brick_path_problem's rules). A path on the root
+    empty or is not a directory (brick_paths.brick_path_problem's rules). A path on the root
     file system only with ``allow_root_filesystem``; with gluster's force (which skips glusterd's
     mount point check) a path that is a mount point is refused too.
     """
     # Imported here: gluster_brick_plan builds on this module.
-    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import brick_path_problem
+    from ansible_collections.glusterdock.storage.plugins.module_utils.brick_paths import brick_path_problem
 
     def stat_without_root(candidate):
         # brick_path_problem refuses the root file system outright; here that has its own opt-in,

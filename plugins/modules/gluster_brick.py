@@ -70,7 +70,7 @@ description:
     rebalance is done only when every node hosting a brick of the volume reports it completed with no failures.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
     the failure message then carries the last status read.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - glusterdock developers (@glusterdock)
 requirements:
@@ -310,18 +310,16 @@ seconds:
   returned: always
   type: dict
   sample: {"total": 4.2, "wait": 3.9}
-seconds_to_commit:
-  description: With O(state=absent), seconds from the module's start to the end of C(remove-brick commit).
-  returned: when a remove-brick was committed
-  type: float
-seconds_start_command:
-  description: With O(state=absent), how long the C(remove-brick start) command itself took.
-  returned: when a remove-brick was started
-  type: float
-seconds_commit_command:
-  description: With O(state=absent), how long the C(remove-brick commit) command itself took.
-  returned: when a remove-brick was committed
-  type: float
+timings:
+  description:
+    - With O(state=absent), seconds to the milestones of a removal, from the module's start (for benchmarks).
+    - C(to_start) to just before C(remove-brick start); C(start_command) that command itself; C(commit_command)
+      the C(remove-brick commit) command itself; C(to_commit) to the end of that commit.
+    - C(to_start) and C(start_command) only when this run started the removal (not when it resumed one);
+      C(commit_command) and C(to_commit) only when it committed.
+  returned: when a remove-brick was started or committed
+  type: dict
+  sample: {"to_start": 1.3, "start_command": 0.4, "commit_command": 0.6, "to_commit": 12.8}
 '''
 
 import os
@@ -329,48 +327,38 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
-    CLEAN,
-    brick_path_problem,
-    commit_precheck,
+from ansible_collections.glusterdock.storage.plugins.module_utils.brick_paths import brick_path_problem
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
     describe_heal,
-    describe_migration,
-    existing_task_action,
     heal_finished,
     heal_problems,
     heal_to_list,
     healed,
-    host_is_local,
-    judge_migration,
-    migration_finished,
-    only_files_failed,
-    rebalance_finished,
-    migration_to_dict,
     needs_heal_check,
     offline_bricks,
-    parse_brick_request,
     peer_problems,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+    VOLUME_STATUS,
+    commit_precheck,
+    existing_task_action,
+    host_is_local,
     plan_absent,
     plan_present,
     plan_replaced,
     plan_reset,
     rebalance_action,
     rebalance_precheck,
-    rebalance_task,
-    remove_brick_args,
-    remove_brick_task,
-    removal_node_ids,
     removal_precheck,
-    resolve_bricks,
-    task_matches,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_request import parse_brick_request
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_sets import (
     judge_cycle,
     plan_rebuild_cycles,
     set_members,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
-from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import (
     FixLayoutFailed,
     LayoutCheckError,
@@ -383,9 +371,22 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout
     repair_layout,
     stopped_message,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_migration import (
+    CLEAN,
+    describe_migration,
+    judge_migration,
+    migration_finished,
+    migration_to_dict,
+    only_files_failed,
+    rebalance_finished,
+    rebalance_task,
+    remove_brick_args,
+    remove_brick_task,
+    removal_node_ids,
+    task_matches,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import volume_to_dict
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import (
     STATUS_READ_ERRORS,
     WaitTimeout,
@@ -399,6 +400,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
     parse_volume_info,
     parse_volume_status,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 
 # Seconds without progress of heal before the index heal is asked for again.
 HEAL_NUDGE_SECONDS = 5
@@ -419,15 +421,15 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class BrickFailure(Exception):
+class BrickFailure(GlusterdockError):
     """Stop the run: fail with this message (and extra result keys)."""
 
-    def __init__(self, msg, **extra):
-        super(BrickFailure, self).__init__(msg)
+    def __init__(self, message, argument=None, **extra):
+        super().__init__(message, argument)
         self.extra = extra
 
 
-class BrickManager(object):
+class BrickManager:
     """Reads the volume and cluster state, plans, runs and waits, and reports."""
 
     def __init__(self, module, cli, request, clock=time.monotonic, sleep=time.sleep, crawl=None):
@@ -443,7 +445,9 @@ class BrickManager(object):
         self.waited = 0.0
         self.changed = False
         self.result = {}
-        self.warnings = []
+        # Seconds to the milestones of a removal (returned as timings, for benchmarks).
+        self.timings = {}
+        self.diff = None
 
     # ---- reads ----------------------------------------------------------------------------
     def read_volume(self):
@@ -471,6 +475,10 @@ class BrickManager(object):
     def read_removal(self, bricks):
         return parse_migration_status(self.cli.read(*remove_brick_args(self.request.volume, bricks, 'status')))
 
+    def read_state(self, step):
+        """The fresh read a planned step's ``done`` judges: ``volume status`` or ``volume info``."""
+        return self.read_status() if VOLUME_STATUS in step.reads else self.read_volume()
+
     def read_rebalance(self):
         return parse_migration_status(self.cli.read('volume', 'rebalance', self.request.volume, 'status'))
 
@@ -489,9 +497,7 @@ class BrickManager(object):
         plan = plan_present(self.request, volume, peers)
         self.note_plan(plan)
         raises_replica = plan.after.get('replica', volume.replica_count) != volume.replica_count
-        for args in plan.steps:
-            names = set(plan.bricks)
-            self.cli.change(*args, already_done=lambda: self._bricks_in(names))
+        apply_steps(self.cli, plan.steps, self.read_state)
         self.changed = plan.changed
         if raises_replica and plan.changed:
             self.trigger_heal()
@@ -528,10 +534,11 @@ class BrickManager(object):
             heal = self.read_heal()
             self.result['heal'] = heal_to_list(heal)
             removal_precheck(volume, peers, status, heal)
-            names = set(plan.bricks)
-            self.cli.change(*plan.steps[0], already_done=lambda: not self._bricks_in(names, any_of=True))
+            apply_steps(self.cli, plan.steps, self.read_state)
             self.changed = True
             return volume if self.cli.check_mode else self.read_volume()
+        # Mode 'migrate': start, then (after the migration is judged clean) commit.
+        start, commit = plan.steps
         action = existing_task_action(volume, status, plan.bricks)
         self.result['resumed'] = action == 'resume'
         if action == 'start':
@@ -541,16 +548,16 @@ class BrickManager(object):
             removal_precheck(volume, peers, status, heal)
             # An earlier stopped or failed removal leaves layouts that lookups trust and files do not follow.
             self.repair_layout(volume, 'Nothing was started:')
-            self.result['seconds_to_start'] = round(self.clock() - self.started_at, 3)
-            self.cli.change(*plan.steps[0], already_done=lambda: self._removal_started(plan.bricks))
-            self.result['seconds_start_command'] = round(self.clock() - self.started_at - self.result['seconds_to_start'], 3)
+            self.timings['to_start'] = round(self.clock() - self.started_at, 3)
+            apply_steps(self.cli, [start], self.read_state)
+            self.timings['start_command'] = round(self.clock() - self.started_at - self.timings['to_start'], 3)
         self.changed = True
         # Every node that hosts a removed brick must report its own migration as completed.
         node_ids = removal_node_ids(volume, plan.bricks)
         if self.cli.check_mode:
             if action == 'resume':
                 commit_precheck(volume, peers, status, plan.bricks)
-            self.cli.change(*plan.steps[1])
+            apply_steps(self.cli, [commit], self.read_state)
             return volume
         try:
             migration = self.wait(lambda: self.read_removal(plan.bricks),
@@ -568,9 +575,9 @@ class BrickManager(object):
         # commit (also when resuming an earlier task, which skipped the start's precheck).
         commit_precheck(volume, self.read_peers(), self.read_status(), plan.bricks)
         committing = self.clock()
-        self.cli.change(*plan.steps[1], already_done=lambda: not self._bricks_in(set(plan.bricks), any_of=True))
-        self.result['seconds_commit_command'] = round(self.clock() - committing, 3)
-        self.result['seconds_to_commit'] = round(self.clock() - self.started_at, 3)
+        apply_steps(self.cli, [commit], self.read_state)
+        self.timings['commit_command'] = round(self.clock() - committing, 3)
+        self.timings['to_commit'] = round(self.clock() - self.started_at, 3)
         volume = self.read_volume()
         # Even a clean removal can leave files where no lookup by name finds them.
         self.repair_layout(volume, 'The removal of %s was committed, but:' % ' '.join(plan.bricks), rerun=False)
@@ -675,20 +682,21 @@ class BrickManager(object):
     def replaced(self, volume, peers):
         plan = plan_replaced(self.request, volume, peers)
         local_names = local_host_names()
-        for args in plan.steps:
-            new = args[4]
+        for new in plan.bricks:
             host, path = new.rpartition(':')[0], new.rpartition(':')[2]
             if not host_is_local(host, peers, volume, local_names):
-                raise BrickFailure('new_bricks: %s is on another node: run this task on %s (delegate_to: %s) so the '
-                                   'module can check that the path is empty and was never a brick' % (new, host, host))
-            problem = brick_path_problem(path, os.listdir, os.getxattr)
+                raise BrickFailure('%s is on another node: run this task on %s (delegate_to: %s) so the module can '
+                                   'check that the path is empty and was never a brick' % (new, host, host),
+                                   'new_bricks')
+            problem = brick_path_problem(path, os.listdir, os.getxattr, os.stat)
             if problem:
-                raise BrickFailure('new_bricks: %s refused: %s' % (new, problem))
-        cycles, wait_first = self.plan_cycles(volume, [args[3] for args in plan.steps])
+                raise BrickFailure('%s refused: %s' % (new, problem), 'new_bricks')
+        # Each replace-brick step acts on [old, new].
+        steps = {step.bricks[0]: step for step in plan.steps}
+        cycles, wait_first = self.plan_cycles(volume, list(steps))
         self.note_plan(plan)
-        steps = dict((args[3], args) for args in plan.steps)
         return self.rebuild(volume, cycles, wait_first, lambda old: [steps[old]], 'replaced %s by %s',
-                            lambda old: (old, steps[old][4]))
+                            lambda old: tuple(steps[old].bricks))
 
     def reset(self, volume, peers):
         status = self.read_status()
@@ -697,17 +705,17 @@ class BrickManager(object):
         for name in plan.bricks:
             host, path = name.rpartition(':')[0], name.rpartition(':')[2]
             if not host_is_local(host, peers, volume, local_names):
-                raise BrickFailure('bricks: %s is on another node: run this task on %s (delegate_to: %s) so the '
-                                   'module can check that the path is empty, on a file system of its own and no '
-                                   'brick any more' % (name, host, host))
-            problem = brick_path_problem(path, os.listdir, os.getxattr)
+                raise BrickFailure('%s is on another node: run this task on %s (delegate_to: %s) so the module can '
+                                   'check that the path is empty, on a file system of its own and no brick any more'
+                                   % (name, host, host), 'bricks')
+            problem = brick_path_problem(path, os.listdir, os.getxattr, os.stat)
             if problem:
-                raise BrickFailure('bricks: %s cannot be reset: %s' % (name, problem))
+                raise BrickFailure('%s cannot be reset: %s' % (name, problem), 'bricks')
         cycles, wait_first = self.plan_cycles(volume, plan.bricks, status)
         self.note_plan(plan)
         steps = {}
-        for args in plan.steps:
-            steps.setdefault(args[3], []).append(args)
+        for step in plan.steps:
+            steps.setdefault(step.bricks[0], []).append(step)
         return self.rebuild(volume, cycles, wait_first, steps.get, 'reset %s', lambda name: (name,))
 
     def plan_cycles(self, volume, bricks, status=None):
@@ -746,8 +754,7 @@ class BrickManager(object):
                         % (self.request.volume, error, '; '.join(done) or 'nothing',
                            '; '.join(done_text % done_args(name) for name in remaining)), **error.extra)
             for name in cycle.bricks:
-                for args in steps_for(name):
-                    self.run_rebuild_step(args, current)
+                apply_steps(self.cli, steps_for(name), self.read_state)
                 done.append(done_text % done_args(name))
             self.changed = True
             self.trigger_heal()
@@ -757,18 +764,6 @@ class BrickManager(object):
             return volume
         self.verify_heal(current)
         return current
-
-    def run_rebuild_step(self, args, volume):
-        if args[1] == 'replace-brick':
-            new = args[4]
-            self.cli.change(*args, already_done=lambda: self._bricks_in(set([new])))
-        elif args[-1] == 'start':
-            # No cheap read shows that a reset-brick start took effect: one attempt only.
-            self.cli.change(*args, retry=False)
-        else:
-            name = args[3]
-            self.cli.change(*args, already_done=lambda: self._guarded(
-                lambda: name not in offline_bricks(volume, self.read_status())))
 
     def verify_heal(self, volume):
         """"ok" only for a verified end state: on a replicated or dispersed volume every run (also one
@@ -863,14 +858,9 @@ class BrickManager(object):
 
     # ---- helpers --------------------------------------------------------------------------
     def note_plan(self, plan):
-        self.result['diff'] = dict(before=plan.before, after=plan.after)
+        self.diff = dict(before=plan.before, after=plan.after)
         for warning in plan.warnings:
             self.module.warn(warning)
-
-    def _bricks_in(self, names, any_of=False):
-        volume = self.read_volume()
-        found, _missing = resolve_bricks(sorted(names), volume, None)
-        return bool(found) if any_of else len(found) == len(names)
 
     @staticmethod
     def _guarded(predicate):
@@ -883,10 +873,6 @@ class BrickManager(object):
     def _removal_stopped(self, bricks):
         task = remove_brick_task(self.read_status())
         return task is None or not task_matches(task, bricks) or task['status'] == 'stopped'
-
-    def _removal_started(self, bricks):
-        task = remove_brick_task(self.read_status())
-        return task is not None and task_matches(task, bricks)
 
     def run(self):
         volume = None
@@ -901,17 +887,18 @@ class BrickManager(object):
                 volume = getattr(self, state)(volume, peers)
         except GlusterCommandError as error:
             failure = error.details()
-        except (BrickFailure, GlusterdockError) as error:
+        except GlusterdockError as error:
             failure = dict(msg=str(error), **getattr(error, 'extra', {}))
-        diff = self.result.pop('diff', None)
         self.result.update(
             changed=self.changed,
             commands=self.cli.commands,
             volume=volume_to_dict(volume),
             seconds={'total': round(self.clock() - self.started_at, 3), 'wait': round(self.waited, 3)},
         )
-        if self.module._diff and diff is not None:
-            self.result['diff'] = diff
+        if self.timings:
+            self.result['timings'] = self.timings
+        if self.module._diff and self.diff is not None:
+            self.result['diff'] = self.diff
         if failure is not None:
             failure.update((key, value) for key, value in self.result.items() if key not in failure)
             self.module.fail_json(**failure)
@@ -922,7 +909,7 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
         request = parse_brick_request(module.params)
-    except VolumeSpecError as error:
+    except GlusterdockError as error:
         module.fail_json(msg=str(error), commands=[])
     cli = cli_for_module(module)
     BrickManager(module, cli, request).run()

@@ -5,33 +5,36 @@ from xml.etree import ElementTree
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_brick_plan as plan_module
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
-    CLEAN,
-    FAILED,
-    WAIT,
-    BrickPlanError,
-    brick_path_problem,
-    commit_precheck,
-    describe_migration,
-    existing_task_action,
-    heal_problems,
+from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_migration
+from ansible_collections.glusterdock.storage.plugins.module_utils.brick_paths import brick_path_problem
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
     heal_finished,
+    heal_problems,
     healed,
-    judge_migration,
-    only_files_failed,
-    parse_brick_request,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import (
+    BrickPlanError,
+    commit_precheck,
+    existing_task_action,
     plan_absent,
     plan_present,
     plan_replaced,
     plan_reset,
     rebalance_action,
-    rebalance_finished,
-    removal_node_ids,
     removal_precheck,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import Reachability
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_request import parse_brick_request
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_migration import (
+    CLEAN,
+    FAILED,
+    WAIT,
+    describe_migration,
+    judge_migration,
+    only_files_failed,
+    rebalance_finished,
+    removal_node_ids,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     parse_heal_info,
@@ -40,7 +43,6 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
     parse_volume_info,
     parse_volume_status,
 )
-from ansible_collections.glusterdock.storage.plugins.modules import gluster_brick
 
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
 
@@ -80,7 +82,7 @@ def request(**params):
 
 
 def commands(plan):
-    return [' '.join(step) for step in plan.steps]
+    return [' '.join(step.args) for step in plan.steps]
 
 
 # ---- bad input ------------------------------------------------------------------------------
@@ -110,7 +112,7 @@ def commands(plan):
     ({'state': 'grown', 'bricks': ['node1:/a']}, 'state: must be one of'),
 ])
 def test_bad_input_says_what_to_fix(params, message):
-    with pytest.raises(VolumeSpecError) as error:
+    with pytest.raises(GlusterdockError) as error:
         request(**params)
     assert message in str(error.value)
 
@@ -234,8 +236,8 @@ def rebalance_rows(version, rows):
     for node, (status_code, failures) in zip(nodes, rows):
         node = node.replace('<failures>0</failures>', '<failures>%d</failures>' % failures)
         edited.append(node.replace('<status>3</status>', '<status>%d</status>' % status_code))
-    aggregate_status = next((code for code, _ in rows if code != 3), 3)
-    tail = tail.replace('<failures>0</failures>', '<failures>%d</failures>' % sum(f for _, f in rows))
+    aggregate_status = next((code for code, _failures in rows if code != 3), 3)
+    tail = tail.replace('<failures>0</failures>', '<failures>%d</failures>' % sum(failures for _code, failures in rows))
     tail = tail.replace('<status>3</status>', '<status>%d</status>' % aggregate_status)
     return parse_migration_status(ElementTree.fromstring('<node>'.join([head] + edited) + '<aggregate>' + tail))
 
@@ -367,7 +369,7 @@ def test_rebalance_is_skipped_after_a_clean_one_and_heal_is_judged_per_brick(ver
     assert not healed(pending) and not heal_finished(pending)
 
 
-class FakeFs(object):
+class FakeFs:
     """Paths -> (device, entries or None for a file, has the volume-id xattr); '/' is device 1."""
 
     def __init__(self, paths, xattr_errno=61):
@@ -442,173 +444,6 @@ def test_wait_for_backs_off_sub_second_first_capped_and_times_out_with_the_last_
     assert wait_for(lambda: 5, lambda value: value == 5, 10, sleep=sleep) == (5, 1)
 
 
-# ---- the module's flow on canned replies ----------------------------------------------------
-
-class Finished(Exception):
-    def __init__(self, result):
-        super(Finished, self).__init__(result.get('msg'))
-        self.result = result
-
-
-class FakeModule(object):
-    _diff = True
-
-    def __init__(self, check_mode=False):
-        self.check_mode = check_mode
-        self.warnings = []
-
-    def warn(self, warning):
-        self.warnings.append(warning)
-
-    def exit_json(self, **result):
-        raise Finished(dict(result, failed=False))
-
-    def fail_json(self, **result):
-        raise Finished(dict(result, failed=True))
-
-
-def run_module(version, replies, check_mode=False, edits=None, crawls=None, **params):
-    """Run BrickManager; ``replies`` maps a gluster subcommand to fixture names used in turn (the
-    last repeats); ``edits`` maps a fixture name to an (old, new) change of its text, or a list of them."""
-    queues = {command: list(names) for command, names in replies.items()}
-
-    def run_command(argv):
-        command = ' '.join(argv[2:-1])
-        names = queues[command]
-        name = names.pop(0) if len(names) > 1 else names[0]
-        text = fixture(version, name)
-        changes = (edits or {}).get(name, [])
-        for change in [changes] if isinstance(changes, tuple) else changes:
-            text = text.replace(*change)
-        return 0, text, ''
-
-    cli = GlusterCli(run_command, check_mode=check_mode, sleep=lambda seconds: None)
-    now = [0.0]
-
-    def sleep(seconds):
-        now[0] += seconds
-    # Crawls of the volume through a private mount, in turn (the last repeats): all reachable by default.
-    crawls = list(crawls or [Reachability(files=10, directories=2)])
-
-    def crawl():
-        return crawls.pop(0) if len(crawls) > 1 else crawls[0]
-    manager = gluster_brick.BrickManager(FakeModule(check_mode), cli, parse_brick_request(dict(params)),
-                                         clock=lambda: now[0], sleep=sleep, crawl=crawl)
-    with pytest.raises(Finished) as finished:
-        manager.run()
-    return finished.value.result, cli.calls
-
-
-# The captured remove-brick replies name no brick: they serve for node1:/bricks/dist/b2 of the
-# 4-brick volume too, whose captured status (after an earlier task was stopped) shows no task.
-REMOVE = 'volume remove-brick dist node1:/bricks/dist/b2'
-RESUME = 'volume remove-brick dist node2:/bricks/dist/b2'
-
-
-def removal_replies(status_names, remove=REMOVE):
-    return {
-        'volume info dist': ['volume-info-dist'] if remove == REMOVE else ['volume-info-remove-in-progress'],
-        'pool list': ['pool-list'],
-        'volume status dist': ['volume-status-remove-brick-stopped'] if remove == REMOVE else
-        ['volume-status-remove-brick'],
-        remove + ' start': ['remove-brick-start'],
-        remove + ' status': status_names,
-        remove + ' commit': ['remove-brick-commit'],
-        remove + ' stop': ['remove-brick-stop'],
-    }
-
-
-def as_node1(version):
-    """The captured statuses come from node2's migration: this edit makes them node1's."""
-    node1, node2 = uuids(version)
-    return (node2, node1)
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_module_starts_polls_and_commits_a_clean_migration(version):
-    result, calls = run_module(version, removal_replies(['remove-brick-status-early', 'remove-brick-status-completed']),
-                               edits={'remove-brick-status-completed': as_node1(version)},
-                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
-    assert not result['failed'], result['msg']
-    assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'commit')]
-    assert calls.count('gluster --mode=script %s status --xml' % REMOVE) == 2
-    assert result['migration']['aggregate']['status'] == 'completed' and result['resumed'] is False
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-@pytest.mark.parametrize('edit', [('<failures>0</failures>', '<failures>3</failures>'),
-                                  ('<skipped>0</skipped>', '<skipped>2</skipped>')])
-def test_module_never_commits_a_migration_with_failures_or_skipped_files(version, edit):
-    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']),
-                               edits={'remove-brick-status-completed': [edit, as_node1(version)]},
-                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
-    assert result['failed'] and result['changed']
-    assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'stop')]
-    assert not [call for call in calls if call.endswith('commit --xml')]
-    assert 'did not complete cleanly, nothing was committed' in result['msg']
-    assert 'Status per node:' in result['msg'] and 'completed' in result['msg']
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_module_resumes_an_earlier_task_without_starting_again(version):
-    replies = removal_replies(['remove-brick-status-completed'], remove=RESUME)
-    result, calls = run_module(version, replies, volume='dist', state='absent', bricks=['node2:/bricks/dist/b2'])
-    assert not result['failed'], result['msg']
-    assert result['resumed'] is True
-    assert result['commands'] == ['gluster --mode=script %s commit --xml' % RESUME]
-    assert not [call for call in calls if call.endswith('start --xml')]
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_module_never_commits_while_a_host_of_a_removed_brick_reports_nothing(version):
-    # The status says completed, but only for node2: node1 (hosting the brick) has no row.
-    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']), volume='dist',
-                               state='absent', bricks=['node1:/bricks/dist/b2'], timeout=30)
-    assert result['failed'] and 'did not finish within 30 seconds' in result['msg']
-    assert 'no status from node(s) %s' % uuids(version)[0] in result['msg']
-    assert not [call for call in calls if call.endswith(('commit --xml', 'stop --xml'))]
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-@pytest.mark.parametrize('edit', [('<failures>0</failures>', ''), ('<skipped>0</skipped>', '')])
-def test_module_never_commits_a_migration_without_failure_counts(version, edit):
-    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']),
-                               edits={'remove-brick-status-completed': [edit, as_node1(version)]},
-                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
-    assert result['failed'] and 'unknown' in result['msg']
-    assert not [call for call in calls if call.endswith('commit --xml')]
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_module_resume_does_not_commit_when_a_peer_went_down(version):
-    replies = removal_replies(['remove-brick-status-completed'], remove=RESUME)
-    replies['pool list'] = ['pool-list', 'pool-list-peer-down']
-    result, calls = run_module(version, replies, volume='dist', state='absent', bricks=['node2:/bricks/dist/b2'])
-    assert result['failed'] and result['resumed'] is True
-    assert 'not committing' in result['msg'] and 'peer node3 is disconnected' in result['msg']
-    assert result['commands'] == []
-    assert not [call for call in calls if call.endswith(('commit --xml', 'stop --xml', 'start --xml'))]
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_module_check_mode_lists_commands_and_starts_nothing(version):
-    result, calls = run_module(version, removal_replies(['remove-brick-status-completed']), check_mode=True,
-                               volume='dist', state='absent', bricks=['node1:/bricks/dist/b2'])
-    assert result['changed'] and not result['failed']
-    assert result['commands'] == ['gluster --mode=script %s %s --xml' % (REMOVE, action) for action in ('start', 'commit')]
-    assert not [call for call in calls if 'remove-brick' in call]
-    assert result['diff']['after']['bricks'] == [b for b in result['diff']['before']['bricks'] if b != 'node1:/bricks/dist/b2']
-
-
-@pytest.mark.parametrize('version', VERSIONS)
-def test_module_timeout_leaves_the_migration_running_and_reports_the_last_status(version):
-    result, calls = run_module(version, removal_replies(['remove-brick-status-early']), volume='dist',
-                               state='absent', bricks=['node1:/bricks/dist/b2'], timeout=5)
-    assert result['failed']
-    assert 'did not finish within 5 seconds' in result['msg'] and 'in progress' in result['msg']
-    assert not [command for command in result['commands'] if command.endswith(('stop --xml', 'commit --xml'))]
-
-
 def test_plan_module_never_adds_force_to_a_migration():
     source = open(plan_module.__file__).read()
     assert "remove_brick_args(volume.name, names, 'start')" in source
@@ -616,13 +451,36 @@ def test_plan_module_never_adds_force_to_a_migration():
 
 
 def remove_args_have_no_force():
-    return 'force' not in plan_module.remove_brick_args('v', ['h:/p'], 'commit')
+    return 'force' not in gluster_migration.remove_brick_args('v', ['h:/p'], 'commit')
 
+
+# ---- steps: what they do, on which bricks, and how a fresh read proves them done -----------
 
 @pytest.mark.parametrize('version', VERSIONS)
-def test_module_check_mode_predicts_no_rebalance_for_a_single_disperse_set(version):
-    replies = {'volume info ec': ['volume-info-ec'], 'pool list': ['pool-list']}
-    result, calls = run_module(version, replies, check_mode=True, volume='ec', rebalance=True,
-                               bricks=['node1:/bricks/ec/b', 'node2:/bricks/ec/b', 'node3:/bricks/ec/b'])
-    assert not result['failed'], result['msg']
-    assert (result['changed'], result['commands']) == (False, [])
+def test_each_step_names_its_bricks_and_is_proven_done_only_by_a_fresh_read_showing_its_effect(version):
+    dist = volume(version, 'dist')
+    added = plan_present(request(bricks=['node3:/bricks/dist/b9']), dist, peers(version)).steps
+    assert [(step.what, step.bricks) for step in added] == [('add bricks node3:/bricks/dist/b9', ['node3:/bricks/dist/b9'])]
+    assert not added[0].done(dist)
+
+    removing = volume(version, 'remove-in-progress')
+    start, commit = plan_absent(request(state='absent', bricks=['node2:/bricks/dist/b2']), removing,
+                                peers(version)).steps
+    assert start.reads == [plan_module.VOLUME_STATUS] and commit.reads == []
+    # The captured status shows a task removing node2:/bricks/dist/b2; the other capture shows none.
+    assert start.done(status(version, 'volume-status-remove-brick'))
+    assert not start.done(status(version, 'volume-status-remove-brick-stopped'))
+    assert not commit.done(removing)
+
+    drep = volume(version, 'drep')
+    replace = plan_replaced(request(volume='drep', state='replaced', bricks=['node3:/bricks/drep/b2'],
+                                    new_bricks=['node3:/bricks/drep/b3']), drep, peers(version)).steps
+    assert [step.bricks for step in replace] == [['node3:/bricks/drep/b2', 'node3:/bricks/drep/b3']]
+    assert not replace[0].done(drep) and replace[0].done(volume(version, 'drep-replaced'))
+
+    reset_start, reset_commit = plan_reset(request(volume='drep', state='reset', bricks=['node2:/bricks/drep/b1']), drep,
+                                           peers(version), status(version, 'volume-status-reset-brick')).steps
+    # No read shows that a reset-brick start took effect: it is sent once.
+    assert reset_start.done is None
+    assert reset_commit.reads == [plan_module.VOLUME_STATUS]
+    assert not reset_commit.done(status(version, 'volume-status-reset-brick'))

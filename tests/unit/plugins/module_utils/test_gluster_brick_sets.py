@@ -7,12 +7,13 @@ from xml.etree import ElementTree
 
 import pytest
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import healed
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import BrickPlanError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_sets import (
     brick_sets,
     judge_cycle,
     plan_rebuild_cycles,
-    sets_healed,
+    set_members,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     parse_heal_info,
@@ -159,5 +160,6 @@ def test_a_later_cycle_is_judged_again_and_heal_is_counted_per_set(version):
     # If node2 were still offline when the second cycle comes, node1 must wait.
     verdicts = judge_cycle(planned[1], volume, status, heal)
     assert verdicts[0].problems and 'node2:/bricks/arb/b of set 1' in verdicts[0].problems[0]
-    assert not sets_healed(heal, volume, [1])
-    assert sets_healed(state(version, 'arb', ALL_ONLINE)[2], volume, [1])
+    # What the module waits for between cycles: every brick of the cycle's sets healed.
+    assert not healed(heal, volume, set_members(volume, [1]))
+    assert healed(state(version, 'arb', ALL_ONLINE)[2], volume, set_members(volume, [1]))

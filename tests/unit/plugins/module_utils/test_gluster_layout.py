@@ -17,7 +17,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout
 )
 
 
-class FakeVolume(object):
+class FakeVolume:
     """A tree as a DHT client sees it: every name listed; ``missing`` names miss a lookup."""
 
     def __init__(self, tree, missing=(), down=()):

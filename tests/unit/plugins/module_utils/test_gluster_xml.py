@@ -195,7 +195,7 @@ def test_failures_carry_glusterds_message(version, name, message):
 
 @pytest.mark.parametrize('version', VERSIONS)
 def test_a_completed_fix_layout_reads_as_a_completed_migration(version):
-    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import CLEAN, judge_migration
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_migration import CLEAN, judge_migration
 
     status = gluster_xml.parse_migration_status(parsed(version, 'layout-rebalance-status-fix-layout-completed'))
     # gluster numbers a fix-layout's states 5-8; completed is 7.

@@ -3,13 +3,13 @@ timeout between cycles reported as done / not done, and runs that change nothing
 heal. Replies of the replica 3 volume ``rep`` are renamed to the arbiter volume ``arb``."""
 import pytest
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_plan import parse_brick_request
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_request import parse_brick_request
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import VolumeSpecError
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_brick
 
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
-from ansible_collections.glusterdock.storage.tests.unit.plugins.module_utils.test_gluster_brick_plan import (
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.test_gluster_brick_removal import (
     FakeModule,
     Finished,
 )
@@ -118,8 +118,9 @@ def test_present_without_a_change_reads_heal_once_when_nothing_is_pending(versio
 
 
 def test_offline_bricks_are_stale_only_with_replaced_or_reset():
-    with pytest.raises(VolumeSpecError) as refused:
+    with pytest.raises(RequestError) as refused:
         parse_brick_request(dict(volume='arb', bricks=ARB, offline_bricks_are_stale=True))
+    assert refused.value.argument == 'offline_bricks_are_stale'
     assert str(refused.value) == 'offline_bricks_are_stale: only used with state replaced or reset'
     assert parse_brick_request(dict(volume='arb', state='reset', bricks=ARB,
                                     offline_bricks_are_stale=True)).offline_bricks_are_stale

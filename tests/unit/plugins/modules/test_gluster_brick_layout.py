@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import Reachability
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS
-from ansible_collections.glusterdock.storage.tests.unit.plugins.module_utils.test_gluster_brick_plan import (
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.test_gluster_brick_removal import (
     REMOVE,
     as_node1,
     removal_replies,
