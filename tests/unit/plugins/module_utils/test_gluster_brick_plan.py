@@ -141,7 +141,7 @@ def test_present_replica_change_needs_one_brick_per_set(version):
     drep = volume(version, 'drep')
     with pytest.raises(BrickPlanError, match='needs 1 new bricks per set, 2 in all'):
         plan_present(request(volume='drep', bricks=['node1:/bricks/drep/c1'], replica=4), drep, peers(version))
-    with pytest.raises(VolumeSpecError, match='two bricks on node1'):
+    with pytest.raises(GlusterdockError, match='two bricks on node1'):
         plan_present(request(volume='drep', bricks=['node1:/bricks/drep/c1', 'node2:/bricks/drep/c2'], replica=4),
                      drep, peers(version))
 
