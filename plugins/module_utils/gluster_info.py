@@ -13,7 +13,6 @@ split-brain list only when the summary counts split-brain entries).
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -32,8 +31,6 @@ SUBSETS = ('pool', 'volumes', 'status', 'heal', 'quota', 'clients')
 VOLUME_SUBSETS = frozenset(('status', 'heal', 'quota', 'clients'))
 DEFAULT_FULL_PERCENT = 90
 DEFAULT_SPLIT_BRAIN_FILES = 100
-# Heal reads run at once (each is its own glfsheal process).
-HEAL_READERS = 4
 HEAL_SUMMARY_CONNECTED = 'Connected'
 GFID_PREFIX = '<gfid:'
 # volume status names daemons '<daemon> on <host>'.
@@ -353,17 +350,9 @@ def read_facts(cli, request):
         facts.statuses = dict((name, status) for name, status in facts.statuses.items() if name in facts.volumes)
         facts.space = dict((name, bricks) for name, bricks in facts.space.items() if name in facts.volumes)
     if request.wants('heal'):
-        healing = [volume for volume in started if heals(volume)]
-        # Each heal read starts a glfsheal client that loads the volume's graph (a quarter second
-        # and more): on a pool of many volumes a few at a time shorten the run several times.
-        with ThreadPoolExecutor(max_workers=HEAL_READERS) as readers:
-            read = readers.map(lambda volume: _read_heal(cli, volume, request.split_brain_files), healing)
-            for volume, (summary, split, errors) in zip(healing, list(read)):
-                if summary is not None:
-                    facts.heal[volume.name] = summary
-                if split is not None:
-                    facts.split_brain[volume.name] = split
-                facts.read_errors.extend(errors)
+        for volume in started:
+            if heals(volume):
+                _read_heal(cli, facts, volume, request.split_brain_files)
     if request.wants('quota'):
         for volume in started:
             if volume.options.get('features.quota') == 'on':
@@ -384,25 +373,17 @@ def _read_into(facts, what, read):
         facts.read_errors.append('%s could not be read: %s' % (what, _gluster_message(error)))
 
 
-def _read_heal(cli, volume, files_limit):
-    """(summary, split-brain, read errors) of one volume; run on a reader thread, so it only
-    returns what it read."""
-    errors = []
-    try:
-        summary = parse_heal_summary(cli.read('volume', 'heal', volume.name, 'info', 'summary'))
-    except GlusterCommandError as error:
-        errors.append('volume %s: the heal state could not be read: %s' % (volume.name, _gluster_message(error)))
-        return None, None, errors
-    split = None
+def _read_heal(cli, facts, volume, files_limit):
+    def summary():
+        facts.heal[volume.name] = parse_heal_summary(cli.read('volume', 'heal', volume.name, 'info', 'summary'))
+    _read_into(facts, 'volume %s: the heal state' % volume.name, summary)
+    counted = [brick.split_brain for brick in facts.heal.get(volume.name, ()) if brick.split_brain]
     # Only replication has split-brain (a disperse set has no copies to disagree), and the list
     # is read only when the summary counts some: it walks every brick's index.
-    if volume.replica_count and any(brick.split_brain for brick in summary):
-        try:
-            split = parse_split_brain(cli.read('volume', 'heal', volume.name, 'info', 'split-brain'), files_limit)
-        except GlusterCommandError as error:
-            errors.append('volume %s: the split-brain files could not be read: %s'
-                          % (volume.name, _gluster_message(error)))
-    return summary, split, errors
+    if counted and volume.replica_count:
+        _read_into(facts, 'volume %s: the split-brain files' % volume.name, lambda: facts.split_brain.update(
+            {volume.name: parse_split_brain(cli.read('volume', 'heal', volume.name, 'info', 'split-brain'),
+                                            files_limit)}))
 
 
 # ---- report ------------------------------------------------------------------------------------

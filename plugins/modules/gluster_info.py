@@ -16,7 +16,7 @@ description:
     offline, entries waiting for heal, files in split-brain, a brick over O(full_percent), a
     self-heal daemon down, a directory over its quota, a read that failed).
   - Only reads; changes nothing. The number of gluster calls does not grow with the number of
-    bricks; heal is read once per replicated or dispersed started volume (four at a time), and the split-brain file
+    bricks; heal is read once per replicated or dispersed started volume, and the split-brain file
     list only when the heal summary counts split-brain entries.
   - A read that fails after the pool and volume list were read becomes a problem, so the verdict
     fails closed.
