@@ -425,8 +425,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_
     resolve_id, stale_containers, stat_error, unmount_lazily, walk_subdirectory,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
-    containers_on_mount, foreign_volume_message, gluster_location, normalise_path, ownership, purge_conflict_message,
-    purge_conflicts, purge_holders, stale_container_warning,
+    HOLDING_STATES, containers_on_mount, foreign_volume_message, gluster_location, normalise_path, ownership,
+    purge_conflict_message, purge_conflicts, purge_holders, stale_container_warning,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, StateError
 
@@ -570,7 +570,11 @@ class GlusterVolumeManager:
         if not (self.mount_live or self.check_mode):
             return
         mount_point = self.settings['mount_point']
-        candidates = containers_on_mount(self.client.list_containers(), self.client.list_volumes(),
+        holding = [container for container in self.client.list_containers() if container.get('State') in HOLDING_STATES]
+        if not holding:
+            # No running container: nothing can hold a dead bind (and the volume list is not read).
+            return
+        candidates = containers_on_mount(holding, self.client.list_volumes(),
                                          [mount_point, self.files.realpath(mount_point)])
         self.stale = stale_containers(candidates, self.client.container_pid, self.files) if candidates else []
         if not self.stale:

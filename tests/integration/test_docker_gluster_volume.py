@@ -632,7 +632,8 @@ def test_role_mounts_a_dead_mount_again_and_restarts_its_containers(web):
         assert repaired.returncode == 0, repaired.stdout[-3000:]
         repair_output = [chunk for chunk in repaired.stdout.split('TASK [')
                          if chunk.split(']')[0].endswith('Mount the dead GlusterFS mounts again')]
-        assert len(repair_output) == 1 and 'changed: [docker1] => (item=web)' in repair_output[0], repaired.stdout[-3000:]
+        assert len(repair_output) == 1, repaired.stdout[-3000:]
+        assert 'changed: [docker1] => (item=web)' in repair_output[0], repair_output[0]
         assert container_sums(web, 'docker1', 'role-stale-user') == sorted(sums)
         again = web.run_play(volumes_play('docker1', items, docker_gluster_volumes_restart_containers=True))
         assert again.returncode == 0 and recap(again.stdout, 'docker1')['changed'] == 0, again.stdout[-3000:]

@@ -11,9 +11,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster
     LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
-    container_volume_problems, containers_on_mount, data_location, foreign_volume_message, gluster_location, locations, mount_covering,
-    named_volumes, normalise_path, ownership, purge_conflict_message, purge_conflicts, purge_holders, relation,
-    stale_container_warning,
+    container_volume_problems, containers_on_mount, data_location, foreign_volume_message, gluster_location, locations,
+    mount_covering, named_volumes, normalise_path, ownership, purge_conflict_message, purge_conflicts, purge_holders,
+    relation, stale_container_warning,
 )
 
 

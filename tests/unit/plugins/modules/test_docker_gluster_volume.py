@@ -624,3 +624,13 @@ def test_purge_after_a_repaired_mount_proven_live(run, tmp_path, data):
     assert not result['failed'] and result['actions'] == umount_and_mount(data) + [
         'docker volume rm site', 'rm -rf %s/site' % data]
     assert os.listdir(str(data)) == []
+
+
+def test_a_live_mount_without_running_containers_costs_one_container_listing(run, tmp_path, data):
+    class NoVolumeListing(FakeDockerClient):
+        def list_volumes(self):
+            pytest.fail('no running container: the volume list is not needed')
+
+    client = NoVolumeListing(bound_volume(data), containers=[dict(using_site('old', 'o1'), State='exited')])
+    result = run(task(tmp_path), client=client, host=Host([live(data)]))
+    assert not result['failed'] and not result['changed'] and result['stale_containers'] == []
