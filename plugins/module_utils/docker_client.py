@@ -79,7 +79,8 @@ def connection_settings(params, environ=None):
 
 
 class DockerVolumeClient:
-    """The few Docker API calls the Docker volume modules need."""
+    """The few Docker API calls the Docker volume modules need (and the restarts of containers left
+    holding a dead GlusterFS mount)."""
 
     def __init__(self, settings):
         # Imported here, not at module load, so that a missing SDK becomes a clear failure message.
@@ -129,6 +130,22 @@ class DockerVolumeClient:
     def list_containers(self):
         """Every container on the host, running or stopped, with its mounts."""
         return self._call('docker ps --all', self.api.containers, all=True) or []
+
+    def container_pid(self, container_id):
+        """The host process id of the container's main process; 0 when it is not running (or is gone)."""
+        try:
+            inspected = self._call('docker inspect %s' % container_id, self.api.inspect_container, container_id)
+        except self._not_found:
+            return 0
+        return int(((inspected or {}).get('State') or {}).get('Pid') or 0)
+
+    def stop_container(self, container_id):
+        """Stop the container (Docker's default grace period, then SIGKILL)."""
+        self._call('docker stop %s' % container_id, self.api.stop, container_id)
+
+    def start_container(self, container_id):
+        """Start the container."""
+        self._call('docker start %s' % container_id, self.api.start, container_id)
 
     def create_volume(self, name, driver, driver_options, labels):
         """Create the volume; returns its inspect result."""

@@ -10,12 +10,19 @@ Nothing here touches the system, so all of it is unit-tested directly.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 
 GLUSTER_FSTYPE = 'fuse.glusterfs'
+
+# How a FUSE mount answers once its client is gone: ENOTCONN when the glusterfs process died (the
+# kernel aborts the connection when /dev/fuse is closed), ECONNABORTED after an abort through
+# /sys/fs/fuse/connections. Nothing else means the mount is dead.
+DEAD_MOUNT_ERRNOS = (errno.ENOTCONN, errno.ECONNABORTED)
 
 
 def _unescape_mountinfo(field):
@@ -125,3 +132,43 @@ def mount_argv(settings, mount='mount'):
     if options:
         argv += ['-o', ','.join(options)]
     return argv + ['%s:/%s' % (servers[0], settings['gluster_volume']), settings['mount_point']]
+
+
+def umount_argv(mount_point, umount='umount'):
+    """The umount(8) argv that detaches a dead mount lazily: it never waits for the dead client, and
+    processes still inside keep their (dead) view while the mount point is freed for a new mount."""
+    return [umount, '-l', mount_point]
+
+
+def is_dead_mount_error(error_number):
+    """Whether a failed stat of a GlusterFS mount means its FUSE client is gone."""
+    return error_number in DEAD_MOUNT_ERRNOS
+
+
+def found_mount_state(mount_point, stat_error):
+    """'live' or 'dead' for the GlusterFS mount of the wanted volume found at mount_point, from the
+    error of a stat of it (None when stat answered). Any other error raises StateError: only a mount
+    whose client is gone is ever remounted."""
+    if stat_error is None:
+        return 'live'
+    if is_dead_mount_error(stat_error.errno):
+        return 'dead'
+    raise StateError('Cannot stat the GlusterFS mount %s: %s. Nothing was created.'
+                     % (mount_point, os.strerror(stat_error.errno) if stat_error.errno else stat_error))
+
+
+def dead_mount_refusal(mount_point, stat_error):
+    """The failure for a dead mount that the task may not mount again (mount=false)."""
+    return ('%s is a dead GlusterFS mount (%s): set mount=true to mount it again, or unmount it (umount -l %s) '
+            'and run again. Nothing was created.' % (mount_point, os.strerror(stat_error.errno), mount_point))
+
+
+def leftover_mount_problem(mount_point, entry):
+    """After umount -l, what is still mounted at mount_point (a second mount stacked below the dead
+    one, say), or None when the mount point is free. Mounting on top of it would hide it, so the
+    task stops there."""
+    if entry is None:
+        return None
+    return ('%s is still a mount point after umount -l (%s %s): it is busy in a way a lazy unmount cannot '
+            'clear; unmount what is mounted there and run again. Nothing was mounted or created.'
+            % (mount_point, entry.fstype, entry.source))

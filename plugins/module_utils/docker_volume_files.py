@@ -11,7 +11,6 @@ can hand in their own and check what is asked of the host, without Ansible.
 
 from __future__ import annotations
 
-import errno
 import grp
 import os
 import pwd
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
-    mount_argv, mount_at, mounts_below, parse_mountinfo,
+    is_dead_mount_error, mount_argv, mount_at, mounts_below, parse_mountinfo, umount_argv,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     quote_argument, with_details,
@@ -127,21 +126,50 @@ def mount_volume(settings, run_command, find_program):
             cmd=' '.join(argv), rc=rc, stdout=stdout, stderr=stderr)
 
 
-def live_mount_problem(mount_point, mounted_now, files):
-    """Stat the mount point of a mount that mountinfo shows as the right volume: the problem when
-    the mount made in this run does not answer, None when it answers. A dead mount found (not
-    made) by this run raises a StateError saying how to clear it."""
+def stat_error(path, files):
+    """The OSError of a stat of path, or None when it answers."""
     try:
-        files.stat(mount_point)
+        files.stat(path)
     except OSError as error:
-        if mounted_now:
-            return 'stat: %s' % os.strerror(error.errno)
-        if error.errno == errno.ENOTCONN:
-            raise StateError('%s is a dead GlusterFS mount (%s): unmount it (umount -l %s) and run again. '
-                             'Nothing was created.' % (mount_point, os.strerror(error.errno), mount_point)) from error
-        raise StateError('Cannot stat the GlusterFS mount %s: %s. Nothing was created.'
-                         % (mount_point, error)) from error
+        return error
     return None
+
+
+def live_mount_problem(mount_point, files):
+    """Stat the mount point of a mount made in this run that mountinfo shows as the right volume:
+    the problem when it does not answer, None when it answers."""
+    error = stat_error(mount_point, files)
+    return None if error is None else 'stat: %s' % os.strerror(error.errno)
+
+
+def unmount_lazily(mount_point, run_command, find_program):
+    """Run ``umount -l`` on a dead mount (``run_command`` and ``find_program`` as for mount_volume).
+    Raises a GlusterdockError, with the command and its output, when umount fails."""
+    argv = umount_argv(mount_point, umount=find_program('umount') or 'umount')
+    rc, stdout, stderr = run_command(argv)
+    if rc != 0:
+        raise with_details(GlusterdockError(
+            'Unmounting the dead GlusterFS mount %s failed: it is busy in a way a lazy unmount cannot clear. '
+            'Nothing was mounted or created.' % mount_point),
+            cmd=' '.join(argv), rc=rc, stdout=stdout, stderr=stderr)
+
+
+def stale_containers(candidates, container_pid, files):
+    """The candidates (from containers_on_mount) that still hold a dead bind: a stat of one of their
+    mount destinations through /proc/<pid>/root, inside the container's own mount namespace, fails
+    the way a dead FUSE mount does. ``container_pid(id)`` is the container's main process id (0 when
+    it is not running). Returns the candidates found stale, as dicts of name and id."""
+    stale = []
+    for candidate in candidates:
+        pid = container_pid(candidate['id'])
+        if not pid:
+            continue
+        for destination in candidate['destinations']:
+            error = stat_error('/proc/%d/root%s' % (pid, destination), files)
+            if error is not None and is_dead_mount_error(error.errno):
+                stale.append(dict(name=candidate['name'], id=candidate['id']))
+                break
+    return stale
 
 
 # --- the subdirectory ---------------------------------------------------------------------------

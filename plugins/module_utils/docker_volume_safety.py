@@ -233,3 +233,47 @@ def purge_conflict_message(path, conflicts):
     """The refusal of a purge that would reach other data."""
     return ('Refusing to purge %s: %s. Remove those Docker volumes or containers first (stopped containers count '
             'too). Nothing was changed.' % (path, '; '.join(conflicts)))
+
+
+# --- containers that may still hold a dead GlusterFS mount -------------------------------------------
+
+# Only a container with processes holds its binds; a stopped one binds afresh when it starts.
+HOLDING_STATES = ('running', 'paused', 'restarting')
+
+
+def containers_on_mount(containers, volumes, mount_points):
+    """The containers whose binds come from the mount at mount_points (its path as the task names it
+    and as mountinfo shows it, which differ when the path goes through a symbolic link): each running
+    (or paused, or restarting) container with a bind mount whose Source lies at or below it, or with a
+    Docker volume bound (local driver, o=bind) to a directory at or below it. Returns dicts of name, id
+    and the destinations inside the container of those mounts, sorted by name."""
+    mount_points = set(normalise_path(path) for path in mount_points)
+    devices = dict((volume.get('Name'), bind_device(volume)) for volume in volumes or [])
+    found = []
+    for container in containers or []:
+        if container.get('State') not in HOLDING_STATES:
+            continue
+        destinations = []
+        for mount in container.get('Mounts') or []:
+            if mount.get('Type') == 'volume':
+                source = devices.get(mount.get('Name'))
+            elif mount.get('Type') == 'bind':
+                source = mount.get('Source')
+            else:
+                source = None
+            if source and mount.get('Destination') and any(
+                    relation(path, normalise_path(source)) in ('is', 'contains') for path in mount_points):
+                destinations.append(mount['Destination'])
+        if destinations:
+            names = container.get('Names') or [container.get('Id', '')[:12]]
+            found.append(dict(name=names[0].lstrip('/'), id=container.get('Id', ''), destinations=destinations))
+    return sorted(found, key=lambda candidate: candidate['name'])
+
+
+def stale_container_warning(mount_point, stale, repaired):
+    """The warning naming the containers that still see the dead mount and must be restarted."""
+    return ('%s the containers %s still hold the dead mount and cannot read their data until they are restarted '
+            '(set restart_containers=true to restart them).'
+            % ('The dead GlusterFS mount %s was mounted again, but' % mount_point if repaired else
+               'The GlusterFS mount %s is live, but' % mount_point,
+               ', '.join(container['name'] for container in stale)))

@@ -23,6 +23,12 @@ description:
     as C(backup-volfile-servers).
   - 3. Check that O(mount_point) is a live C(fuse.glusterfs) mount of O(gluster_volume) from one of
     O(servers) (C(/proc/self/mountinfo), and a C(stat) that does not fail with C(ENOTCONN)).
+    A dead mount of O(gluster_volume) (its C(stat) fails with C(ENOTCONN) because the GlusterFS client
+    process is gone, for example after an outage, or with C(ECONNABORTED) after an abort of its FUSE connection)
+    is detached with C(umount -l) and mounted again with the same command as in step 2, then checked live the
+    same way. Nothing below the mount point is touched while doing so. A mount of another file system or another
+    GlusterFS volume is still refused, dead or not, and so is a mount point that is still a mount point after
+    C(umount -l) (another mount below the dead one).
   - 4. Create O(subdirectory) below it with O(owner), O(group) and O(mode), or correct those.
     Symbolic links and other file systems on the way are refused.
   - 5. Create the Docker volume, with the C(local) driver bound to that directory (C(type=none),
@@ -43,6 +49,12 @@ description:
     every driver option and every label, including options and labels the task does not set.
     Docker cannot change a volume, so a difference is reported (RV(differences) and a warning) and
     fixed only with O(recreate=options_changed), and never while a container uses the volume.
+  - Last, running containers whose binds come from O(mount_point) (bind mounts below it, or Docker volumes
+    bound to a directory below it) and still see a dead mount (a C(stat) of the bind inside the container fails
+    with C(ENOTCONN)) are reported in RV(stale_containers) with a warning. A container keeps the bind it was
+    started with, so after a remount it cannot read its data until it is restarted. With
+    O(restart_containers=true) they are restarted through the Docker API (all stopped, then all started).
+    This also finds containers left on a dead mount that an earlier run, or an administrator, mounted again.
   - With O(state=absent), removes the Docker volume, refused while a container (running or stopped)
     uses it, naming the containers, and refused for a volume that is not this module's (see above). The data
     on GlusterFS stays unless O(purge=true).
@@ -172,6 +184,14 @@ options:
       - All these checks run before the Docker volume is removed.
     type: bool
     default: false
+  restart_containers:
+    description:
+      - Restart the running containers that still hold a dead bind from O(mount_point) (see RV(stale_containers)),
+        once the mount is live again. All of them are stopped (Docker's default grace period) before any is
+        started, since Docker renews the bind of a Docker volume only when no container uses it any more.
+      - With V(false), they are only reported, with a warning.
+    type: bool
+    default: false
   purge_without_volume:
     description:
       - With O(purge=true), delete the subdirectory even when there is no Docker volume O(name) on this
@@ -182,15 +202,17 @@ options:
 notes:
   - The module runs on the Docker host, which needs the GlusterFS FUSE client (C(mount.glusterfs),
     Debian's C(glusterfs-client)) and runs as root to mount.
-  - Docker mounts the bind when a container starts. If the GlusterFS mount goes away later, restart
-    it before starting containers; this module checks it each time it runs.
+  - Docker mounts the bind when a container starts. If the GlusterFS mount dies later, the module mounts it
+    again when it next runs, and the containers that still hold the dead bind must be restarted (see
+    O(restart_containers)).
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - When the GlusterFS volume is not mounted yet, check mode does not mount it, so it predicts
-        creating the subdirectory without looking at it.
+        creating the subdirectory without looking at it. The same holds for a dead mount, which check mode
+        neither unmounts nor mounts again; the containers to restart are listed, not restarted.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
@@ -233,6 +255,13 @@ EXAMPLES = r'''
     gluster_volume: web
     servers: [node1, node2, node3]
     recreate: options_changed
+
+- name: After a GlusterFS outage, mount the volume again and restart the containers left on the dead mount
+  glusterdock.storage.docker_gluster_volume:
+    name: site
+    gluster_volume: web
+    servers: [node1, node2, node3]
+    restart_containers: true
 
 - name: Remove the Docker volume; the files stay on GlusterFS
   glusterdock.storage.docker_gluster_volume:
@@ -321,6 +350,32 @@ mount:
     mounted_by_task:
       description: Whether this task mounted it (in check mode, would mount it).
       type: bool
+    remounted_dead_mount:
+      description: Present and true when a dead mount of the volume was there and was (in check mode, would be)
+        unmounted with C(umount -l) and mounted again.
+      type: bool
+stale_containers:
+  description:
+    - The running containers that still hold a dead bind from the GlusterFS mount (a bind mount below the mount point,
+      or a Docker volume bound to a directory below it, answering C(ENOTCONN) inside the container). They cannot read
+      their data until restarted; without O(restart_containers=true) a warning names them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The container's name.
+      type: str
+    id:
+      description: The container's id.
+      type: str
+  sample: [{"name": "web", "id": "4f1c..."}]
+restarted_containers:
+  description: The containers of RV(stale_containers) that were (in check mode, would be) restarted, with
+    O(restart_containers=true); the same name and id entries.
+  returned: always
+  type: list
+  elements: dict
 cmd:
   description: The mount command that failed.
   returned: failure of the mount command
@@ -357,7 +412,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client 
     connection_settings, missing_sdk,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
-    data_access, mount_argv, mount_problem, unverified_mount_message,
+    data_access, dead_mount_refusal, found_mount_state, leftover_mount_problem, mount_argv, mount_problem, umount_argv,
+    unverified_mount_message,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     create_command, differences, directory_changes, in_use_message, purge_refusal, quote_argument, remove_command,
@@ -366,11 +422,11 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import (
     HostFiles, apply_change, change_action, describe_directory, describe_mode, directory_state, live_mount_problem,
     make_directories, mkdir_action, mount_point_to_create, mount_volume, refuse_other_file_systems, require_on_mount,
-    resolve_id, walk_subdirectory,
+    resolve_id, stale_containers, stat_error, unmount_lazily, walk_subdirectory,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
-    foreign_volume_message, gluster_location, normalise_path, ownership, purge_conflict_message, purge_conflicts,
-    purge_holders,
+    HOLDING_STATES, containers_on_mount, foreign_volume_message, gluster_location, normalise_path, ownership,
+    purge_conflict_message, purge_conflicts, purge_holders, stale_container_warning,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, StateError
 
@@ -396,6 +452,8 @@ class GlusterVolumeManager:
         self.mount_report = None
         self.mount_live = False
         self.volume = None
+        self.stale = []
+        self.restarted = []
 
     # --- bookkeeping ---------------------------------------------------------------------------
 
@@ -409,7 +467,8 @@ class GlusterVolumeManager:
         result = dict(changed=self.changed, actions=self.actions, commands=self.actions,
                       differences=[dict(parameter=parameter, before=before, after=after)
                                    for parameter, before, after in self.differences],
-                      volume=self.volume or {})
+                      volume=self.volume or {}, stale_containers=self.stale,
+                      restarted_containers=self.restarted)
         if self.module._diff:
             result['diff'] = dict(before=self.before, after=self.after)
         if self.settings['path']:
@@ -421,14 +480,15 @@ class GlusterVolumeManager:
     # --- the mount -----------------------------------------------------------------------------
 
     def ensure_mount(self):
-        """Mount the GlusterFS volume when needed, then require a live mount of the right volume.
+        """Mount the GlusterFS volume when needed (again, when its mount is dead), then require a live
+        mount of the right volume.
 
         Sets mount_live only when the check passed; outside check mode it fails otherwise."""
         mount_point = self.settings['mount_point']
         gluster_volume = self.settings['gluster_volume']
         entry = self.files.mount_at(mount_point)
-        self.before['mounted'] = entry is not None and mount_problem(
-            entry, gluster_volume, self.settings['servers']) is None
+        problem = mount_problem(entry, gluster_volume, self.settings['servers']) if entry else None
+        self.before['mounted'] = entry is not None and problem is None
         self.mount_report = dict(mount_point=mount_point, fstype=entry.fstype if entry else None,
                                  source=entry.source if entry else None, live=False, mounted_by_task=False)
         mounted_now = False
@@ -437,13 +497,19 @@ class GlusterVolumeManager:
                 raise StateError('%s is not mounted: mount the GlusterFS volume %s there, or set mount=true. '
                                  'Nothing was created.' % (mount_point, gluster_volume))
             entry = self.mount()
-            if self.check_mode:
-                # Not mounted in check mode: the rest is only predicted (see data_access).
-                return
             mounted_now = True
+        elif problem is None:
+            # Only a mount of the right volume is ever looked at further, and remounted only when dead.
+            dead = stat_error(mount_point, self.files)
+            if found_mount_state(mount_point, dead) == 'dead':
+                entry = self.remount_dead(dead)
+                mounted_now = True
+        if mounted_now and self.check_mode:
+            # Not mounted in check mode: the rest is only predicted (see data_access).
+            return
         problem = mount_problem(entry, gluster_volume, self.settings['servers'])
-        if problem is None:
-            problem = live_mount_problem(mount_point, mounted_now, self.files)
+        if problem is None and mounted_now:
+            problem = live_mount_problem(mount_point, self.files)
         if problem:
             if mounted_now:
                 # mount(8) exited 0, yet no live mount: never go on to the bare mount-point directory.
@@ -455,11 +521,35 @@ class GlusterVolumeManager:
         self.mount_report.update(live=True, fstype=entry.fstype, source=entry.source)
         self.after['mounted'] = True
 
-    def mount(self):
+    def remount_dead(self, stat_failure):
+        """Detach the dead mount of the wanted volume lazily and mount it again; returns what mount()
+        returns. Nothing below the mount point is touched: the dead mount holds no reachable data, and
+        the new one is checked live before anything else runs."""
+        mount_point = self.settings['mount_point']
+        if not self.module.params['mount']:
+            raise StateError(dead_mount_refusal(mount_point, stat_failure))
+        self.before['mounted'] = False
+        self.mount_report['remounted_dead_mount'] = True
+        self.record(' '.join(quote_argument(word) for word in umount_argv(mount_point)))
+        if not self.check_mode:
+            unmount_lazily(mount_point, self.run_command, self.find_program)
+            leftover = leftover_mount_problem(mount_point, self.files.mount_at(mount_point))
+            if leftover:
+                raise StateError(leftover)
+        # The dead mount point cannot be looked at; it is a directory once the mount is detached.
+        return self.mount(create_mount_point=False)
+
+    def run_command(self, argv):
+        return self.module.run_command(argv, environ_update={'LC_ALL': 'C'}, expand_user_and_vars=False)
+
+    def find_program(self, name):
+        return self.module.get_bin_path(name, required=name == 'mount', opt_dirs=['/sbin', '/usr/sbin'])
+
+    def mount(self, create_mount_point=True):
         """Run mount -t glusterfs; returns the mountinfo entry then at the mount point (None in check
         mode, and None when the mount does not show up although mount(8) exited 0)."""
         mount_point = self.settings['mount_point']
-        if mount_point_to_create(mount_point, self.files):
+        if create_mount_point and mount_point_to_create(mount_point, self.files):
             self.record('mkdir -p %s' % quote_argument(mount_point))
             if not self.check_mode:
                 self.files.makedirs(mount_point, 0o755)
@@ -468,12 +558,43 @@ class GlusterVolumeManager:
         self.after['mounted'] = True
         if self.check_mode:
             return None
-        mount_volume(self.settings,
-                     lambda argv: self.module.run_command(argv, environ_update={'LC_ALL': 'C'},
-                                                          expand_user_and_vars=False),
-                     lambda name: self.module.get_bin_path(name, required=name == 'mount',
-                                                           opt_dirs=['/sbin', '/usr/sbin']))
+        mount_volume(self.settings, self.run_command, self.find_program)
         return self.files.mount_at(mount_point)
+
+    # --- containers still holding a dead mount -------------------------------------------------
+
+    def tend_stale_containers(self):
+        """Find the running containers whose binds from this GlusterFS mount are dead (a dead mount
+        remounted now or by an earlier run leaves them on the old one); report them with a warning, or
+        with restart_containers=true restart them. Outside check mode only after the mount is proven live."""
+        if not (self.mount_live or self.check_mode):
+            return
+        mount_point = self.settings['mount_point']
+        holding = [container for container in self.client.list_containers() if container.get('State') in HOLDING_STATES]
+        if not holding:
+            # No running container: nothing can hold a dead bind (and the volume list is not read).
+            return
+        candidates = containers_on_mount(holding, self.client.list_volumes(),
+                                         [mount_point, self.files.realpath(mount_point)])
+        self.stale = stale_containers(candidates, self.client.container_pid, self.files) if candidates else []
+        if not self.stale:
+            return
+        if not self.module.params['restart_containers']:
+            self.module.warn(stale_container_warning(mount_point, self.stale,
+                                                     bool(self.mount_report.get('remounted_dead_mount'))))
+            return
+        # Stop them all before starting any: Docker unmounts a local volume's bind only when the last
+        # container using it stops, so a container started while another still ran would get the dead bind again.
+        names = ' '.join(quote_argument(container['name']) for container in self.stale)
+        self.record('docker stop %s' % names)
+        if not self.check_mode:
+            for container in self.stale:
+                self.client.stop_container(container['id'])
+        self.record('docker start %s' % names)
+        if not self.check_mode:
+            for container in self.stale:
+                self.client.start_container(container['id'])
+        self.restarted = list(self.stale)
 
     # --- the subdirectory ----------------------------------------------------------------------
 
@@ -579,6 +700,8 @@ class GlusterVolumeManager:
                 self.module.warn('The Docker volume %s differs from the task (%s); set recreate=options_changed '
                                  'to recreate it.' % (self.settings['name'], ', '.join(
                                      difference[0] for difference in self.differences)))
+        # Last: the task's own work is done before any container is restarted.
+        self.tend_stale_containers()
 
     def absent(self):
         self.volume = self.client.inspect_volume(self.settings['name'])
@@ -601,6 +724,7 @@ class GlusterVolumeManager:
             self.remove_volume()
         if purge:
             self.purge(purge_path)
+            self.tend_stale_containers()
 
     @staticmethod
     def refuse_purge(refusal):
@@ -691,6 +815,7 @@ def build_module():
         recreate=dict(type='str', default='never', choices=['never', 'options_changed']),
         purge=dict(type='bool', default=False),
         purge_without_volume=dict(type='bool', default=False),
+        restart_containers=dict(type='bool', default=False),
     )
     argument_spec.update(DOCKER_CONNECTION_ARGUMENT_SPEC)
     return AnsibleModule(argument_spec=argument_spec, required_together=DOCKER_CONNECTION_REQUIRED_TOGETHER,

@@ -3,7 +3,8 @@
 A replica 3 volume `web` is created on node1..3 with the plain CLI. The tests build on each other
 in file order: bad input, failures before anything is created, check mode, the Docker volume
 `site` on docker1 and docker2 with files written on one host and read on the other, idempotence,
-drift, in-use refusals, removal that keeps the data, and purge.
+drift, in-use refusals, removal that keeps the data, purge, and a dead mount (its FUSE client killed)
+mounted again, by the module and by the role, with the containers on it restarted.
 """
 import re
 
@@ -544,14 +545,101 @@ def test_purge_deletes_only_its_own_directory(web):
                                     'none', 'done, other data kept', subdirectory='keep')
 
 
-def test_dead_mount_is_refused(web):
-    # Kill the FUSE client: the mount stays in mountinfo, and stat fails with ENOTCONN.
-    web.sh('docker1', 'kill -9 $(pidof glusterfs)')
+# --- a dead GlusterFS mount (the FUSE client killed) is mounted again; stale containers restarted --
+
+NOT_CONNECTED = 'Transport endpoint is not connected'
+
+
+def kill_fuse_client(lab, host, mount_point):
+    """Kill -9 the glusterfs client of one mount (its command line ends with the mount point): the mount
+    stays in mountinfo and answers ENOTCONN, as after a client crash in an outage."""
+    lab.sh(host, 'for pid in $(pidof glusterfs); do tr "\\0" " " < /proc/$pid/cmdline | grep -q " %s *$" && '
+                 'kill -9 $pid; done; sleep 1' % mount_point)
+    probe = lab.sh(host, 'stat %s' % mount_point, check=False)
+    assert probe.returncode != 0 and NOT_CONNECTED in probe.stderr, probe
+
+
+def container_sums(lab, host, container):
+    """Sorted 'md5  ./path' lines of the files under /data, read inside a running container, or the
+    error it gets."""
+    result = lab.sh(host, "docker exec %s sh -c 'cd /data && find . -type f | xargs md5sum'" % container, check=False)
+    return sorted(result.stdout.splitlines()) if result.returncode == 0 else result.stderr
+
+
+def names(containers):
+    return [container['name'] for container in containers]
+
+
+def test_dead_mount_is_mounted_again_and_its_containers_restarted(web):
+    succeeded(run(web, 'docker1', args(name='stale')))
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/stale', count=60, prefix='s')
+    sums = gluster_sums(web, 'stale')
+    web.sh('docker1', 'docker run -d --name stale-user -v stale:/data %s sleep 3600' % BUSYBOX)
     try:
-        result = failed(run(web, 'docker1', args(name='late')), 'is a dead GlusterFS mount',
-                        'Transport endpoint is not connected')
-        assert not any('docker volume create' in action for action in result['actions'])
-        assert 'late' not in docker_volumes(web, 'docker1')
+        assert container_sums(web, 'docker1', 'stale-user') == sorted(sums)
+        kill_fuse_client(web, 'docker1', MOUNT_POINT)
+        assert NOT_CONNECTED in container_sums(web, 'docker1', 'stale-user')
+        remount = ['umount -l %s' % MOUNT_POINT,
+                   'mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/web %s' % MOUNT_POINT]
+
+        # Check mode lists the remount and the restart, and does neither.
+        checked = succeeded(run(web, 'docker1', args(name='stale', restart_containers=True), check=True))
+        assert checked['changed'] and checked['actions'] == remount + [
+            'mkdir -p %s/stale (owner 33, group 33, mode 0750) (if missing)' % MOUNT_POINT,
+            'docker stop stale-user', 'docker start stale-user'], checked
+        assert names(checked['stale_containers']) == names(checked['restarted_containers']) == ['stale-user']
+        assert NOT_CONNECTED in web.sh('docker1', 'stat %s' % MOUNT_POINT, check=False).stderr
+        assert NOT_CONNECTED in container_sums(web, 'docker1', 'stale-user')
+
+        # Remounted and proven live; the container still holds the dead bind, and is named.
+        result = succeeded(run(web, 'docker1', args(name='stale')))
+        assert result['changed'] and result['actions'] == remount, result
+        assert result['mount']['live'] and result['mount']['remounted_dead_mount']
+        assert names(result['stale_containers']) == ['stale-user'] and result['restarted_containers'] == []
+        assert any('stale-user still hold the dead mount' in warning for warning in result.get('warnings', [])), result
+        # The dead mount is detached: one mount of web is left at the mount point, the new one.
+        assert len([line for line in gluster_mounts(web, 'docker1') if ' %s ' % MOUNT_POINT in line]) == 1
+        assert gluster_sums(web, 'stale') == sums
+        assert NOT_CONNECTED in container_sums(web, 'docker1', 'stale-user')
+
+        # Restarted: the container reads the same files again.
+        restarted = succeeded(run(web, 'docker1', args(name='stale', restart_containers=True)))
+        assert restarted['changed'] and restarted['actions'] == ['docker stop stale-user', 'docker start stale-user']
+        assert names(restarted['restarted_containers']) == ['stale-user']
+        assert container_sums(web, 'docker1', 'stale-user') == sorted(sums)
+
+        again = succeeded(run(web, 'docker1', args(name='stale', restart_containers=True)))
+        assert not again['changed'] and again['actions'] == [] and again['stale_containers'] == [], again
     finally:
-        web.sh('docker1', 'umount -l %s' % MOUNT_POINT)
-    assert listing(web, 'docker1', MOUNT_POINT) == []
+        web.sh('docker1', 'docker rm -f stale-user', check=False)
+    safety_matrix.verify_and_record(web, 'web', sums, 'remount a dead GlusterFS mount, restart its containers',
+                                    'replica 3, 2 Docker hosts', 'FUSE client killed on a Docker host',
+                                    'done; the container reads its files again', subdirectory='stale')
+
+
+def test_role_mounts_a_dead_mount_again_and_restarts_its_containers(web):
+    # The role mounted web at /mnt/role/web (fstab) on both Docker hosts in an earlier test.
+    items = [{'name': 'rolestale', 'gluster_volume': 'web', 'subdirectory': 'rolestale'}]
+    created = web.run_play(volumes_play('docker1', items))
+    assert created.returncode == 0, created.stdout[-3000:]
+    brick_data.write_files(web, 'docker1', '/mnt/role/web/rolestale', count=30, prefix='r')
+    sums = brick_data.checksums(web, 'docker1', '/mnt/role/web/rolestale')
+    web.sh('docker1', 'docker run -d --name role-stale-user -v rolestale:/data %s sleep 3600' % BUSYBOX)
+    try:
+        kill_fuse_client(web, 'docker1', '/mnt/role/web')
+        assert NOT_CONNECTED in container_sums(web, 'docker1', 'role-stale-user')
+        repaired = web.run_play(volumes_play('docker1', items, docker_gluster_volumes_restart_containers=True))
+        assert repaired.returncode == 0, repaired.stdout[-3000:]
+        repair_output = [chunk for chunk in repaired.stdout.split('TASK [')
+                         if chunk.split(']')[0].endswith('Mount the dead GlusterFS mounts again')]
+        assert len(repair_output) == 1, repaired.stdout[-3000:]
+        assert 'changed: [docker1] => (item=web)' in repair_output[0], repair_output[0]
+        assert container_sums(web, 'docker1', 'role-stale-user') == sorted(sums)
+        again = web.run_play(volumes_play('docker1', items, docker_gluster_volumes_restart_containers=True))
+        assert again.returncode == 0 and recap(again.stdout, 'docker1')['changed'] == 0, again.stdout[-3000:]
+    finally:
+        web.sh('docker1', 'docker rm -f role-stale-user', check=False)
+    safety_matrix.verify_and_record(web, 'web', sums, 'remount a dead GlusterFS mount with the docker_gluster_volumes '
+                                    'role, restart its containers', 'replica 3, 2 Docker hosts',
+                                    'FUSE client killed on a Docker host', 'done; the container reads its files again',
+                                    subdirectory='rolestale')

@@ -1,9 +1,13 @@
 """The GlusterFS mount of docker_gluster_volume, decided on mountinfo: which mount is at the mount
 point, whether it is the wanted volume, and whether the subdirectory may be touched in this run."""
+import errno
+import os
+
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
-    data_access, mount_at, mount_problem, mounts_below, parse_mountinfo, unverified_mount_message,
+    MountEntry, data_access, dead_mount_refusal, found_mount_state, leftover_mount_problem, mount_at, mount_problem,
+    mounts_below, parse_mountinfo, umount_argv, unverified_mount_message,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 
@@ -83,3 +87,33 @@ def test_mounts_below():
     assert mounts_below(entries, '/mnt/glusterfs/web/site/') == ['/mnt/glusterfs/web/site/cache']
     assert mounts_below(entries, '/mnt/glusterfs/web/other') == []
     assert mounts_below(entries, '/mnt/glusterfs/db') == ['/mnt/glusterfs/db']
+
+
+def failure(number):
+    return OSError(number, os.strerror(number), '/m')
+
+
+def test_found_mount_state_remounts_only_a_mount_whose_client_is_gone():
+    assert found_mount_state('/m', None) == 'live'
+    # The glusterfs process died (ENOTCONN) or the connection was aborted through /sys/fs/fuse (ECONNABORTED).
+    assert found_mount_state('/m', failure(errno.ENOTCONN)) == 'dead'
+    assert found_mount_state('/m', failure(errno.ECONNABORTED)) == 'dead'
+    for number in (errno.EACCES, errno.EIO, errno.ENOENT):
+        with pytest.raises(StateError, match='^Cannot stat the GlusterFS mount /m: %s. Nothing was created.$'
+                           % os.strerror(number)):
+            found_mount_state('/m', failure(number))
+
+
+def test_dead_mount_refusal_and_umount_argv():
+    assert dead_mount_refusal('/m', failure(errno.ENOTCONN)) == (
+        '/m is a dead GlusterFS mount (Transport endpoint is not connected): set mount=true to mount it again, or '
+        'unmount it (umount -l /m) and run again. Nothing was created.')
+    assert umount_argv('/m') == ['umount', '-l', '/m']
+    assert umount_argv('/m', umount='/bin/umount') == ['/bin/umount', '-l', '/m']
+
+
+def test_leftover_mount_problem():
+    assert leftover_mount_problem('/m', None) is None
+    assert leftover_mount_problem('/m', MountEntry('/m', 'fuse.glusterfs', 'node1:/web')) == (
+        '/m is still a mount point after umount -l (fuse.glusterfs node1:/web): it is busy in a way a lazy unmount '
+        'cannot clear; unmount what is mounted there and run again. Nothing was mounted or created.')

@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import (
     HostFiles, apply_change, change_action, live_mount_problem, make_directories, mkdir_action,
     mount_point_to_create, mount_volume, other_devices, refuse_other_file_systems, require_on_mount, resolve_id,
-    walk_subdirectory,
+    stale_containers, stat_error, unmount_lazily, walk_subdirectory,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import (
     GlusterdockError, RequestError, StateError,
@@ -132,11 +132,50 @@ def not_connected(path):
 
 
 def test_live_mount_problem():
-    assert live_mount_problem('/m', False, HostFiles(stat=lambda path: None)) is None
+    assert live_mount_problem('/m', HostFiles(stat=lambda path: None)) is None
     # A mount made in this run that does not answer is a problem (mount reported success).
-    assert live_mount_problem('/m', True, HostFiles(stat=not_connected)) == 'stat: ' + os.strerror(errno.ENOTCONN)
-    with pytest.raises(StateError, match=r'/m is a dead GlusterFS mount .*umount -l /m'):
-        live_mount_problem('/m', False, HostFiles(stat=not_connected))
+    assert live_mount_problem('/m', HostFiles(stat=not_connected)) == 'stat: ' + os.strerror(errno.ENOTCONN)
+
+
+def test_stat_error():
+    assert stat_error('/m', HostFiles(stat=lambda path: None)) is None
+    assert stat_error('/m', HostFiles(stat=not_connected)).errno == errno.ENOTCONN
+
+
+def test_unmount_lazily_runs_umount_l_and_reports_a_failure():
+    ran = []
+
+    def busy(argv):
+        ran.append(argv)
+        return 32, '', 'umount: /m: not mounted.'
+
+    unmount_lazily('/m', lambda argv: ran.append(argv) or (0, '', ''), lambda name: '/bin/' + name)
+    with pytest.raises(GlusterdockError) as failure:
+        unmount_lazily('/m', busy, lambda name: None)
+    assert ran == [['/bin/umount', '-l', '/m'], ['umount', '-l', '/m']]
+    assert str(failure.value).startswith('Unmounting the dead GlusterFS mount /m failed: it is busy in a way a lazy '
+                                         'unmount cannot clear. Nothing was mounted or created.')
+    assert failure.value.details == dict(cmd='umount -l /m', rc=32, stdout='', stderr='umount: /m: not mounted.')
+
+
+def test_stale_containers_are_those_whose_bind_is_dead_inside_the_container():
+    candidates = [dict(name='dead', id='d1', destinations=['/data']),
+                  dict(name='live', id='l1', destinations=['/data']),
+                  dict(name='second', id='s1', destinations=['/ok', '/data']),
+                  dict(name='stopped', id='x1', destinations=['/data'])]
+    pids = {'d1': 10, 'l1': 11, 's1': 12, 'x1': 0}
+    looked_at = []
+
+    def container_stat(path):
+        looked_at.append(path)
+        if path in ('/proc/10/root/data', '/proc/12/root/data'):
+            not_connected(path)
+        if path == '/proc/11/root/data':
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)  # not a dead mount: not stale
+
+    assert stale_containers(candidates, pids.get, HostFiles(stat=container_stat)) == [
+        dict(name='dead', id='d1'), dict(name='second', id='s1')]
+    assert looked_at == ['/proc/10/root/data', '/proc/11/root/data', '/proc/12/root/ok', '/proc/12/root/data']
 
 
 def test_resolve_id():

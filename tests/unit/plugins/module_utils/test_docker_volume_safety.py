@@ -11,8 +11,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster
     LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
-    container_volume_problems, data_location, foreign_volume_message, gluster_location, locations, mount_covering,
-    named_volumes, normalise_path, ownership, purge_conflict_message, purge_conflicts, purge_holders, relation,
+    container_volume_problems, containers_on_mount, data_location, foreign_volume_message, gluster_location, locations,
+    mount_covering, named_volumes, normalise_path, ownership, purge_conflict_message, purge_conflicts, purge_holders,
+    relation, stale_container_warning,
 )
 
 
@@ -230,3 +231,47 @@ def test_purge_conflict_message():
     assert purge_conflict_message('/mnt/glusterfs/web/apps', ['it is a, held by b', 'it contains c, held by d']) == (
         'Refusing to purge /mnt/glusterfs/web/apps: it is a, held by b; it contains c, held by d. Remove those Docker '
         'volumes or containers first (stopped containers count too). Nothing was changed.')
+
+
+# --- containers on a GlusterFS mount ----------------------------------------------------------------
+
+def container(name, state='running', *mounts):
+    return {'Id': name + '-id', 'Names': ['/' + name], 'State': state, 'Mounts': list(mounts)}
+
+
+def volume_mount(name, destination='/data'):
+    return {'Type': 'volume', 'Name': name, 'Source': '/var/lib/docker/volumes/%s/_data' % name,
+            'Destination': destination}
+
+
+def bind_mount(source, destination='/data'):
+    return {'Type': 'bind', 'Source': source, 'Destination': destination}
+
+
+def test_containers_on_mount():
+    volumes = [ours(), ours('db', 'db', 'db', '/mnt/glusterfs/db/db'), PLAIN]
+    containers = [
+        container('web', 'running', volume_mount('site'), volume_mount('mine', '/cache')),
+        container('paused', 'paused', volume_mount('site', '/srv')),
+        container('stopped', 'exited', volume_mount('site')),
+        container('created', 'created', bind_mount('/mnt/glusterfs/web/site')),
+        container('bound', 'restarting', bind_mount('/mnt/glusterfs/web/', '/all'), bind_mount('/etc', '/etc2')),
+        container('other', 'running', volume_mount('db'), bind_mount('/mnt/glusterfs/webby', '/x')),
+        container('local', 'running', volume_mount('mine'), {'Type': 'tmpfs', 'Destination': '/tmp'}),
+    ]
+    assert containers_on_mount(containers, volumes, ['/mnt/glusterfs/web']) == [
+        dict(name='bound', id='bound-id', destinations=['/all']),
+        dict(name='paused', id='paused-id', destinations=['/srv']),
+        dict(name='web', id='web-id', destinations=['/data'])]
+    # The mount point as mountinfo shows it, when the task's path goes through a link.
+    assert containers_on_mount([container('web', 'running', bind_mount('/real/web/site'))], [],
+                               ['/link/web', '/real/web'])[0]['destinations'] == ['/data']
+    assert containers_on_mount([], volumes, ['/mnt/glusterfs/web']) == []
+
+
+def test_stale_container_warning():
+    stale = [dict(name='web', id='1'), dict(name='api', id='2')]
+    assert stale_container_warning('/m', stale, True) == (
+        'The dead GlusterFS mount /m was mounted again, but the containers web, api still hold the dead mount and '
+        'cannot read their data until they are restarted (set restart_containers=true to restart them).')
+    assert stale_container_warning('/m', stale, False).startswith('The GlusterFS mount /m is live, but the containers')

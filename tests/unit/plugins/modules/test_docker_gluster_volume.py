@@ -5,6 +5,7 @@ flow with a fake Docker client and the host's file system under a tmp directory.
 The Docker client here is a fake that checks every call it gets; these are unit tests, the
 integration tests (tests/integration/test_docker_gluster_volume.py) run a real Docker and GlusterFS.
 """
+import errno
 import os
 import re
 
@@ -34,11 +35,12 @@ class Finished(Exception):
 class FakeDockerClient:
     """The Docker calls of DockerVolumeClient, each checked against the volume the task names."""
 
-    def __init__(self, volume=None, others=(), containers=(), using=()):
+    def __init__(self, volume=None, others=(), containers=(), using=(), pids=None):
         self.volume = volume
         self.others = list(others)
         self.containers = list(containers)
         self.using = list(using)
+        self.pids = dict(pids or {})
         self.calls = []
 
     def _named(self, name):
@@ -57,6 +59,15 @@ class FakeDockerClient:
 
     def list_containers(self):
         return self.containers
+
+    def container_pid(self, container_id):
+        return self.pids.get(container_id, 0)
+
+    def stop_container(self, container_id):
+        self.calls.append(('stop', container_id))
+
+    def start_container(self, container_id):
+        self.calls.append(('start', container_id))
 
     def create_volume(self, name, driver, driver_options, labels):
         self._named(name)
@@ -115,6 +126,9 @@ def run(monkeypatch):
 
     def run_module(args, client=None, host=None, check_mode=False, diff=False):
         connections = []
+        warnings = []
+        # Collected per run (ansible-core keeps them process-wide), reported as exit_json would.
+        monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda module, warning: warnings.append(warning))
 
         def connect(settings):
             if client is None:
@@ -130,6 +144,8 @@ def run(monkeypatch):
         with patch_module_args(args), pytest.raises(Finished) as finished:
             module_code.main()
         finished.value.result['connections'] = connections
+        if warnings:
+            finished.value.result['warnings'] = warnings
         return finished.value.result
 
     return run_module
@@ -452,3 +468,169 @@ def test_a_failed_docker_call_is_reported_as_it_is(run, tmp_path):
     result = run(task(tmp_path), client=Unreachable(), host=host)
     assert result['failed'] and result['msg'] == 'docker volume inspect site failed: connection refused'
     assert result['actions'] == [] and host.ran == []
+
+
+# --- a dead GlusterFS mount -----------------------------------------------------------------------
+
+class DeadMountHost(Host):
+    """A host whose GlusterFS mount at ``mount_point`` is dead (stat fails with ENOTCONN) until
+    ``umount -l`` runs, and whose containers (by pid) see the dead mount until restarted.
+    ``umount_rc`` is what umount answers."""
+
+    def __init__(self, mount_point, mountinfo, dead_pids=(), umount_rc=0, remount_answers=True):
+        super().__init__(mountinfo)
+        self.mount_point = str(mount_point)
+        self.dead = True
+        self.dead_pids = set(dead_pids)
+        self.umount_rc = umount_rc
+        self.remount_answers = remount_answers
+
+    def stat(self, path):
+        dead_here = path == self.mount_point and (self.dead or not self.remount_answers)
+        if dead_here or any(path.startswith('/proc/%d/root/' % pid) for pid in self.dead_pids):
+            raise OSError(errno.ENOTCONN, os.strerror(errno.ENOTCONN), path)
+        if path.startswith('/proc/'):
+            return os.stat('/')
+        return os.stat(path)
+
+    def files(self):
+        return HostFiles(read_text=self.read_text, stat=self.stat)
+
+    def run_command(self, argv, **kwargs):
+        if argv[:2] == ['/sbin/umount', '-l']:
+            self.ran.append(argv)
+            if self.umount_rc == 0:
+                self.dead = False
+            return self.umount_rc, '', '' if self.umount_rc == 0 else 'umount: target is busy'
+        return super().run_command(argv, **kwargs)
+
+
+def using_site(name, pid_id):
+    """A running container that uses the Docker volume site."""
+    return {'Id': pid_id, 'Names': ['/' + name], 'State': 'running',
+            'Mounts': [{'Type': 'volume', 'Name': NAME, 'Source': '/var/lib/docker/volumes/site/_data',
+                        'Destination': '/data'}]}
+
+
+def umount_and_mount(mount_point):
+    return ['umount -l %s' % mount_point,
+            'mount -t glusterfs -o backup-volfile-servers=node2 node1:/web %s' % mount_point]
+
+
+@pytest.fixture
+def stale(tmp_path, data):
+    """A dead mount of web over the data, a container web using site (pid 10, holding the dead bind),
+    a stopped one, and mountinfo: the dead mount, nothing after umount -l, the new mount."""
+    client = FakeDockerClient(bound_volume(data), containers=[using_site('web', 'w1'),
+                                                              dict(using_site('old', 'o1'), State='exited')],
+                              pids={'w1': 10})
+    host = DeadMountHost(data, [live(data), '', live(data)], dead_pids=[10])
+    return host, client
+
+
+def test_dead_mount_is_remounted_and_stale_containers_reported(run, tmp_path, data, stale):
+    host, client = stale
+    result = run(task(tmp_path), client=client, host=host, diff=True)
+    assert not result['failed'] and result['changed']
+    assert result['actions'] == umount_and_mount(data)
+    assert host.ran == [['/sbin/umount', '-l', str(data)],
+                        ['/sbin/mount', '-t', 'glusterfs', '-o', 'backup-volfile-servers=node2', 'node1:/web',
+                         str(data)]]
+    assert result['mount']['live'] and result['mount']['remounted_dead_mount']
+    assert result['diff']['before']['mounted'] is False and result['diff']['after']['mounted'] is True
+    assert result['stale_containers'] == [{'name': 'web', 'id': 'w1'}] and result['restarted_containers'] == []
+    assert result['warnings'] == [
+        'The dead GlusterFS mount %s was mounted again, but the containers web still hold the dead mount and cannot '
+        'read their data until they are restarted (set restart_containers=true to restart them).' % data]
+    # Nothing touched below the mount point, nothing done in Docker.
+    assert client.calls == [] and (data / NAME / 'deep' / 'file').read_text() == 'data'
+
+
+def test_dead_mount_in_check_mode_is_only_predicted(run, tmp_path, data, stale):
+    host, client = stale
+    result = run(task(tmp_path, restart_containers=True), client=client, host=host, check_mode=True)
+    assert not result['failed'] and result['changed']
+    # The dead mount cannot be looked at: the subdirectory is predicted, as before a first mount.
+    assert result['actions'] == umount_and_mount(data) + [
+        'mkdir -p %s/site (if missing)' % data, 'docker stop web', 'docker start web']
+    assert host.ran == [] and client.calls == [] and host.dead
+    assert result['stale_containers'] == result['restarted_containers'] == [{'name': 'web', 'id': 'w1'}]
+
+
+def test_restart_containers_stops_them_all_before_starting_any(run, tmp_path, data):
+    # The mount is live (remounted by an earlier run); two containers still hold the dead bind.
+    client = FakeDockerClient(bound_volume(data), containers=[using_site('web', 'w1'), using_site('api', 'a1'),
+                                                              using_site('fresh', 'f1')],
+                              pids={'w1': 10, 'a1': 11, 'f1': 12})
+    host = DeadMountHost(data, [live(data)], dead_pids=[10, 11])
+    host.dead = False
+    result = run(task(tmp_path), client=client, host=host)
+    assert not result['changed'] and result['actions'] == []
+    assert [container['name'] for container in result['stale_containers']] == ['api', 'web']
+    assert result['warnings'][0].startswith('The GlusterFS mount %s is live, but the containers api, web' % data)
+    result = run(task(tmp_path, restart_containers=True), client=client, host=host)
+    assert not result['failed'] and result['changed'] and 'warnings' not in result
+    assert result['actions'] == ['docker stop api web', 'docker start api web']
+    assert client.calls == [('stop', 'a1'), ('stop', 'w1'), ('start', 'a1'), ('start', 'w1')]
+    assert result['restarted_containers'] == result['stale_containers'] and host.ran == []
+
+
+def test_dead_mount_with_mount_false_is_refused(run, tmp_path, data, stale):
+    host, client = stale
+    result = run(task(tmp_path, mount=False), client=client, host=host)
+    assert result['failed'] and result['msg'] == (
+        '%s is a dead GlusterFS mount (Transport endpoint is not connected): set mount=true to mount it again, or '
+        'unmount it (umount -l %s) and run again. Nothing was created.' % (data, data))
+    assert result['actions'] == [] and host.ran == [] and client.calls == []
+
+
+def test_dead_mount_that_umount_cannot_clear_fails_clearly(run, tmp_path, data):
+    host = DeadMountHost(data, [live(data)], umount_rc=32)
+    result = run(task(tmp_path), client=FakeDockerClient(bound_volume(data)), host=host)
+    assert result['failed'] and result['msg'].startswith('Unmounting the dead GlusterFS mount %s failed' % data)
+    assert result['cmd'] == '/sbin/umount -l %s' % data and result['stderr'] == 'umount: target is busy'
+    assert host.ran == [['/sbin/umount', '-l', str(data)]]
+    # Still a mount there after umount -l (two mounts stacked): nothing is mounted over it.
+    host = DeadMountHost(data, [live(data) + live(data)])
+    result = run(task(tmp_path), client=FakeDockerClient(bound_volume(data)), host=host)
+    assert result['failed'] and 'is still a mount point after umount -l' in result['msg']
+    assert host.ran == [['/sbin/umount', '-l', str(data)]]
+
+
+def test_dead_mount_of_another_volume_is_refused_as_before(run, tmp_path, data):
+    host = DeadMountHost(data, [live(data, volume='other')])
+    result = run(task(tmp_path), client=FakeDockerClient(bound_volume(data)), host=host)
+    assert result['failed'] and result['msg'] == (
+        '%s is not a mount of the GlusterFS volume web: the GlusterFS volume node1:/other is mounted there, not web. '
+        'Nothing was created.' % data)
+    assert host.ran == [] and result['actions'] == []
+
+
+def test_no_purge_on_a_repaired_mount_that_does_not_answer(run, tmp_path, data):
+    host = DeadMountHost(data, [live(data), '', live(data)], remount_answers=False)
+    client = FakeDockerClient(bound_volume(data))
+    result = run(purge(tmp_path), client=client, host=host)
+    assert result['failed'] and result['msg'].startswith(
+        'mount reported success but %s is not a live GlusterFS mount of web: nothing created (stat: %s'
+        % (data, os.strerror(errno.ENOTCONN)))
+    assert result['actions'] == umount_and_mount(data)
+    assert client.calls == [] and (data / NAME / 'deep' / 'file').read_text() == 'data'
+
+
+def test_purge_after_a_repaired_mount_proven_live(run, tmp_path, data):
+    host = DeadMountHost(data, [live(data), '', live(data)])
+    client = FakeDockerClient(bound_volume(data))
+    result = run(purge(tmp_path), client=client, host=host)
+    assert not result['failed'] and result['actions'] == umount_and_mount(data) + [
+        'docker volume rm site', 'rm -rf %s/site' % data]
+    assert os.listdir(str(data)) == []
+
+
+def test_a_live_mount_without_running_containers_costs_one_container_listing(run, tmp_path, data):
+    class NoVolumeListing(FakeDockerClient):
+        def list_volumes(self):
+            pytest.fail('no running container: the volume list is not needed')
+
+    client = NoVolumeListing(bound_volume(data), containers=[dict(using_site('old', 'o1'), State='exited')])
+    result = run(task(tmp_path), client=client, host=Host([live(data)]))
+    assert not result['failed'] and not result['changed'] and result['stale_containers'] == []
