@@ -20,7 +20,12 @@ import re
 from dataclasses import dataclass, field
 from typing import List
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.brick_paths import brick_path_problem
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
+    heal_problems,
+    offline_bricks,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_options import (
     option_catalog,
@@ -562,11 +567,6 @@ def replica_raise_problems(volume, status, heal=None):
     ``parse_heal_info`` of ``volume heal NAME info summary``, or None to judge the bricks only
     (heal info is worth reading only once every brick is online).
     """
-    # Imported here: gluster_brick_plan builds on this module.
-    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
-        heal_problems,
-        offline_bricks,
-    )
     offline = offline_bricks(volume, status)
     if offline:
         return ['bricks offline: %s' % ', '.join(offline)]
@@ -610,9 +610,6 @@ def new_brick_problem(path, listdir, getxattr, stat, ismount, allow_root_filesys
     file system only with ``allow_root_filesystem``; with gluster's force (which skips glusterd's
     mount point check) a path that is a mount point is refused too.
     """
-    # Imported here: gluster_brick_plan builds on this module.
-    from ansible_collections.glusterdock.storage.plugins.module_utils.brick_paths import brick_path_problem
-
     def stat_without_root(candidate):
         # brick_path_problem refuses the root file system outright; here that has its own opt-in,
         # decided below, so its device test is given a "/" that matches nothing.
