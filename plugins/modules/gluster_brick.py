@@ -390,6 +390,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import (
     STATUS_READ_ERRORS,
     WaitTimeout,
+    delays,
     wait_tolerating_errors,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
@@ -419,6 +420,12 @@ ARGUMENT_SPEC = dict(
     offline_bricks_are_stale=dict(type='bool', default=False),
     timeout=dict(type='int', default=3600),
 )
+
+
+# glusterd's refusal while a node's rebalance or migration process still runs, and how long a
+# process just told to stop is given to exit.
+REBALANCE_ALREADY_STARTED = 'is already started'
+STOPPED_PROCESS_GRACE = 120
 
 
 class BrickFailure(GlusterdockError):
@@ -647,9 +654,25 @@ class BrickManager:
         return self.wait_rebalance(volume, key='layout_rebalance')
 
     def start_rebalance(self, volume, previous_id):
-        """Start a full rebalance; a task id other than ``previous_id`` proves a lost reply started it."""
-        self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
-            lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
+        """Start a full rebalance; a task id other than ``previous_id`` proves a lost reply started it.
+
+        ``remove-brick stop`` returns before every node's migration process has exited, and until it
+        has, glusterd on that node refuses a new rebalance ("Rebalance on VOL is already started";
+        seen in the lab right after a stop). That refusal is retried for up to
+        STOPPED_PROCESS_GRACE seconds; any other failure is not.
+        """
+        deadline = self.clock() + STOPPED_PROCESS_GRACE
+        pauses = delays(1.0, 5.0)
+        while True:
+            try:
+                self.cli.change('volume', 'rebalance', volume.name, 'start', already_done=lambda: self._guarded(
+                    lambda: (rebalance_task(self.read_status()) or {}).get('id', previous_id) != previous_id))
+                break
+            except GlusterCommandError as error:
+                pause = next(pauses)
+                if REBALANCE_ALREADY_STARTED not in (error.detail or '') or self.clock() + pause > deadline:
+                    raise
+                self.sleep(pause)
         self.changed = True
 
     def wait_rebalance(self, volume, key='migration'):

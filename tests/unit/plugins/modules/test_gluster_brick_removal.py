@@ -185,3 +185,36 @@ def test_module_check_mode_predicts_no_rebalance_for_a_single_disperse_set(versi
                                bricks=['node1:/bricks/ec/b', 'node2:/bricks/ec/b', 'node3:/bricks/ec/b'])
     assert not result['failed'], result['msg']
     assert (result['changed'], result['commands']) == (False, [])
+
+
+ALREADY_STARTED = ('<opRet>0</opRet>\n  <opErrno>0</opErrno>\n  <opErrstr/>',
+                   '<opRet>-1</opRet>\n  <opErrno>0</opErrno>\n  <opErrstr>Pre Validation failed on node3. Rebalance on '
+                   'dist is already started.</opErrstr>')
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_rebalance_refused_while_a_stopped_migration_process_exits_is_started_again(version):
+    """remove-brick stop returns before every node's migration process exits; glusterd refuses a new
+    rebalance there until it has ("already started", seen in the lab). The captured rebalance start
+    reply is edited into that refusal (a lab cannot time it on demand)."""
+    started = fixture(version, 'rebalance-start')
+    assert ALREADY_STARTED[0] in started
+    replies = [started.replace(*ALREADY_STARTED), started.replace(*ALREADY_STARTED), started]
+    calls, pauses = [], []
+
+    def run_command(argv):
+        calls.append(' '.join(argv[2:-1]))
+        return 0, replies.pop(0), ''
+    manager = gluster_brick.BrickManager(FakeModule(), GlusterCli(run_command, sleep=pauses.append),
+                                         parse_brick_request({'volume': 'dist', 'state': 'rebalanced'}),
+                                         clock=lambda: sum(pauses), sleep=pauses.append)
+    volume = type('Volume', (), {'name': 'dist'})()
+    manager.start_rebalance(volume, previous_id=None)
+    assert calls == ['volume rebalance dist start'] * 3 and manager.changed
+    assert pauses == [1.0, 1.5]
+
+    # Any other refusal, or the same one past the grace period, is not retried.
+    replies[:] = [started.replace(*ALREADY_STARTED)] * 100
+    manager.clock = lambda: gluster_brick.STOPPED_PROCESS_GRACE + sum(pauses)
+    with pytest.raises(gluster_brick.GlusterCommandError, match='already started'):
+        manager.start_rebalance(volume, previous_id=None)
