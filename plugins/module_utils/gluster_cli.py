@@ -165,20 +165,28 @@ class GlusterCli:
                 return None
         raise AssertionError('unreachable')
 
-    def change_text(self, *args):
+    def change_text(self, *args, retry_if=None, attempts=1):
         """Run a changing command that gluster answers in text only, even with --xml (a heal start
-        and split-brain resolution run through glfsheal), or in check mode only record it. Sent
-        once; success is the exit code; returns stdout (None in check mode)."""
+        and split-brain resolution run through glfsheal), or in check mode only record it. Success
+        is the exit code; returns stdout (None in check mode). Sent once, unless ``retry_if(error)``
+        says a failure is worth another of up to ``attempts`` tries (paused as the busy retries are,
+        from 2 seconds up to 10)."""
         argv = ['gluster', '--mode=script'] + [str(arg) for arg in args]
         command = shlex.join(argv)
         self.commands.append(command)
         if self.check_mode:
             return None
-        self.calls.append(command)
-        rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
-        if rc != 0:
-            raise GlusterCommandError(command, rc, stdout, stderr)
-        return stdout
+        pauses = delays(2.0, 10.0)
+        for attempt in range(1, attempts + 1):
+            self.calls.append(command)
+            rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
+            if rc == 0:
+                return stdout
+            error = GlusterCommandError(command, rc, stdout, stderr)
+            if attempt == attempts or retry_if is None or not retry_if(error):
+                raise error
+            self._sleep(next(pauses))
+        raise AssertionError('unreachable')
 
 
 def cli_for_module(module):

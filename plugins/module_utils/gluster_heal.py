@@ -20,6 +20,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan i
 
 POLICIES = ('bigger-file', 'latest-mtime', 'source-brick')
 DEFAULT_TIMEOUT = 600
+# Tries of a heal start refused while the self-heal daemon reconnects (about 45 s in all).
+HEAL_START_ATTEMPTS = 7
 GFID_PREFIX = '<gfid:'
 # What gluster answers for a file whose copies differ in type or gfid: the CLI cannot choose.
 UNRESOLVABLE_HINT = (
@@ -153,11 +155,20 @@ def plan_heal(request, volume, summary, split_brain_files):
         # Without a start the daemon would find the entries only at its next crawl (600 s).
         plan.steps.append(Step(['volume', 'heal', request.volume] + (['full'] if request.full else []),
                                what='start a%s heal of %s' % (' full' if request.full else 'n index', request.volume),
-                               text_reply=True))
+                               text_reply=True, retry_if=heal_start_refused_for_now, attempts=HEAL_START_ATTEMPTS))
     plan.before = {'pending': pending, 'split_brain': in_split_brain}
     plan.after = {'pending': 0, 'split_brain': [name for name in in_split_brain
                                                 if name not in [entry['file'] for entry in plan.resolutions]]}
     return plan
+
+
+def heal_start_refused_for_now(error):
+    """A heal start refused because the self-heal daemon is not connected to every brick yet (a
+    brick or daemon just restarted, the moment an operator heals): "Launching heal operation ...
+    has been unsuccessful: Glusterd Syncop Mgmt brick op 'Heal' failed" (seen in the lab). Starting
+    a heal twice is harmless."""
+    text = '%s %s' % (error.stdout or '', error.stderr or '')
+    return 'has been unsuccessful' in text and 'Heal' in text
 
 
 def unresolvable_by_cli(error):

@@ -27,6 +27,8 @@ class Step:
     ``reads``: what the module's re-read must cover for ``done`` to answer (quota: the paths).
     ``text_reply``: gluster answers this command in text only, even with --xml (heal starts and
     split-brain resolution, which run through glfsheal); it is judged by its exit code.
+    ``retry_if(error)``/``attempts``: for a text-reply step, a failure worth trying again (nothing
+    can be re-read to tell whether such a step took effect, so only one that is safe to repeat).
     """
     args: List[str]
     what: str = ''
@@ -34,6 +36,8 @@ class Step:
     bricks: List[str] = field(default_factory=list)
     reads: List[str] = field(default_factory=list)
     text_reply: bool = False
+    retry_if: Optional[Callable[[Any], bool]] = None
+    attempts: int = 1
 
     @property
     def command(self):
@@ -63,7 +67,7 @@ def apply_steps(cli, steps, read_state):
     """
     for step in steps:
         if step.text_reply:
-            cli.change_text(*step.args)
+            cli.change_text(*step.args, retry_if=step.retry_if, attempts=step.attempts)
         elif step.done is None:
             cli.change(*step.args, retry=False)
         else:

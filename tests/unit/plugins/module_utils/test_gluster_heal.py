@@ -123,3 +123,28 @@ def test_bad_input_is_refused_naming_the_argument(params, message):
 def test_a_gfid_entry_is_given_to_the_cli_as_gfid_uuid():
     assert cli_file_name('<gfid:c6c0da39-a721-42de-bb73-be397d055a07>') == 'gfid:c6c0da39-a721-42de-bb73-be397d055a07'
     assert cli_file_name('/dir/file') == '/dir/file'
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_heal_start_refused_while_the_daemon_reconnects_is_tried_again(version):
+    """Right after a brick restarts, glusterd refuses a heal start until the self-heal daemon is
+    connected to it (seen in the lab). The captured successful reply is edited into that refusal."""
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
+    from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps
+    from ansible_collections.glusterdock.storage.tests.unit.fixtures import text_fixture
+    started = text_fixture(version, 'health-heal-start')
+    refused = started.split(' has been successful')[0] + (
+        " has been unsuccessful:\nGlusterd Syncop Mgmt brick op 'Heal' failed. Please check glustershd log file "
+        "for details.\n")
+    replies = [(2, refused, ''), (2, refused, ''), (0, started, '')]
+    pauses = []
+    cli = GlusterCli(lambda argv: replies.pop(0), sleep=pauses.append)
+    rep = parse_volume_info(xml(version, 'health-volume-info-all'))['rep']
+    pending = parse_heal_summary(xml(version, 'health-heal-summary-brick-down'))
+    apply_steps(cli, plan_heal(request('rep'), rep, pending, None).steps, lambda step: None)
+    assert cli.calls == ['gluster --mode=script volume heal rep'] * 3 and pauses == [2.0, 3.0]
+    assert cli.commands == ['gluster --mode=script volume heal rep']
+    # Another failure is not tried again.
+    replies[:] = [(1, 'Volume rep is not started.', '')]
+    with pytest.raises(Exception, match='is not started'):
+        apply_steps(cli, plan_heal(request('rep'), rep, pending, None).steps, lambda step: None)
