@@ -83,6 +83,27 @@ def assert_data_intact(lab, sums):
     assert checksums(lab, 'node1', '/mnt/dist') == sums
 
 
+def start_from(lab, wanted):
+    """Bring volume dist to exactly the bricks WANTED, whatever ran before, so each test sets up the
+    state it starts from and the tests run in any order. Bricks too many are removed by this
+    module (their files migrate); bricks missing are added with the plain CLI on emptied
+    directories (a brick removed earlier keeps its volume id), then a rebalance lays them out."""
+    current = volume_bricks(lab)
+    extra = [brick for brick in current if brick not in wanted]
+    if extra:
+        result = run(lab, {'state': 'absent', 'bricks': extra})[0]
+        assert not result.get('failed'), result['msg']
+    missing = [brick for brick in wanted if brick not in current]
+    if missing:
+        for brick in missing:
+            host, path = brick.split(':', 1)
+            lab.sh(host, 'rm -rf %s && mkdir -p %s' % (path, path))
+        lab.gluster('node1', 'volume', 'add-brick', VOLUME, *missing)
+        result = run(lab, {'state': 'rebalanced'})[0]
+        assert not result.get('failed'), result['msg']
+    assert volume_bricks(lab) == wanted
+
+
 def test_bad_input_makes_no_gluster_call(pool):
     for args, message in [
         ({'state': 'absent'}, 'bricks: give the bricks to remove'),
@@ -100,6 +121,7 @@ def test_bad_input_makes_no_gluster_call(pool):
 
 
 def test_grow_2_to_4_with_rebalance(pool, data):
+    start_from(pool, START)
     args = {'bricks': ADDED, 'rebalance': True}
     before = pool.gluster('node1', 'volume', 'info', VOLUME, '--xml')
     planned, calls = run(pool, args, check=True, diff=True)
@@ -126,6 +148,7 @@ def test_grow_2_to_4_with_rebalance(pool, data):
 
 
 def test_shrink_refused_while_a_brick_node_is_down_moves_nothing(pool, data):
+    start_from(pool, START + ADDED)
     placed = brick_files(pool, 'node1', '/bricks/dist/b2')
     subprocess.run(['docker', 'stop', '-t', '2', pool.container('node3')], check=True, capture_output=True)
     try:
@@ -147,6 +170,7 @@ def test_shrink_refused_while_a_brick_node_is_down_moves_nothing(pool, data):
 
 
 def test_shrink_4_to_2_migrates_then_commits(pool, data):
+    start_from(pool, START + ADDED)
     args = {'state': 'absent', 'bricks': ADDED}
     planned, calls = run(pool, args, check=True, diff=True)
     assert not planned.get('failed'), planned['msg']
@@ -186,6 +210,7 @@ def test_rebalance_on_its_own(pool, data):
 
 
 def test_killed_after_start_is_resumed_and_committed(pool, data):
+    start_from(pool, START)
     extra = ['node3:/bricks/dist/c1', 'node2:/bricks/dist/c1']
     grown = run(pool, {'bricks': extra, 'rebalance': True})[0]
     assert grown['changed'] and not grown.get('failed'), grown.get('msg')
