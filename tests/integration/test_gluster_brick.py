@@ -86,22 +86,34 @@ def assert_data_intact(lab, sums):
 def start_from(lab, wanted):
     """Bring volume dist to exactly the bricks WANTED, whatever ran before, so each test sets up the
     state it starts from and the tests run in any order. Bricks too many are removed by this
-    module (their files migrate); bricks missing are added with the plain CLI on emptied
-    directories (a brick removed earlier keeps its volume id), then a rebalance lays them out."""
+    module (their files migrate) and their directories emptied (a removed brick keeps its volume
+    id, and a later test may add it again); bricks missing are added with the plain CLI."""
     current = volume_bricks(lab)
     extra = [brick for brick in current if brick not in wanted]
     if extra:
         result = run(lab, {'state': 'absent', 'bricks': extra})[0]
         assert not result.get('failed'), result['msg']
+        empty_brick_directories(lab, extra)
     missing = [brick for brick in wanted if brick not in current]
     if missing:
-        for brick in missing:
-            host, path = brick.split(':', 1)
-            lab.sh(host, 'rm -rf %s && mkdir -p %s' % (path, path))
-        lab.gluster('node1', 'volume', 'add-brick', VOLUME, *missing)
-        result = run(lab, {'state': 'rebalanced'})[0]
-        assert not result.get('failed'), result['msg']
+        add_with_cli(lab, missing)
     assert volume_bricks(lab) == wanted
+
+
+def empty_brick_directories(lab, bricks):
+    for brick in bricks:
+        host, path = brick.split(':', 1)
+        lab.sh(host, 'rm -rf %s && mkdir -p %s' % (path, path))
+
+
+def add_with_cli(lab, bricks):
+    """add-brick with the plain CLI, then the fix-layout gluster_volume would run (no file moves):
+    the state after an operator grew the volume without a rebalance."""
+    empty_brick_directories(lab, bricks)
+    lab.gluster('node1', 'volume', 'add-brick', VOLUME, *bricks)
+    lab.gluster('node1', 'volume', 'rebalance', VOLUME, 'fix-layout', 'start')
+    wait_until(lab, 'gluster.real volume rebalance %s status | grep -q "fix-layout completed" && '
+                    '! gluster.real volume rebalance %s status | grep -q "in progress"' % (VOLUME, VOLUME), seconds=180)
 
 
 def test_bad_input_makes_no_gluster_call(pool):
@@ -199,6 +211,8 @@ def test_shrink_4_to_2_migrates_then_commits(pool, data):
 
 
 def test_rebalance_on_its_own(pool, data):
+    start_from(pool, START)
+    add_with_cli(pool, ADDED)
     result = run(pool, {'state': 'rebalanced'})[0]
     assert not result.get('failed'), result['msg']
     assert result['changed']
