@@ -362,9 +362,10 @@ def _set_steps(name, changes, batch):
     for change in changes:
         args += [change.key, change.value]
     wanted = [(change.key, change.value) for change in changes]
-    return [Step(args, what='set %s' % ', '.join('%s to %s' % pair for pair in wanted),
-                 done=lambda current: current is not None and all(values_equal(current.options.get(key), value)
-                                                                   for key, value in wanted))]
+
+    def done(current):
+        return current is not None and all(values_equal(current.options.get(key), value) for key, value in wanted)
+    return [Step(args, what='set %s' % ', '.join('%s to %s' % pair for pair in wanted), done=done)]
 
 
 def _start_step(name):

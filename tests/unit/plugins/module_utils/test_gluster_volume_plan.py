@@ -221,8 +221,8 @@ def test_only_changed_options_are_set(version):
 
 def test_batched_options_are_one_volume_set_done_only_when_every_value_shows(version):
     option_values = parse_volume_get(xml(version, 'volume-get-all'))
-    spec = parse_volume_spec(dict(name='rep', options={'write-behind': 'off', 'cache-size': '256MB',
-                                                        'performance.readdir-ahead': 'enable'}))
+    options = {'write-behind': 'off', 'cache-size': '256MB', 'performance.readdir-ahead': 'enable'}
+    spec = parse_volume_spec(dict(name='rep', options=options))
     plan = plan_volume(spec, volumes(version, 'rep-options'), option_values=option_values, batch_options=True)
     assert commands(plan) == ['volume set rep performance.cache-size 256MB performance.readdir-ahead enable']
     assert plan.steps[0].what == 'set performance.cache-size to 256MB, performance.readdir-ahead to enable'

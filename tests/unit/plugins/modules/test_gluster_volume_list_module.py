@@ -43,8 +43,8 @@ def test_volumes_as_asked_are_one_read_of_every_volume(run_module, version):
         (entry.get('name', 'ec'), False, False, []) for entry in AS_THEY_ARE]
     assert [item['volume']['status'] for item in result['results']] == ['started', 'started', 'started', 'started', 'created']
     assert all(item['diff']['before'] == item['diff']['after'] for item in result['results'])
-    assert [diff['before_header'] for diff in result['diff']] == ['volume rep', 'volume arb', 'volume ec', 'volume dist',
-                                                                 'volume dec']
+    assert [diff['before_header'] for diff in result['diff']] == [
+        'volume rep', 'volume arb', 'volume ec', 'volume dist', 'volume dec']
 
 
 def test_an_empty_list_makes_no_gluster_call(run_module):
