@@ -175,3 +175,19 @@ def test_a_failure_stops_the_run_and_reports_what_was_done(run_module):
     assert [item['name'] for item in result['results']] == ['ec', 'rep']
     assert (failed['failed'], failed['changed'], failed['commands'], failed['state_left']) == (
         True, False, [set_lots], 'volume rep exists and is started')
+
+
+def test_bricks_checked_on_their_nodes_let_an_entry_send_gluster_force(run_module):
+    # As the gluster_volumes role runs it: every server checked its own new bricks first.
+    volumes = [dict(name='rep', bricks=REP, replica=3), dict(name='new', bricks=NEW, replica=3, allow_root_filesystem_bricks=True)]
+    result, calls = run_module(gluster_volume.main, dict(volumes=volumes, brick_paths_checked=NEW), VERSION,
+                               [reply(VERSION, 'volume-info-all')], check_mode=True)
+    assert not result['failed'] and calls.calls == ['volume info']
+    assert result['commands'] == [gluster('volume create new replica 3 %s force' % ' '.join(NEW)), gluster('volume start new')]
+
+    result, calls = run_module(gluster_volume.main, dict(volumes=volumes), VERSION, [reply(VERSION, 'volume-info-all')],
+                               check_mode=True)
+    assert result['failed'] and result['commands'] == [] and calls.calls == ['volume info']
+    assert result['msg'].startswith('volumes[new]: bricks: %s are on other nodes; allow_root_filesystem_bricks (or force) '
+                                    'adds gluster\'s force' % ', '.join(NEW))
+    assert result['msg'].endswith('; nothing was changed (every volume is planned before the first change)')
