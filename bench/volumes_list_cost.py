@@ -7,7 +7,10 @@ at each count REPEAT times, on node1, each case as one ansible-playbook task:
 - the floor of a loop: ``ansible.builtin.command`` running ``gluster volume info NAME --xml`` once
   per volume (the least one task per volume can cost);
 - a loop of gluster_volume's single form, one volume per item (as the gluster_volumes role did);
-- one gluster_volume task with the list form (``volumes``), as the role does now.
+- one gluster_volume task with the list form (``volumes``), as the role does now;
+- the whole gluster_volumes role over the same volumes (its asserts, its loop of brick parent
+  directories and the list-form task), timed on the wall clock around ansible-playbook, so its
+  figure includes ansible-playbook's own start.
 
 Prints, per case, the gluster calls made (from the node's call log) and the task's median and
 mean duration, and writes the table to bench/results/volumes_list_cost.md.
@@ -16,8 +19,10 @@ mean duration, and writes the table to bench/results/volumes_list_cost.md.
 """
 import argparse
 import os
+import re
 import statistics
 import sys
+import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
@@ -47,6 +52,27 @@ def cases(names):
         ('gluster_volume list form, one task', MODULE,
          {'volumes': [{'name': name, 'bricks': [brick(name)]} for name in names]}, None),
     ]
+
+
+def measure_role(lab, names, repeat):
+    """Wall-clock seconds and gluster call counts of REPEAT no-op runs of the gluster_volumes role."""
+    play = {'hosts': 'gluster_servers', 'gather_facts': False, 'roles': [{
+        'role': 'glusterdock.storage.gluster_volumes',
+        'vars': {'gluster_volumes_list': [{'name': name, 'bricks': [brick(name)]} for name in names],
+                 'gluster_volumes_restrict_clients': False}}]}
+    seconds, calls = [], []
+    for run in range(repeat + 1):  # the first run warms up
+        lab.reset_call_log()
+        started = time.monotonic()
+        completed = lab.run_play(play)
+        elapsed = time.monotonic() - started
+        recap = completed.stdout.split('PLAY RECAP')[-1]
+        if completed.returncode != 0 or set(re.findall(r'changed=(\d+)', recap)) != {'0'}:
+            raise SystemExit('the gluster_volumes role did not run as a no-op: %s' % completed.stdout[-3000:])
+        if run:
+            seconds.append(elapsed)
+            calls.append(len(lab.call_log('node1')))
+    return seconds, calls
 
 
 def grow_to(lab, have, count):
@@ -86,6 +112,10 @@ def main():
                 rows.append((count, label, statistics.median(calls), max(calls), statistics.median(seconds),
                              statistics.mean(seconds)))
                 print('%d volumes, %s: median %.3f s' % (count, label, rows[-1][4]), flush=True)
+            seconds, calls = measure_role(lab, volume_names(count), options.repeat)
+            rows.append((count, 'gluster_volumes role, whole play (wall clock with ansible-playbook start)',
+                         statistics.median(calls), max(calls), statistics.median(seconds), statistics.mean(seconds)))
+            print('%d volumes, role: median %.3f s' % (count, rows[-1][4]), flush=True)
     finally:
         lab.down()
 
