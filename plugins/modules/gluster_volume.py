@@ -893,6 +893,7 @@ def checked_bricks(module):
 
 
 def warn_ignored_host(module):
+    """gluster.gluster's host is accepted and ignored: say so."""
     if module.params.get('host'):
         module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
 
@@ -908,8 +909,8 @@ def main():
     except VolumeSpecError as error:
         module.fail_json(msg=str(error), commands=[])
     warn_ignored_host(module)
-    cli = cli_for_module(module)
-    manager = VolumeManager(module, cli, spec, brick_paths_checked=checked_bricks(module))
+    checked = checked_bricks(module)
+    manager = VolumeManager(module, cli_for_module(module), spec, brick_paths_checked=checked)
     if module.params['only_check_brick_paths']:
         manager.check_only()
     manager.run()
