@@ -528,8 +528,9 @@ def test_role_checks_each_servers_new_bricks_before_sending_force(pool):
 def test_list_form_creates_three_volumes_then_one_read_for_all(pool):
     volumes = [
         dict(name='lista', bricks=bricks(pool, 'lista')),
+        # In key order: the lab's playbook writer sorts them, and options are set in the order given.
         dict(name='listb', replica=3, bricks=bricks(pool, 'listb'),
-             options={'write-behind': 'off', 'performance.cache-size': '64MB'}),
+             options={'performance.cache-size': '64MB', 'write-behind': 'off'}),
         dict(name='listc', disperse=3, redundancy=1, bricks=bricks(pool, 'listc')),
     ]
     # A bad entry is refused naming it, before any gluster call.
@@ -545,7 +546,7 @@ def test_list_form_creates_three_volumes_then_one_read_for_all(pool):
         'volume create lista %s' % ' '.join(volumes[0]['bricks']),
         'volume start lista',
         'volume create listb replica 3 %s' % ' '.join(volumes[1]['bricks']),
-        'volume set listb performance.write-behind off performance.cache-size 64MB',
+        'volume set listb performance.cache-size 64MB performance.write-behind off',
         'volume start listb',
         'volume create listc disperse 3 redundancy 1 %s' % ' '.join(volumes[2]['bricks']),
         'volume start listc',
