@@ -116,15 +116,20 @@ def main():
             rows.append((count, 'gluster_volumes role, whole play (wall clock with ansible-playbook start)',
                          statistics.median(calls), max(calls), statistics.median(seconds), statistics.mean(seconds)))
             print('%d volumes, role: median %.3f s' % (count, rows[-1][4]), flush=True)
+        # Written before the lab goes: a failed teardown must not lose the figures.
+        report(rows, version, options.repeat)
     finally:
         lab.down()
 
+
+def report(rows, version, repeat):
+    """The table of ``rows`` (volumes, case, calls median, calls max, median s, mean s)."""
     lines = [
         '# No-op converge of many volumes: a loop of tasks against the list form',
         '',
         'Lab: 1 node, %s, brick multiplexing on, distribute volumes of one brick, %d runs per case; task '
         'duration (the whole loop for a loop) as the ansible.posix.json callback reports it (controller '
-        'clock), gluster calls counted on node1 by a wrapper around the CLI.' % (version, options.repeat),
+        'clock), gluster calls counted on node1 by a wrapper around the CLI.' % (version, repeat),
         '',
         '| volumes | case | gluster calls (median / max) | median s | mean s |',
         '| --- | --- | --- | --- | --- |',
