@@ -36,12 +36,13 @@ CASES = [
 ]
 
 
-def measure(lab, module, args, repeat):
-    """Durations and gluster call counts of REPEAT runs of one task on node1."""
+def measure(lab, module, args, repeat, loop=None):
+    """Durations and gluster call counts of REPEAT runs of one task on node1 (looping over
+    ``loop`` when given)."""
     seconds, calls = [], []
     for run in range(repeat):  # pylint: disable=unused-variable
         lab.reset_call_log()
-        result = lab.run_module('node1', module, args)
+        result = lab.run_module('node1', module, args, loop=loop)
         # The floor's command task always says changed; a module no-op must not.
         if result.get('failed') or (result.get('changed') and module != 'ansible.builtin.command'):
             raise SystemExit('%s did not run as a no-op: %s' % (module, result.get('msg', result)))
@@ -89,10 +90,15 @@ def main():
     ]
     for label, calls_median, calls_max, median, mean, ratio in rows:
         lines.append('| %s | %g / %d | %.3f | %.3f | %.2f |' % (label, calls_median, calls_max, median, mean, ratio))
+    publish(lines, 'noop_cost.md')
+
+
+def publish(lines, file_name):
+    """Print the report and write it to bench/results/FILE_NAME."""
     text = '\n'.join(lines) + '\n'
     print(text)
     os.makedirs(os.path.join(ROOT, 'bench', 'results'), exist_ok=True)
-    with open(os.path.join(ROOT, 'bench', 'results', 'noop_cost.md'), 'w') as handle:
+    with open(os.path.join(ROOT, 'bench', 'results', file_name), 'w') as handle:
         handle.write(text)
 
 

@@ -275,13 +275,16 @@ def needs_client_check(spec, volume):
 
 # ---- planning -------------------------------------------------------------------------------
 
-def plan_volume(spec, volumes_by_name, option_values=None, peers=None, client_counts=None, client_status=None):
+def plan_volume(spec, volumes_by_name, option_values=None, peers=None, client_counts=None, client_status=None,
+                batch_options=False):
     """Plan for ``spec`` from ``volumes_by_name`` (``parse_volume_info``; may hold other volumes).
 
     option_values: ``parse_volume_get`` of the volume when ``needs_option_values``.
     peers: ``parse_peers`` of ``pool list`` when ``needs_peers``.
     client_counts, client_status: ``parse_client_list`` and ``parse_volume_status`` of
     ``volume status NAME clients`` when ``needs_client_check``.
+    batch_options: set every changed option in one ``volume set NAME k1 v1 k2 v2 ...`` (the
+    list form of gluster_volume; the single form keeps one command per option).
     Raises VolumePlanError when the request cannot be met safely.
     """
     volume = volumes_by_name.get(spec.name)
@@ -290,8 +293,8 @@ def plan_volume(spec, volumes_by_name, option_values=None, peers=None, client_co
     if spec.absent:
         return _plan_absent(spec, volume)
     if volume is None:
-        return _plan_create(spec)
-    return _plan_existing(spec, volume, option_values, peers)
+        return _plan_create(spec, batch_options)
+    return _plan_existing(spec, volume, option_values, peers, batch_options)
 
 
 def refuse_with_clients(spec, volume, client_counts, client_status):
@@ -349,6 +352,22 @@ def _set_step(name, change):
                 done=lambda current: current is not None and values_equal(current.options.get(change.key), change.value))
 
 
+def _set_steps(name, changes, batch):
+    """The ``volume set`` steps of ``changes``: one per option, or with ``batch`` one for all of
+    them (the CLI takes several key value pairs, and glusterd validates every pair before it
+    commits any, so a refused value leaves the others unset too)."""
+    if not batch or len(changes) < 2:
+        return [_set_step(name, change) for change in changes]
+    args = ['volume', 'set', name]
+    for change in changes:
+        args += [change.key, change.value]
+    wanted = [(change.key, change.value) for change in changes]
+
+    def done(current):
+        return current is not None and all(values_equal(current.options.get(key), value) for key, value in wanted)
+    return [Step(args, what='set %s' % ', '.join('%s to %s' % pair for pair in wanted), done=done)]
+
+
 def _start_step(name):
     return Step(['volume', 'start', name], what='start volume %s' % name,
                 done=lambda current: current is not None and current.started)
@@ -359,7 +378,7 @@ def _stop_step(name):
                 done=lambda current: current is not None and not current.started)
 
 
-def _plan_create(spec):
+def _plan_create(spec, batch_options=False):
     if not spec.bricks:
         raise VolumePlanError('volume %s does not exist; give bricks to create it' % spec.name)
     changes, resolved = plan_option_changes(spec.options, option_catalog())
@@ -382,13 +401,13 @@ def _plan_create(spec):
     plan.sends_force = spec.sends_force
     # Options go in before the first start: TLS and transport options must be in place when
     # the bricks start, and every other option then applies from the first mount.
-    plan.steps.extend(_set_step(spec.name, change) for change in changes)
+    plan.steps.extend(_set_steps(spec.name, changes, batch_options))
     if spec.running:
         plan.steps.append(_start_step(spec.name))
     return plan
 
 
-def _plan_existing(spec, volume, option_values, peers):
+def _plan_existing(spec, volume, option_values, peers, batch_options=False):
     plan = VolumePlan(before=dict({'name': spec.name, 'state': volume_state(volume)}, **_layout(volume)))
     plan.after = dict(plan.before)
     catalog = option_catalog(option_values, volume)
@@ -429,7 +448,7 @@ def _plan_existing(spec, volume, option_values, peers):
                 plan.warnings.append('volume %s stays stopped: once it is started, run "gluster volume rebalance %s '
                                      'fix-layout start"; until then clients may not list directories that existed '
                                      'before the bricks were added, nor the files in them' % (spec.name, spec.name))
-    plan.steps.extend(_set_step(spec.name, change) for change in changes)
+    plan.steps.extend(_set_steps(spec.name, changes, batch_options))
     if start_last:
         plan.steps.append(_start_step(spec.name))
         plan.after['state'] = 'started'

@@ -10,8 +10,8 @@ DOCUMENTATION = r'''
 module: gluster_volume
 short_description: Create, start, stop, grow, tune and delete a GlusterFS volume
 description:
-  - Manages one GlusterFS volume from any node of the trusted pool with the C(gluster) CLI in script
-    mode and XML output.
+  - Manages one GlusterFS volume (O(name)), or several in one task (O(volumes)), from any node of the trusted
+    pool with the C(gluster) CLI in script mode and XML output.
   - Every argument is checked before any gluster call; bad input changes nothing.
   - Creates distribute, replicate, arbiter, disperse, distributed-replicate and distributed-disperse
     volumes. The order of O(bricks) defines the replica and disperse sets.
@@ -33,7 +33,8 @@ description:
     C(enable) and C(1) (and their opposites) as equal.
   - A run that changes nothing makes one gluster call (C(volume info NAME)). It adds C(volume get NAME all)
     only when O(options) has a key that C(volume info) does not list with that value (an option at a
-    default never set, or one to change). It reads only the managed volume.
+    default never set, or one to change). It reads only the managed volume. With O(volumes), a no-op run makes
+    one gluster call for all of them (C(volume info) of every volume).
   - Also accepts the arguments of C(gluster.gluster.gluster_volume) (O(cluster) with brick paths,
     O(replica) as C(replicas), O(start_on_create), ...), so its playbooks work after only changing
     the module name. Its C(rebalance=true), C(quota) and C(directory) are refused with a message.
@@ -61,9 +62,30 @@ options:
     description:
       - The volume name. Letters, digits, V(_) and V(-); at most 255 characters; not starting with V(-);
         not a word the gluster CLI reserves (such as V(all)).
+      - One of O(name) and O(volumes) is required.
     type: str
-    required: true
     aliases: [volume]
+  volumes:
+    description:
+      - The list form. Several volumes in one task, each entry a dictionary of the options of one volume
+        as the single form takes them (O(name) required; O(state), O(bricks), O(cluster), O(replica), O(arbiter),
+        O(disperse), O(redundancy), O(transport), O(options), O(timeout), O(start_on_create) and the C(allow_*)
+        flags), with the same aliases, defaults and checks. O(brick_paths_checked) is given once, beside the
+        list; the other options go in the entries. Excludes O(name) and O(only_check_brick_paths).
+      - Every entry is checked before any gluster call; an error starts with the entry it is about, such as
+        C(volumes[web]) (or its index when it has no usable name). A volume listed twice, or a brick listed by two entries, is refused.
+      - Reads C(volume info) of every volume once, then plans each volume from it (with the same extra reads as
+        the single form, only for a volume that needs them, such as C(volume get NAME all)). Every volume is
+        planned, with its checks, before the first change, so a refusal changes nothing.
+      - Then applies the volumes one by one, in list order, with the same checks and steps as the single form.
+        A volume that changes after an earlier one changed is read and planned again first, so its checks
+        judge it as it is then. The changed options of one volume are set with one C(volume set NAME KEY1 VALUE1
+        KEY2 VALUE2 ...) (glusterd checks every pair before setting any).
+      - The run stops at the first volume that fails. The volumes after it are not attempted; RV(results) lists
+        the volumes done before it and the failed one.
+      - A run that changes nothing makes one gluster call in all (C(volume info)), or none for an empty list.
+    type: list
+    elements: dict
   state:
     description:
       - V(present) and V(started) make sure the volume exists and is started.
@@ -236,7 +258,7 @@ options:
         module does not do).
     type: str
 notes:
-  - Run it once per volume, on one node of the pool (for example with C(run_once)).
+  - Run it on one node of the pool (for example with C(run_once)), once per volume or once with O(volumes).
   - For a new volume, options are set after C(volume create) and before C(volume start); if glusterd refuses
     a value there, the result says that the volume was left created but not started.
   - Growing a started volume by a distribute subvolume ends with C(gluster volume rebalance NAME fix-layout start),
@@ -339,6 +361,21 @@ EXAMPLES = r'''
     bricks: [node1:/bricks/scratch/b1, node2:/bricks/scratch/b1, node3:/bricks/scratch/b1, node1:/bricks/scratch/b2]
   run_once: true
 
+- name: Several volumes in one task, planned from one read of every volume
+  glusterdock.storage.gluster_volume:
+    volumes:
+      - name: web
+        replica: 3
+        bricks: [node1:/bricks/web/b1, node2:/bricks/web/b1, node3:/bricks/web/b1]
+        options:
+          performance.cache-size: 64MB
+          auth.allow: 192.0.2.10
+      - name: logs
+        bricks: [node1:/bricks/logs/b1, node2:/bricks/logs/b1]
+      - name: old
+        state: absent
+  run_once: true
+
 - name: Stop a volume
   glusterdock.storage.gluster_volume:
     name: scratch
@@ -354,7 +391,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 commands:
-  description: The changing gluster commands run, or in check mode those that would run.
+  description:
+    - The changing gluster commands run, or in check mode those that would run.
+    - With O(volumes), those of every volume, in order.
   returned: always
   type: list
   elements: str
@@ -364,7 +403,7 @@ volume:
   description:
     - The volume as C(volume info) reports it after the run; empty when it does not exist.
     - In check mode, the volume as it is now. After a failure, the state it was left in.
-  returned: always
+  returned: with O(name)
   type: dict
   contains:
     name:
@@ -412,6 +451,40 @@ volume:
       description: The options set on the volume (C(volume info)'s reconfigured options).
       type: dict
   sample: {"name": "data", "status": "started", "type": "Replicate", "replica_count": 3, "bricks": ["node1:/bricks/data/b1"]}
+results:
+  description:
+    - With O(volumes), one entry per volume attempted, in list order. The volumes after a failed one are not
+      attempted and not listed.
+    - Each has RV(results[].name), RV(results[].changed), RV(results[].failed), its own RV(results[].commands) and
+      RV(results[].volume) as the single form returns them, RV(results[].diff) in diff mode, and for a failure
+      RV(results[].msg) and the single form's failure details (the failed command, RV(state_left)).
+  returned: with O(volumes)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The volume name.
+      type: str
+    changed:
+      description: Whether this volume changed (would change in check mode).
+      type: bool
+    failed:
+      description: Whether this volume's task failed (only the last entry can).
+      type: bool
+    commands:
+      description: This volume's changing gluster commands, run or (in check mode) planned.
+      type: list
+      elements: str
+    volume:
+      description: This volume as RV(volume) describes it.
+      type: dict
+    diff:
+      description: In diff mode, this volume's C(before) and C(after).
+      type: dict
+    msg:
+      description: Why this volume failed.
+      type: str
+  sample: [{"name": "web", "changed": false, "failed": false, "commands": [], "volume": {"name": "web", "status": "started"}}]
 checked_bricks:
   description: With O(only_check_brick_paths), the new bricks on this node whose paths were checked.
   returned: when only_check_brick_paths is true
@@ -429,12 +502,20 @@ import os
 import uuid
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps, completed_before_failure
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_list import (
+    VolumeFailed,
+    VolumeListError,
+    converge_volume_list,
+    entry_label,
+    parse_volume_list,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_plan import (
     ClientListError,
     VolumePlanError,
@@ -467,7 +548,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
 )
 
 ARGUMENT_SPEC = dict(
-    name=dict(type='str', required=True, aliases=['volume']),
+    name=dict(type='str', aliases=['volume']),
+    volumes=dict(type='list', elements='dict'),
     state=dict(type='str', default='present', choices=['present', 'started', 'stopped', 'absent']),
     bricks=dict(type='list', elements='str', aliases=['brick']),
     cluster=dict(type='list', elements='str'),
@@ -494,6 +576,14 @@ ARGUMENT_SPEC = dict(
 )
 
 
+# The arguments one entry of ``volumes`` takes: the single form's, for one volume.
+LIST_ONLY_ARGUMENTS = ('volumes', 'only_check_brick_paths', 'brick_paths_checked', 'host')
+ENTRY_ARGUMENT_SPEC = dict(
+    {key: value for key, value in ARGUMENT_SPEC.items() if key not in LIST_ONLY_ARGUMENTS},
+    name=dict(ARGUMENT_SPEC['name'], required=True),
+)
+
+
 def carries_volume_id(path, volume_id):
     """Whether ``path`` carries the trusted.glusterfs.volume-id xattr of the volume ``volume_id``."""
     try:
@@ -509,12 +599,16 @@ class BrickPathRefused(VolumePlanError):
 class VolumeManager:
     """Reads the volume, plans, applies the plan (unless in check mode) and reports."""
 
-    def __init__(self, module, cli, spec, brick_paths_checked=()):
+    def __init__(self, module, cli, spec, brick_paths_checked=(), batch_options=False):
         self.module = module
         self.cli = cli
         self.spec = spec
         # New bricks on other nodes whose paths were checked there (only_check_brick_paths) in this run.
         self.brick_paths_checked = set(brick_paths_checked)
+        # Set the plan's option changes in one volume set (the list form).
+        self.batch_options = batch_options
+        # Where this volume's commands start in cli.commands (the list form shares one cli).
+        self.first_command = 0
 
     def read_volume(self):
         """The managed volume from ``volume info NAME``, or None when it does not exist."""
@@ -537,7 +631,7 @@ class VolumeManager:
             client_status, client_counts = self.read_clients()
         volumes = {spec.name: volume} if volume is not None else {}
         plan = plan_volume(spec, volumes, option_values=option_values, peers=peers, client_counts=client_counts,
-                           client_status=client_status)
+                           client_status=client_status, batch_options=self.batch_options)
         if plan.replica_raise:
             self.check_replica_raise(volume, plan)
         if plan.new_bricks:
@@ -653,12 +747,27 @@ class VolumeManager:
         except GlusterCommandError:
             return False
 
-    def run(self):
-        volume = None
+    @property
+    def commands(self):
+        """The changing commands of this volume (the list form runs several volumes on one cli)."""
+        return self.cli.commands[self.first_command:]
+
+    def read_and_plan(self):
+        """Read the volume and plan it: (volume, plan); VolumeFailed when it cannot be planned."""
+        self.first_command = len(self.cli.commands)
         try:
             volume = self.read_volume()
+        except GlusterCommandError as error:
+            raise VolumeFailed(dict(error.details(), commands=self.commands))
+        return self.plan_checked(volume)
+
+    def plan_checked(self, volume):
+        """Plan from ``volume`` (read by the caller) with every check before a change: (volume,
+        plan), the volume being a fresher read when the plan had to be made again; VolumeFailed
+        when the request is refused or a read fails."""
+        try:
             try:
-                plan = self.plan(volume)
+                return volume, self.plan(volume)
             except BrickPathRefused:
                 # A new brick path that is a brick by now: when the volume changed meanwhile
                 # (another run added that brick), the plan was for a state that is gone; plan once
@@ -666,29 +775,42 @@ class VolumeManager:
                 if not self.plan_is_stale(volume):
                     raise
                 volume = self.read_volume()
-                plan = self.plan(volume)
+                return volume, self.plan(volume)
         except GlusterCommandError as error:
-            self.module.fail_json(commands=self.cli.commands, **error.details())
+            raise VolumeFailed(dict(error.details(), commands=self.commands))
         except GlusterdockError as error:
-            self.module.fail_json(msg=str(error), commands=self.cli.commands, volume=volume_to_dict(volume))
+            raise VolumeFailed(dict(msg=str(error), commands=self.commands, volume=volume_to_dict(volume)))
+
+    def converge(self, volume, plan):
+        """Apply ``plan`` (only record it in check mode) and return the result; VolumeFailed
+        naming what was done and the state left when a command fails."""
+        self.first_command = len(self.cli.commands)
         for warning in plan.warnings:
             self.module.warn(warning)
         try:
             self.apply(plan)
         except GlusterCommandError as error:
-            self.fail_after_change(error)
+            raise VolumeFailed(self.failure_after_change(error))
         except FixLayoutFailed as error:
-            self.module.fail_json(msg='volume %s: %s' % (self.spec.name, error), changed=True, commands=self.cli.commands,
-                                  volume=volume_to_dict(self.read_volume()))
+            raise VolumeFailed(dict(msg='volume %s: %s' % (self.spec.name, error), changed=True, commands=self.commands,
+                                    volume=volume_to_dict(self.read_volume())))
         if plan.changed and not self.cli.check_mode:
             volume = self.read_volume()
-        result = dict(changed=plan.changed, commands=self.cli.commands, volume=volume_to_dict(volume))
+        result = dict(changed=plan.changed, commands=self.commands, volume=volume_to_dict(volume))
         if self.module._diff:
             result['diff'] = dict(before=plan.before, after=plan.after)
+        return result
+
+    def run(self):
+        """The single form: read, plan, apply, report."""
+        try:
+            result = self.converge(*self.read_and_plan())
+        except VolumeFailed as failed:
+            self.module.fail_json(**failed.details)
         self.module.exit_json(**result)
 
-    def fail_after_change(self, error):
-        """Report a failed command with gluster's message and the state the volume was left in."""
+    def failure_after_change(self, error):
+        """A failed command, with gluster's message and the state the volume was left in."""
         details = error.details()
         try:
             left = self.read_volume()
@@ -696,9 +818,10 @@ class VolumeManager:
         except GlusterCommandError as read_error:
             left = None
             state_left = 'unknown: the volume could not be read afterwards (%s)' % read_error
-        details['msg'] = '%s. Left: %s; %s.' % (details['msg'], state_left, completed_before_failure(self.cli.commands))
-        self.module.fail_json(changed=len(self.cli.commands) > 1, commands=self.cli.commands, state_left=state_left,
-                              volume=volume_to_dict(left), **details)
+        commands = self.commands
+        details['msg'] = '%s. Left: %s; %s.' % (details['msg'], state_left, completed_before_failure(commands))
+        return dict(details, changed=len(commands) > 1, commands=commands, state_left=state_left,
+                    volume=volume_to_dict(left))
 
 
 def host_is_this_node(host, local_names):
@@ -707,20 +830,87 @@ def host_is_this_node(host, local_names):
     return host.lower() in local_names
 
 
+def validate_entries(module):
+    """Each entry of ``volumes`` checked against the single form's argument spec (types, aliases,
+    choices, defaults): the converted entries, or fail_json naming the entry."""
+    for key in ENTRY_ARGUMENT_SPEC:
+        if key != 'name' and module.params.get(key) != ARGUMENT_SPEC[key].get('default'):
+            module.fail_json(msg='volumes: give %s in each entry of volumes, not beside it' % key, commands=[])
+    if module.params['only_check_brick_paths']:
+        module.fail_json(msg='only_check_brick_paths: give name (one volume), not volumes', commands=[])
+    validator = ArgumentSpecValidator(ENTRY_ARGUMENT_SPEC)
+    entries = []
+    for index, entry in enumerate(module.params['volumes']):
+        label = entry_label(entry, index)
+        validation = validator.validate(entry)
+        if validation.unsupported_parameters:
+            module.fail_json(msg='%s: unsupported parameters: %s (an entry takes the options of one volume: %s)' % (
+                label, ', '.join(sorted(validation.unsupported_parameters)), ', '.join(sorted(ENTRY_ARGUMENT_SPEC))),
+                commands=[])
+        if validation.error_messages:
+            module.fail_json(msg='%s: %s' % (label, validation.error_messages[0]), commands=[])
+        # The deprecations AnsibleModule reports for the single form's own arguments (it reads the same attribute).
+        for deprecation in validation._deprecations:
+            module.deprecate('%s: %s' % (label, deprecation['msg']), version=deprecation.get('version'),
+                             collection_name=deprecation.get('collection_name'))
+        entries.append(validation.validated_parameters)
+    return entries
+
+
+def run_list(module, checked):
+    """The list form: every entry validated, one ``volume info`` of every volume, then each
+    volume planned (all before the first change) and applied in order, stopping at a failure."""
+    try:
+        specs = parse_volume_list(validate_entries(module))
+    except VolumeListError as error:
+        module.fail_json(msg=str(error), commands=[])
+    cli = cli_for_module(module)
+    managers = [VolumeManager(module, cli, spec, brick_paths_checked=checked, batch_options=True) for spec in specs]
+    volumes = {}
+    if managers:
+        try:
+            volumes = parse_volume_info(cli.read('volume', 'info'))
+        except GlusterCommandError as error:
+            module.fail_json(commands=[], results=[], **error.details())
+    results, failure = converge_volume_list(managers, volumes, check_mode=module.check_mode)
+    report = dict(changed=any(result['changed'] for result in results), commands=cli.commands, results=results)
+    if module._diff:
+        # A list of diffs, one per volume: ansible shows each under its header.
+        report['diff'] = [dict(result['diff'], before_header='volume %s' % result['name'],
+                               after_header='volume %s' % result['name'])
+                          for result in results if 'diff' in result]
+    if failure:
+        module.fail_json(msg=failure, **report)
+    module.exit_json(**report)
+
+
+def checked_bricks(module):
+    """brick_paths_checked, canonicalised like bricks (fail_json on a bad one)."""
+    try:
+        return [canonical_brick(brick) for brick in module.params['brick_paths_checked']]
+    except VolumeSpecError as error:
+        module.fail_json(msg=str(error.about('brick_paths_checked')), commands=[])
+
+
+def warn_ignored_host(module):
+    """gluster.gluster's host is accepted and ignored: say so."""
+    if module.params.get('host'):
+        module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
+
+
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           mutually_exclusive=[('name', 'volumes')], required_one_of=[('name', 'volumes')])
+    if module.params['volumes'] is not None:
+        warn_ignored_host(module)
+        run_list(module, checked_bricks(module))
     try:
         spec = parse_volume_spec(module.params)
     except VolumeSpecError as error:
         module.fail_json(msg=str(error), commands=[])
-    if module.params.get('host'):
-        module.warn('host is ignored: this module does not probe peers (use glusterdock.storage.gluster_peer)')
-    try:
-        checked = [canonical_brick(brick) for brick in module.params['brick_paths_checked']]
-    except VolumeSpecError as error:
-        module.fail_json(msg=str(error.about('brick_paths_checked')), commands=[])
-    cli = cli_for_module(module)
-    manager = VolumeManager(module, cli, spec, brick_paths_checked=checked)
+    warn_ignored_host(module)
+    checked = checked_bricks(module)
+    manager = VolumeManager(module, cli_for_module(module), spec, brick_paths_checked=checked)
     if module.params['only_check_brick_paths']:
         manager.check_only()
     manager.run()

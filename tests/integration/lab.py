@@ -111,13 +111,13 @@ class Lab(object):
         finally:
             os.unlink(playbook)
 
-    def run_module(self, node, module, args, check=False, diff=False, extra_vars=None):
-        """Run one module task on a node; returns its result dict (with 'failed' and 'msg')."""
-        play = [{
-            'hosts': node,
-            'gather_facts': False,
-            'tasks': [{'name': 'under test', module: args, 'register': 'result', 'ignore_errors': True}],
-        }]
+    def run_module(self, node, module, args, check=False, diff=False, extra_vars=None, loop=None):
+        """Run one module task on a node (once per item of ``loop`` when given, as ``item``); returns
+        its result dict (with 'failed' and 'msg'; a loop's has 'results')."""
+        task = {'name': 'under test', module: args, 'register': 'result', 'ignore_errors': True}
+        if loop is not None:
+            task['loop'] = loop
+        play = [{'hosts': node, 'gather_facts': False, 'tasks': [task]}]
         with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as handle:
             yaml.safe_dump(play, handle)
             playbook = handle.name

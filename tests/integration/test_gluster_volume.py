@@ -527,3 +527,47 @@ def test_role_checks_each_servers_new_bricks_before_sending_force(pool):
     again = pool.run_play(play({'name': 'rootok'}))
     recap = again.stdout.split('PLAY RECAP')[1]
     assert again.returncode == 0 and set(re.findall(r'changed=(\d+)', recap)) == set(['0']), again.stdout[-3000:]
+
+
+def test_list_form_creates_three_volumes_then_one_read_for_all(pool):
+    volumes = [
+        dict(name='lista', bricks=bricks(pool, 'lista')),
+        # In key order: the lab's playbook writer sorts them, and options are set in the order given.
+        dict(name='listb', replica=3, bricks=bricks(pool, 'listb'),
+             options={'performance.cache-size': '64MB', 'write-behind': 'off'}),
+        dict(name='listc', disperse=3, redundancy=1, bricks=bricks(pool, 'listc')),
+    ]
+    # A bad entry is refused naming it, before any gluster call.
+    refused, calls = run(pool, dict(volumes=volumes + [dict(name='listd', bricks=['node1:bricks/listd'])]))
+    assert refused['failed'] and calls == []
+    assert refused['msg'] == "volumes[listd]: bricks: 'node1:bricks/listd': the brick path must be absolute"
+
+    # Check mode: every command, planned from one read of every volume.
+    planned, calls = run(pool, dict(volumes=volumes), check=True)
+    assert not planned.get('failed'), planned['msg']
+    assert planned['changed'] and calls == ['--mode=script volume info --xml']
+    assert planned['commands'] == ['gluster --mode=script %s --xml' % command for command in (
+        'volume create lista %s' % ' '.join(volumes[0]['bricks']),
+        'volume start lista',
+        'volume create listb replica 3 %s' % ' '.join(volumes[1]['bricks']),
+        'volume set listb performance.cache-size 64MB performance.write-behind off',
+        'volume start listb',
+        'volume create listc disperse 3 redundancy 1 %s' % ' '.join(volumes[2]['bricks']),
+        'volume start listc',
+    )]
+    assert 'lista' not in info(pool)
+
+    created, calls = run(pool, dict(volumes=volumes))
+    assert not created.get('failed'), created['msg']
+    assert created['commands'] == planned['commands']
+    assert [(item['name'], item['changed'], item['volume']['type'], item['volume']['status'])
+            for item in created['results']] == [('lista', True, 'Distribute', 'started'),
+                                                ('listb', True, 'Replicate', 'started'),
+                                                ('listc', True, 'Disperse', 'started')]
+    assert created['results'][1]['volume']['options']['performance.cache-size'] == '64MB'
+    assert calls[0] == '--mode=script volume info --xml'
+
+    again, calls = run(pool, dict(volumes=volumes))
+    assert (again['changed'], again['commands']) == (False, [])
+    assert calls == ['--mode=script volume info --xml']
+    assert [item['changed'] for item in again['results']] == [False, False, False]

@@ -219,6 +219,36 @@ def test_only_changed_options_are_set(version):
                                      'performance.quick-read': 'on', 'performance.readdir-ahead': 'enable'}
 
 
+def test_batched_options_are_one_volume_set_done_only_when_every_value_shows(version):
+    option_values = parse_volume_get(xml(version, 'volume-get-all'))
+    options = {'write-behind': 'off', 'cache-size': '256MB', 'performance.readdir-ahead': 'enable'}
+    spec = parse_volume_spec(dict(name='rep', options=options))
+    plan = plan_volume(spec, volumes(version, 'rep-options'), option_values=option_values, batch_options=True)
+    assert commands(plan) == ['volume set rep performance.cache-size 256MB performance.readdir-ahead enable']
+    assert plan.steps[0].what == 'set performance.cache-size to 256MB, performance.readdir-ahead to enable'
+    # The re-read that judges a lost reply: done only once volume info lists both values.
+    current = volumes(version, 'rep-options')['rep']
+    assert not plan.steps[0].done(current)
+    current.options.update({'performance.cache-size': '256MB'})
+    assert not plan.steps[0].done(current)
+    current.options.update({'performance.readdir-ahead': 'on'})
+    assert plan.steps[0].done(current)
+
+
+def test_batched_options_of_a_new_volume_go_between_create_and_start(version):
+    spec = parse_volume_spec(dict(name='new', bricks=NEW, replica=3, options={'write-behind': False, 'server.ssl': 'on'}))
+    assert commands(plan_volume(spec, volumes(version), batch_options=True)) == [
+        'volume create new replica 3 ' + ' '.join(NEW),
+        'volume set new server.ssl on performance.write-behind off',
+        'volume start new',
+    ]
+
+
+def test_one_option_is_the_same_command_batched_or_not(version):
+    spec = parse_volume_spec(dict(name='rep', options={'user.smb': 'enable'}))
+    assert commands(plan_volume(spec, volumes(version, 'rep-options'), batch_options=True)) == ['volume set rep user.smb enable']
+
+
 def test_user_keys_are_free_form(version):
     assert commands(options_plan(version, {'user.smb': 'enable'})) == ['volume set rep user.smb enable']
 

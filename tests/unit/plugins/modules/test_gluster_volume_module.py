@@ -50,7 +50,7 @@ def test_cluster_and_brick_paths_place_each_path_on_every_host(run_module):
 
 
 @pytest.mark.parametrize('params, message', [
-    (dict(), 'missing required arguments: name'),
+    (dict(), 'one of the following is required: name, volumes'),
     (dict(name='rep', replica='three'),
      "argument 'replica' is of type str and we were unable to convert to int: \"'three'\" cannot be converted to an int"),
     (dict(name='rep', state='running'), 'value of state must be one of: present, started, stopped, absent, got: running'),

@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The volume_entries filter: the gluster_volumes role's definitions as entries of gluster_volume's
+list form (volumes)."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list
+
+# Passed on only when a definition sets them: an entry without them leaves the volume's own.
+LAYOUT_KEYS = ('replica', 'arbiter', 'disperse', 'redundancy')
+OPT_INS = ('allow_root_filesystem_bricks', 'allow_replica_two', 'allow_delete_with_clients', 'allow_stop_with_clients')
+
+
+def volume_entry(definition, servers, brick_root, auth_allow=None):
+    """One definition of gluster_volumes_list as an entry of gluster_volume's ``volumes``: bricks
+    explicit or derived from the servers, ``auth.allow`` unless the definition sets it, and only
+    the keys the module takes (``quota`` and ``bricks_per_server`` are the role's own)."""
+    if not isinstance(definition, dict) or not definition.get('name'):
+        raise AnsibleFilterError('volume_entries: every definition needs a name, got %r' % (definition,))
+    name = definition['name']
+    bricks = definition.get('bricks')
+    if bricks is None:
+        bricks = brick_list(servers, brick_root, name, definition.get('bricks_per_server', 1))
+    entry = {'name': name, 'state': definition.get('state', 'present'), 'bricks': bricks}
+    entry.update((key, definition[key]) for key in LAYOUT_KEYS if definition.get(key) is not None)
+    options = {'auth.allow': auth_allow} if auth_allow else {}
+    options.update(definition.get('options') or {})
+    entry['options'] = options
+    # Passed only when a definition still sets the deprecated key, so the module warns only then.
+    if definition.get('force') is not None:
+        entry['force'] = definition['force']
+    entry.update((key, definition.get(key, False)) for key in OPT_INS)
+    return entry
+
+
+def volume_entries(definitions, servers, brick_root, auth_allow=None):
+    """Every definition as an entry of gluster_volume's ``volumes``, in order."""
+    return [volume_entry(definition, servers, brick_root, auth_allow) for definition in definitions or []]
+
+
+class FilterModule(object):
+    """Filters of glusterdock.storage."""
+
+    def filters(self):
+        return {'volume_entries': volume_entries}

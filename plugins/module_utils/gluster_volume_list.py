@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright: glusterdock developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The list form of gluster_volume: many volumes in one task, planned from one read.
+
+Pure of Ansible. ``parse_volume_list(entries)`` validates every entry (each the single form's
+arguments) before any gluster call and names the entry in its errors (``volumes[web]: ...``).
+``converge_volume_list(managers, volumes_by_name, check_mode)`` plans every volume from one
+``volume info`` of all volumes (a refusal of any volume stops the run before the first change),
+then applies them one by one in list order and stops at the first failure: the volumes after
+it are not attempted, and the results say what was done.
+
+A manager is the single form's per-volume worker (gluster_volume's VolumeManager): the same
+reads, safety checks and apply, so the two forms cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
+    VOLUME_NAME_PATTERN,
+    VolumeSpecError,
+    parse_volume_spec,
+)
+
+
+class VolumeListError(RequestError):
+    """An entry of ``volumes`` is refused; ``argument`` names it (``volumes[web]``)."""
+
+
+class VolumeFailed(Exception):
+    """One volume's task failed. ``details``: what the single form passes to fail_json (``msg``,
+    ``commands``, ``volume``, gluster's ``cmd``/``rc``/... for a failed command)."""
+
+    def __init__(self, details):
+        super().__init__(details.get('msg'))
+        self.details = details
+
+
+def entry_label(entry, index):
+    """How errors name an entry: ``volumes[NAME]``, or ``volumes[INDEX]`` (from 0) when the entry
+    has no usable name."""
+    if isinstance(entry, dict):
+        name = entry.get('name', entry.get('volume'))
+        if isinstance(name, str) and VOLUME_NAME_PATTERN.match(name):
+            return 'volumes[%s]' % name
+    return 'volumes[%d]' % index
+
+
+def parse_volume_list(entries):
+    """VolumeSpecs of ``entries`` (dictionaries of the single form's arguments, already converted
+    to their types), in order; raises VolumeListError naming the entry. A volume listed twice,
+    or a brick listed by two entries, is refused: the second entry would undo or collide with
+    the first."""
+    specs = []
+    seen_names = {}
+    brick_owners = {}
+    for index, entry in enumerate(entries):
+        label = entry_label(entry, index)
+        if not isinstance(entry, dict):
+            raise VolumeListError('each entry is a dictionary of one volume\'s options, not %r' % (entry,), argument=label)
+        try:
+            spec = parse_volume_spec(entry)
+        except VolumeSpecError as error:
+            raise VolumeListError(str(error), argument=label)
+        if spec.name in seen_names:
+            raise VolumeListError('volume %s is listed twice (entries %d and %d)' % (spec.name, seen_names[spec.name], index),
+                                  argument=label)
+        seen_names[spec.name] = index
+        for brick in () if spec.absent else spec.bricks or ():
+            if brick in brick_owners:
+                raise VolumeListError('bricks: %s is also a brick of volumes[%s]' % (brick, brick_owners[brick]),
+                                      argument=label)
+            brick_owners.setdefault(brick, spec.name)
+        specs.append(spec)
+    return specs
+
+
+def converge_volume_list(managers, volumes_by_name, check_mode=False):
+    """Bring every volume of ``managers`` (in list order) to its spec.
+
+    ``volumes_by_name``: ``parse_volume_info`` of one ``volume info`` of every volume.
+    Each manager has ``spec``, ``plan_checked(volume) -> (volume, plan)``, ``read_and_plan()``
+    and ``converge(volume, plan) -> result``, the last three raising VolumeFailed.
+
+    Returns ``(results, failure)``: one result per volume attempted (the single form's result
+    with ``name``; a failed one has ``failed`` and ``msg``), and None or the failure message for
+    the whole task.
+    """
+    planned = []
+    for manager in managers:
+        try:
+            planned.append(manager.plan_checked(volumes_by_name.get(manager.spec.name)))
+        except VolumeFailed as failed:
+            result = failed_result(manager.spec.name, failed)
+            return [result], '%s: %s; nothing was changed (every volume is planned before the first change)' % (
+                'volumes[%s]' % manager.spec.name, result['msg'])
+    results = []
+    for index, (manager, (volume, plan)) in enumerate(zip(managers, planned)):
+        try:
+            if plan.changed and not check_mode and any(result['changed'] for result in results):
+                # Earlier volumes changed, which takes time (a fix-layout can take minutes):
+                # plan again from a fresh read, so the checks before a change (clients, bricks
+                # online, heal, brick paths) judge the volume as it is now.
+                volume, plan = manager.read_and_plan()
+            result = dict(manager.converge(volume, plan), name=manager.spec.name, failed=False)
+        except VolumeFailed as failed:
+            results.append(failed_result(manager.spec.name, failed))
+            return results, failure_message(results, [later.spec.name for later in managers[index + 1:]])
+        results.append(result)
+    return results, None
+
+
+def failed_result(name, failed):
+    """The result of a volume whose task failed: the single form's failure, with its name."""
+    return dict(failed.details, name=name, failed=True, changed=bool(failed.details.get('changed')))
+
+
+def failure_message(results, not_attempted):
+    """The task's message when the last of ``results`` failed: its own message, what the volumes
+    before it did, and which were not attempted."""
+    failed = results[-1]
+    message = 'volumes[%s]: %s' % (failed['name'], failed['msg'])
+    done = results[:-1]
+    if done:
+        message += ' Volumes done before it: %s.' % ', '.join(
+            '%s (%s)' % (result['name'], 'changed' if result['changed'] else 'unchanged') for result in done)
+    if not_attempted:
+        message += ' Not attempted (the run stops at the first failure): %s.' % ', '.join(not_attempted)
+    return message

@@ -1,0 +1,41 @@
+"""The volume_entries filter turns the gluster_volumes role's definitions into entries that
+gluster_volume's list form accepts, passing what the role's loop passed one volume at a time."""
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.glusterdock.storage.plugins.filter.volume_entries import volume_entries
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_list import parse_volume_list
+
+SERVERS = ['node1', 'node2', 'node3']
+NO_OPT_INS = dict(allow_root_filesystem_bricks=False, allow_replica_two=False, allow_delete_with_clients=False,
+                  allow_stop_with_clients=False)
+
+
+def test_derived_and_explicit_bricks_layout_only_when_given_and_auth_allow_unless_set():
+    definitions = [
+        {'name': 'web', 'replica': 3, 'options': {'performance.cache-size': '64MB'}, 'quota': {'limits': {'/': '1GB'}}},
+        {'name': 'logs', 'bricks': ['node1:/srv/logs/b'], 'options': {'auth.allow': '10.0.0.9'}, 'force': False},
+        {'name': 'old', 'state': 'absent', 'bricks_per_server': 2, 'allow_delete_with_clients': True},
+    ]
+    entries = volume_entries(definitions, SERVERS, '/bricks', '127.0.0.1,10.0.0.5')
+    assert entries == [
+        dict(NO_OPT_INS, name='web', state='present', replica=3,
+             bricks=['node1:/bricks/web/brick1', 'node2:/bricks/web/brick1', 'node3:/bricks/web/brick1'],
+             options={'auth.allow': '127.0.0.1,10.0.0.5', 'performance.cache-size': '64MB'}),
+        dict(NO_OPT_INS, name='logs', state='present', bricks=['node1:/srv/logs/b'], options={'auth.allow': '10.0.0.9'},
+             force=False),
+        dict(NO_OPT_INS, name='old', state='absent', allow_delete_with_clients=True, options={'auth.allow': '127.0.0.1,10.0.0.5'},
+             bricks=['%s:/bricks/old/brick%d' % (server, number) for number in (1, 2) for server in SERVERS]),
+    ]
+    # What the module's list form parses.
+    assert [spec.name for spec in parse_volume_list(entries)] == ['web', 'logs', 'old']
+
+
+def test_without_restricting_clients_options_are_the_definitions_own():
+    assert volume_entries([{'name': 'web'}], SERVERS, '/bricks', '')[0]['options'] == {}
+    assert volume_entries([], SERVERS, '/bricks') == []
+
+
+def test_a_definition_without_a_name_is_refused():
+    with pytest.raises(AnsibleFilterError, match='every definition needs a name'):
+        volume_entries([{'replica': 3}], SERVERS, '/bricks')
