@@ -317,10 +317,6 @@ def problems(facts, full_percent=DEFAULT_FULL_PERCENT):
 
 # ---- reads -------------------------------------------------------------------------------------
 
-def _gluster_message(error):
-    return error.op_errstr or (error.stderr or '').strip() or (error.stdout or '').strip() or 'rc %s' % error.rc
-
-
 def read_facts(cli, request):
     """PoolFacts for ``request`` through ``cli`` (GlusterCli; only reads). ``pool list`` and
     ``volume info`` failing raise GlusterCommandError (glusterd on this node does not answer: there
@@ -332,7 +328,7 @@ def read_facts(cli, request):
             facts.op_version, facts.max_op_version = op_versions(parse_volume_get(cli.read('volume', 'get', 'all',
                                                                                            'all')))
         except GlusterCommandError as error:
-            facts.read_errors.append('the cluster op-version could not be read: %s' % _gluster_message(error))
+            facts.read_errors.append('the cluster op-version could not be read: %s' % error.detail)
     if not request.wants('volumes'):
         return facts
     every = parse_volume_info(cli.read('volume', 'info'))
@@ -370,7 +366,7 @@ def _read_into(facts, what, read):
     try:
         read()
     except GlusterCommandError as error:
-        facts.read_errors.append('%s could not be read: %s' % (what, _gluster_message(error)))
+        facts.read_errors.append('%s could not be read: %s' % (what, error.detail))
 
 
 def _read_heal(cli, facts, volume, files_limit):
