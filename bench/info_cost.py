@@ -18,22 +18,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 
 from lab import Lab  # noqa: E402  (the integration tests' lab driver)
+from noop_cost import measure  # noqa: E402  (runs of one task: durations and gluster calls)
 
 FLOOR = ('ansible.builtin.command', {'argv': ['gluster', '--mode=script', 'volume', 'info', '--xml']})
 INFO = ('glusterdock.storage.gluster_info', {})
-
-
-def measure(lab, module, args, repeat):
-    """Durations and gluster call counts of REPEAT runs of one task on node1."""
-    seconds, calls = [], []
-    for run in range(repeat):  # pylint: disable=unused-variable
-        lab.reset_call_log()
-        result = lab.run_module('node1', module, args)
-        if result.get('failed'):
-            raise SystemExit('%s failed: %s' % (module, result.get('msg', result)))
-        seconds.append(result['_task_seconds'])
-        calls.append(len(lab.call_log('node1')))
-    return seconds, calls
 
 
 def grow_to(lab, have, count):
