@@ -303,6 +303,8 @@ class MigrationProgress:
     status_name: str
     runtime: float
     node_id: str = ''
+    # A fix-layout (states 5-8) lays out directories and moves no file.
+    fix_layout: bool = False
 
     @property
     def completed_cleanly(self):
@@ -315,6 +317,11 @@ class MigrationStatus:
     task_id: str
     nodes: List[MigrationProgress]
     aggregate: Optional[MigrationProgress]
+
+    @property
+    def fix_layout(self):
+        """True when the task is a fix-layout, not a rebalance that moves files."""
+        return any(row.fix_layout for row in self.nodes + ([self.aggregate] if self.aggregate else []))
 
 
 def _progress(element, node_name):
@@ -333,6 +340,7 @@ def _progress(element, node_name):
         status_name=_text(element, 'statusStr', ''),
         runtime=runtime,
         node_id=_text(element, 'id', ''),
+        fix_layout=_int(element, 'status', -1) in FIX_LAYOUT_STATES,
     )
 
 

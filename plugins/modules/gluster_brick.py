@@ -68,6 +68,7 @@ description:
     nothing fails at once, without waiting, when a brick is offline or in split-brain.
   - O(state=rebalanced) runs a rebalance on its own, waits for it, and reports the files moved and failures. A
     rebalance is done only when every node hosting a brick of the volume reports it completed with no failures.
+    On a replicated or dispersed volume the run then waits, within O(timeout), until heal reports zero entries.
   - Waiting polls the status with backoff (0.2 seconds first, growing to at most 3 seconds) until O(timeout);
     the failure message then carries the last status read.
 version_added: 0.1.0
@@ -105,7 +106,8 @@ options:
       - V(replaced) makes sure each brick of O(bricks) has been replaced by the brick at the same position
         of O(new_bricks), then that heal is complete.
       - V(reset) rebuilds the offline bricks of O(bricks) on their own paths, then waits for heal.
-      - V(rebalanced) makes sure the volume's last rebalance completed with no failures; starts one otherwise.
+      - V(rebalanced) makes sure the volume's last rebalance completed with no failures; starts one otherwise. A
+        fix-layout (what a grow without O(rebalance) runs) moves no file and does not count.
     type: str
     default: present
     choices: [present, absent, replaced, reset, rebalanced]
@@ -526,8 +528,9 @@ class BrickManager:
         if plan.changed:
             volume = self.read_volume()
         self.verify_heal(volume)
-        if self.request.rebalance and volume.distribute_count > 1:
-            self.rebalance(volume, peers, fresh=plan.changed)
+        if self.request.rebalance and volume.distribute_count > 1 and self.rebalance(volume, peers, fresh=plan.changed):
+            # Files moved on a replicated volume can leave entries to heal: "ok" means healed.
+            self.verify_heal(volume)
         return volume
 
     def absent(self, volume, peers):
@@ -819,25 +822,32 @@ class BrickManager:
                              % (volume.name, '; '.join(heal_problems(heal, volume))))
 
     def rebalance(self, volume, peers, fresh=False):
-        """Start (unless the last one completed cleanly), wait, report; fail on failures."""
+        """Start a rebalance unless the last one completed cleanly, wait, report; fail on failures.
+        A fix-layout does not count: it lays out directories and moves no file, yet volume status
+        calls it a Rebalance task, "completed" when done. True when a rebalance ran to its end."""
         status = None if fresh else self.read_status()
         action = 'start' if fresh else rebalance_action(volume, status)
-        previous = rebalance_task(status)
-        if action == 'check':
+        previous_id = (rebalance_task(status) or {}).get('id')
+        if action in ('check', 'wait'):
             migration = self.read_rebalance()
-            if judge_migration(migration, brick_node_ids(volume)) == CLEAN:
+            fix_layout = migration is not None and migration.fix_layout
+            if action == 'check' and not fix_layout and judge_migration(migration, brick_node_ids(volume)) == CLEAN:
                 self.result['migration'] = migration_to_dict(migration)
-                return
-            action = 'start'
+                return False
+            if action == 'wait' and fix_layout and not self.cli.check_mode:
+                self._wait_rebalance_done(volume, brick_node_ids(volume), 'migration')
+            if action == 'check' or fix_layout:
+                action = 'start'
         if action == 'start':
             if status is not None:
                 rebalance_precheck(volume, peers, status)
-            self.start_rebalance(volume, previous['id'] if previous else None)
+            self.start_rebalance(volume, previous_id)
         if self.cli.check_mode:
-            return
+            return False
         self.wait_rebalance(volume)
         # Rebalance processes of different nodes can write different layouts for one directory.
         self.repair_layout(volume, 'The rebalance completed, but:', rerun=False)
+        return True
 
     def trigger_heal(self):
         """Start an index heal now: the self-heal daemon would otherwise find the new brick's
@@ -905,7 +915,8 @@ class BrickManager:
             peers = self.read_peers()
             state = self.request.state
             if state == 'rebalanced':
-                self.rebalance(volume, peers)
+                if self.rebalance(volume, peers):
+                    self.verify_heal(volume)
             else:
                 volume = getattr(self, state)(volume, peers)
         except GlusterCommandError as error:

@@ -218,6 +218,8 @@ def test_rebalance_on_its_own(pool, data):
     assert result['changed']
     assert with_layout_repairs(result['commands'], [gluster_command('volume rebalance dist start')])
     assert result['migration']['aggregate']['failures'] == 0
+    # The fix-layout before moved no file; this rebalance filled the added bricks.
+    assert all(brick_files(pool, *brick.split(':')) > 0 for brick in ADDED)
     again = run(pool, {'state': 'rebalanced'})[0]
     assert (again['changed'], again['commands']) == (False, [])
     assert_data_intact(pool, data)

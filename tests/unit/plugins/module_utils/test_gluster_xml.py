@@ -202,3 +202,6 @@ def test_a_completed_fix_layout_reads_as_a_completed_migration(version):
     assert [node.status for node in status.nodes] == [gluster_xml.MIGRATION_COMPLETED] * 3
     assert all(node.status_name == 'fix-layout completed' for node in status.nodes)
     assert judge_migration(status, [node.node_id for node in status.nodes]) == CLEAN
+    # ... but it moved no file, and says so: state rebalanced must not take it for a rebalance.
+    assert status.fix_layout
+    assert not gluster_xml.parse_migration_status(parsed(version, 'layout-rebalance-status-completed')).fix_layout

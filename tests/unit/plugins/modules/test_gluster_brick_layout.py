@@ -120,3 +120,34 @@ def test_a_commit_whose_repair_cannot_run_says_it_was_committed_and_what_to_run(
     assert result['failed'] and result['commands'] == [command('start'), command('commit')]
     assert result['msg'].startswith('The removal of node1:/bricks/dist/b2 was committed, but: The volume is NOT whole')
     assert 'run "gluster volume rebalance dist start"' in result['msg']
+
+
+GROW_REBALANCE = 'gluster --mode=script volume rebalance grow start --xml'
+
+
+def grow_replies(statuses):
+    """Volume grow (3 bricks) after an add-brick and its fix-layout, then a full rebalance."""
+    return {'volume info grow': ['layout-volume-info-grow'], 'pool list': ['layout-pool-list'],
+            'volume status grow': ['layout-volume-status-fix-layout-completed'],
+            'volume rebalance grow status': statuses, 'volume rebalance grow start': ['layout-rebalance-start']}
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_state_rebalanced_after_a_fix_layout_starts_a_rebalance(version):
+    # volume status calls the finished fix-layout a completed Rebalance task; its status says
+    # fix-layout, which moved no file.
+    replies = grow_replies(['layout-rebalance-status-fix-layout-completed', 'layout-rebalance-status-completed'])
+    result, calls = run_module(version, replies, volume='grow', state='rebalanced', timeout=20)
+    assert not result['failed'], result['msg']
+    assert result['changed'] and result['commands'] == [GROW_REBALANCE]
+    assert result['migration']['aggregate']['status'] == 'completed'
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_state_rebalanced_after_a_completed_rebalance_changes_nothing(version):
+    replies = grow_replies(['layout-rebalance-status-completed'])
+    result, calls = run_module(version, replies, volume='grow', state='rebalanced', timeout=20)
+    assert not result['failed'], result['msg']
+    assert not result['changed'] and result['commands'] == []
+    assert calls == ['gluster --mode=script %s --xml' % command for command in
+                     ('volume info grow', 'pool list', 'volume status grow', 'volume rebalance grow status')]
