@@ -63,15 +63,19 @@ def apply_steps(cli, steps, read_state):
     """Run ``steps`` in order through ``cli`` (GlusterCli; in check mode it only records them).
 
     ``read_state(step)`` reads the state a step's ``done`` judges; it is called only before a
-    retry. A step without ``done`` is sent once, never retried blind.
+    retry. A step without ``done`` is sent once, never retried blind. Returns each step's reply
+    (None when it was not sent: check mode, or a re-read proved it done), for a module that
+    reads more than success from it (a probe gluster answers "already a friend").
     """
+    replies = []
     for step in steps:
         if step.text_reply:
-            cli.change_text(*step.args, retry_if=step.retry_if, attempts=step.attempts)
+            replies.append(cli.change_text(*step.args, retry_if=step.retry_if, attempts=step.attempts))
         elif step.done is None:
-            cli.change(*step.args, retry=False)
+            replies.append(cli.change(*step.args, retry=False))
         else:
-            cli.change(*step.args, already_done=lambda step=step: step.done(read_state(step)))
+            replies.append(cli.change(*step.args, already_done=lambda step=step: step.done(read_state(step))))
+    return replies
 
 
 def completed_before_failure(commands):

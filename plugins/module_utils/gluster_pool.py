@@ -14,6 +14,7 @@ import re
 import time
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import delays
 
 # glusterd's "Peer Rejected" friend state: the peer's volume configuration conflicts with the
@@ -202,6 +203,31 @@ def describe_state(peer):
 def detach_arguments(peer, force=False):
     """``peer detach`` by the name gluster itself lists the peer under; ``force`` only if asked."""
     return ['peer', 'detach', peer.hostname] + (['force'] if force else [])
+
+
+def plan_probes(pool, nodes):
+    """A Plan with one ``peer probe`` per machine of ``nodes`` not yet in ``pool``; a re-read of
+    the pool that lists the name proves a probe done. The diff is the member names."""
+    probes = pool.to_probe(nodes)
+    before = pool.member_names()
+    steps = [Step(['peer', 'probe', name], what='probe %s' % name,
+                  done=lambda pool, name=name: pool.find(name) is not None) for name in probes]
+    return Plan(steps=steps, before={'peers': before}, after={'peers': sorted(before + probes)})
+
+
+def plan_detaches(pool, peers, volumes, force=False):
+    """A Plan with one ``peer detach`` per member of ``peers`` (from ``Pool.to_detach``); a re-read
+    of the pool without the peer's UUID proves a detach done. Raises PoolError, before any step,
+    when a peer hosts a brick of ``volumes``."""
+    refusal = detach_refusal(volumes, peers, pool)
+    if refusal:
+        raise PoolError(refusal)
+    before = pool.member_names()
+    detached = set(peer.hostname for peer in peers)
+    steps = [Step(detach_arguments(peer, force), what='detach %s' % peer.hostname,
+                  done=lambda pool, uuid=peer.uuid: pool.find(uuid) is None) for peer in peers]
+    return Plan(steps=steps, before={'peers': before},
+                after={'peers': [name for name in before if name not in detached]})
 
 
 def detach_refusal(volumes, peers, pool):

@@ -197,8 +197,9 @@ import socket
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module, int_or_none
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import apply_steps
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import (
-    PROBE_NOT_NEEDED_ERRNOS, Pool, PoolError, PoolNotSettled, detach_arguments, detach_refusal, validate_nodes,
+    PROBE_NOT_NEEDED_ERRNOS, Pool, PoolError, PoolNotSettled, plan_detaches, plan_probes, validate_nodes,
     wait_until_settled,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_peers, parse_volume_info
@@ -246,22 +247,21 @@ class PeerManager:
 
     def present(self):
         nodes = self.params['nodes']
-        probes = self.pool.to_probe(nodes)
-        for name in probes:
-            reply = self.cli.change('peer', 'probe', name,
-                                    already_done=lambda name=name: self.read_pool().find(name) is not None)
+        plan = plan_probes(self.pool, nodes)
+        replies = apply_steps(self.cli, plan.steps, lambda step: self.read_pool())
+        for step, reply in zip(plan.steps, replies):
             # gluster answers success without changing anything for itself and for known friends,
             # under a name the pool list does not show: such a name is not waited for either.
             if reply is not None and int_or_none(reply.findtext('opErrno')) in PROBE_NOT_NEEDED_ERRNOS:
-                nodes = [node for node in nodes if node != name]
+                nodes = [node for node in nodes if node != step.args[-1]]
             else:
                 self.changed = True
-        if self.cli.check_mode and probes:
+        if self.cli.check_mode and plan.steps:
             # Probes that were not run can never settle, so there is nothing to wait for.
-            self.predicted_after = sorted(self.before + probes)
+            self.predicted_after = plan.after['peers']
         elif self.params['wait']:
             self.pool = wait_until_settled(self.read_pool, nodes, self.params['wait_timeout'], self.pool)
-        elif probes:
+        elif plan.steps:
             self.pool = self.read_pool()
 
     def absent(self):
@@ -269,16 +269,12 @@ class PeerManager:
         if not peers:
             return
         # Read only when a detach is planned: a no-op stays at one gluster call.
-        refusal = detach_refusal(parse_volume_info(self.cli.read('volume', 'info')), peers, self.pool)
-        if refusal:
-            raise PoolError(refusal)
-        for peer in peers:
-            self.cli.change(*detach_arguments(peer, self.params['force']),
-                            already_done=lambda uuid=peer.uuid: self.read_pool().find(uuid) is None)
-            self.changed = True
+        plan = plan_detaches(self.pool, peers, parse_volume_info(self.cli.read('volume', 'info')),
+                             self.params['force'])
+        apply_steps(self.cli, plan.steps, lambda step: self.read_pool())
+        self.changed = True
         if self.cli.check_mode:
-            detached = set(peer.hostname for peer in peers)
-            self.predicted_after = [name for name in self.before if name not in detached]
+            self.predicted_after = plan.after['peers']
         else:
             self.pool = self.read_pool()
 

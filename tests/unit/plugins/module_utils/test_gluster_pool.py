@@ -4,7 +4,7 @@ import pytest
 from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_pool
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import parse_cli_output
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import (
-    Pool, PoolError, PoolNotSettled, detach_arguments, detach_refusal, node_name_problem, validate_nodes,
+    Pool, PoolError, PoolNotSettled, detach_refusal, node_name_problem, plan_detaches, plan_probes, validate_nodes,
     wait_until_settled,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
@@ -130,12 +130,32 @@ def test_local_names_are_looked_up_only_when_needed(version):
 
 # --- plans --------------------------------------------------------------------------------------
 
-def plan(peers, nodes, state, force=False, local_names=(), resolve=None):
-    """The gluster arguments gluster_peer runs to bring ``peers`` to ``state``."""
+def plan(peers, nodes, state, force=False, local_names=(), resolve=None, volumes=None):
+    """The gluster arguments gluster_peer runs to bring ``peers`` to ``state`` (no volumes)."""
     current = Pool(peers, local_names, resolve)
     if state == 'present':
-        return [['peer', 'probe', name] for name in current.to_probe(nodes)]
-    return [detach_arguments(peer, force) for peer in current.to_detach(nodes)]
+        return [step.args for step in plan_probes(current, nodes).steps]
+    return [step.args for step in plan_detaches(current, current.to_detach(nodes), volumes or {}, force).steps]
+
+
+def test_a_probe_is_proved_done_by_a_pool_that_lists_the_name(version):
+    probes = plan_probes(pool(version, 'pool-list-alone'), ['node1', 'node3'])
+    assert [step.what for step in probes.steps] == ['probe node3']
+    assert probes.before == {'peers': ['node1']} and probes.after == {'peers': ['node1', 'node3']}
+    assert probes.steps[0].done(pool(version)) and not probes.steps[0].done(pool(version, 'pool-list-alone'))
+
+
+def test_a_detach_is_proved_done_by_a_pool_without_the_peer(version):
+    current = pool(version)
+    detaches = plan_detaches(current, current.to_detach(['node3']), {})
+    assert detaches.after == {'peers': [name for name in current.member_names() if name != 'node3']}
+    assert not detaches.steps[0].done(current) and detaches.steps[0].done(pool(version, 'pool-list-alone'))
+
+
+def test_a_detach_plan_is_refused_before_any_step_for_a_peer_hosting_bricks(version):
+    current = pool(version)
+    with pytest.raises(PoolError, match='refusing to detach: node3 hosts bricks'):
+        plan_detaches(current, current.to_detach(['node3']), parse_volume_info(parsed(version, 'volume-info-all')))
 
 
 def test_plan_probes_each_missing_node_once(version):
