@@ -15,7 +15,10 @@ at each count REPEAT times, on node1, each case as one ansible-playbook task:
 Prints, per case, the gluster calls made (from the node's call log) and the task's median and
 mean duration, and writes the table to bench/results/volumes_list_cost.md.
 
-    scripts/bench volumes [--repeat N] [--suite bookworm|trixie] [--counts 10,100]
+    scripts/bench volumes [--repeat N] [--suite bookworm|trixie] [--counts 10,100] [--role-only]
+
+``--role-only`` measures only the role (for work on the role; the table then has no floor to
+compare with, so published results come from a full run).
 """
 import argparse
 import os
@@ -93,6 +96,7 @@ def main():
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--suite', default='bookworm')
     parser.add_argument('--counts', default='10,100')
+    parser.add_argument('--role-only', action='store_true')
     options = parser.parse_args()
     counts = [int(count) for count in options.counts.split(',')]
 
@@ -106,7 +110,7 @@ def main():
         for count in counts:
             grow_to(lab, have, count)
             have = count
-            for label, module, args, loop in cases(volume_names(count)):
+            for label, module, args, loop in [] if options.role_only else cases(volume_names(count)):
                 lab.run_module('node1', module, args, loop=loop)  # warm-up
                 seconds, calls = measure(lab, module, args, options.repeat, loop=loop)
                 rows.append((count, label, statistics.median(calls), max(calls), statistics.median(seconds),
@@ -117,12 +121,12 @@ def main():
                          statistics.median(calls), max(calls), statistics.median(seconds), statistics.mean(seconds)))
             print('%d volumes, role: median %.3f s' % (count, rows[-1][4]), flush=True)
         # Written before the lab goes: a failed teardown must not lose the figures.
-        report(rows, version, options.repeat)
+        report(rows, version, options.repeat, write=not options.role_only)
     finally:
         lab.down()
 
 
-def report(rows, version, repeat):
+def report(rows, version, repeat, write=True):
     """The table of ``rows`` (volumes, case, calls median, calls max, median s, mean s)."""
     lines = [
         '# No-op converge of many volumes: a loop of tasks against the list form',
@@ -135,7 +139,10 @@ def report(rows, version, repeat):
         '| --- | --- | --- | --- | --- |',
     ]
     lines += ['| %d | %s | %g / %d | %.3f | %.3f |' % row for row in rows]
-    publish(lines, 'volumes_list_cost.md')
+    if write:
+        publish(lines, 'volumes_list_cost.md')
+    else:
+        print('\n'.join(lines))
 
 
 if __name__ == '__main__':

@@ -1,18 +1,51 @@
 # -*- coding: utf-8 -*-
 # Copyright: glusterdock developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The volume_entries filter: the gluster_volumes role's definitions as entries of gluster_volume's
-list form (volumes)."""
+"""Filters of the gluster_volumes role's definitions: volume_definition_problems (what is wrong with
+them, before any change) and volume_entries (them as entries of gluster_volume's list form)."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list
+from ansible_collections.glusterdock.storage.plugins.filter.quota_problem import quota_problem
 
 # Passed on only when a definition sets them: an entry without them leaves the volume's own.
 LAYOUT_KEYS = ('replica', 'arbiter', 'disperse', 'redundancy')
 OPT_INS = ('allow_root_filesystem_bricks', 'allow_replica_two', 'allow_delete_with_clients', 'allow_stop_with_clients')
+
+
+# gluster manages quota only on a started volume.
+QUOTA_STATES = ('present', 'started')
+
+
+def definition_problem(definition, servers):
+    """What is wrong with one definition of gluster_volumes_list (empty when nothing is)."""
+    if not isinstance(definition, dict):
+        return 'every entry needs to be a dictionary with a name, got %r' % (definition,)
+    name = definition.get('name')
+    if not isinstance(name, str) or not name:
+        return 'every entry needs a name, got %r' % (definition,)
+    if definition.get('bricks') is None and not servers:
+        return 'volume %s: give bricks, or servers to derive them from (gluster_volumes_servers)' % name
+    if 'quota' in definition:
+        if definition.get('state', 'present') not in QUOTA_STATES:
+            return ('volume %s: quota is only for a volume whose state is present or started (gluster manages '
+                    'quota only on a started volume), not %s' % (name, definition.get('state')))
+        problem = quota_problem(definition['quota'], name)
+        if problem:
+            return 'volume %s: %s' % (name, problem)
+    return ''
+
+
+def volume_definition_problems(definitions, servers):
+    """One sentence per bad definition of gluster_volumes_list, as the role checks them all in one
+    task before any volume changes (the quota with gluster_quota's own parser)."""
+    if not isinstance(definitions, (list, tuple)):
+        return ['gluster_volumes_list must be a list of volume definitions, got %r' % (definitions,)]
+    problems = (definition_problem(definition, servers) for definition in definitions)
+    return [problem for problem in problems if problem]
 
 
 def volume_entry(definition, servers, brick_root, auth_allow=None):
@@ -46,4 +79,4 @@ class FilterModule(object):
     """Filters of glusterdock.storage."""
 
     def filters(self):
-        return {'volume_entries': volume_entries}
+        return {'volume_entries': volume_entries, 'volume_definition_problems': volume_definition_problems}

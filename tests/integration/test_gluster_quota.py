@@ -250,5 +250,5 @@ def test_role_refuses_a_bad_quota_before_any_volume_changes(volume):
     bad = volume.run_play(role_play([{'name': 'rfirst', 'quota': {'limits': {'/': '1GB'}}},
                                      {'name': 'rsecond', 'quota': {'limits': {'app': '1GB'}}}]))
     assert bad.returncode != 0
-    assert "Volume rsecond: limits['app']: 'app' must be absolute, from the root of the volume" in bad.stdout
+    assert "volume rsecond: limits['app']: 'app' must be absolute, from the root of the volume" in bad.stdout
     assert volume.call_log('node1') == [] and volume.call_log('node2') == []

@@ -39,3 +39,27 @@ def test_without_restricting_clients_options_are_the_definitions_own():
 def test_a_definition_without_a_name_is_refused():
     with pytest.raises(AnsibleFilterError, match='every definition needs a name'):
         volume_entries([{'replica': 3}], SERVERS, '/bricks')
+
+
+def test_every_bad_definition_is_named_in_one_list_of_problems():
+    from ansible_collections.glusterdock.storage.plugins.filter.volume_entries import volume_definition_problems
+
+    definitions = [
+        {'name': 'web', 'replica': 3, 'quota': {'limits': {'/': '1GB'}}},
+        {'replica': 3},
+        'web',
+        {'name': 'logs', 'state': 'stopped', 'quota': {'limits': {'/': '1GB'}}},
+        {'name': 'data', 'quota': {'limits': {'app': '1GB'}}},
+        {'name': 'own', 'bricks': ['node1:/srv/own/b']},
+    ]
+    assert volume_definition_problems(definitions, SERVERS) == [
+        "every entry needs a name, got {'replica': 3}",
+        "every entry needs to be a dictionary with a name, got 'web'",
+        'volume logs: quota is only for a volume whose state is present or started (gluster manages quota only on a '
+        'started volume), not stopped',
+        "volume data: limits['app']: 'app' must be absolute, from the root of the volume (such as \"/app\")",
+    ]
+    # Bricks derived from no servers; explicit bricks need none.
+    assert volume_definition_problems([{'name': 'web'}, definitions[-1]], []) == [
+        'volume web: give bricks, or servers to derive them from (gluster_volumes_servers)']
+    assert volume_definition_problems({'name': 'web'}, SERVERS)[0].startswith('gluster_volumes_list must be a list')
