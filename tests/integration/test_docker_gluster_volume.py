@@ -1,10 +1,12 @@
 """docker_gluster_volume on a real GlusterFS pool and two Docker hosts (Docker-in-Docker).
 
-A replica 3 volume `web` is created on node1..3 with the plain CLI. The tests build on each other
-in file order: bad input, failures before anything is created, check mode, the Docker volume
-`site` on docker1 and docker2 with files written on one host and read on the other, idempotence,
-drift, in-use refusals, removal that keeps the data, purge, and a dead mount (its FUSE client killed)
-mounted again, by the module and by the role, with the containers on it restarted.
+A replica 3 volume `web` is created on node1..3 with the plain CLI and shared by every test: bad
+input, failures before anything is created, check mode, the Docker volume `site` on docker1 and
+docker2 with files written on one host and read on the other, idempotence, drift, in-use refusals,
+removal that keeps the data, purge, volumes and bind mounts a purge must never reach, and a dead
+mount (its FUSE client killed) mounted again, by the module and by the role, with the containers on
+it restarted. Each test first brings the Docker hosts and the data it needs to the state it starts
+from (bare_docker_hosts, site_on_both_hosts, files_in), so the tests run in any order.
 """
 import re
 
@@ -20,8 +22,6 @@ SERVERS = ['node1', 'node2', 'node3']
 MOUNT_POINT = '/mnt/glusterfs/web'
 BRICK = '/bricks/web/b'
 BUSYBOX = 'glusterdock/busybox'
-# Checksums taken by one test and checked again by a later one.
-SAVED = {}
 
 
 def args(**overrides):
@@ -67,6 +67,50 @@ def in_container(lab, host, script, volume='site'):
     return lab.sh(host, "docker run --rm -v %s:/data %s sh -c '%s'" % (volume, BUSYBOX, script)).stdout
 
 
+# --- the state a test starts from, whatever ran before ------------------------------------------
+
+def bare_docker_hosts(lab):
+    """Both Docker hosts without containers, Docker volumes or GlusterFS mounts (the data on web
+    stays): where the failure and check-mode tests start."""
+    for host in lab.docker_hosts:
+        lab.sh(host, 'docker rm -f $(docker ps -aq) >/dev/null 2>&1; docker volume rm $(docker volume ls -q) '
+                     '>/dev/null 2>&1; true')
+        points = sorted(set([line.split()[4] for line in gluster_mounts(lab, host)] + [MOUNT_POINT]))
+        for point in points:
+            lab.unmount(host, point)
+        # Mount points go too (rmdir removes only empty directories), so a test sees the module make them.
+        lab.sh(host, 'rmdir -p --ignore-fail-on-non-empty %s 2>/dev/null; true' % ' '.join(points))
+        assert gluster_mounts(lab, host) == [] and docker_volumes(lab, host) == []
+
+
+def remove_from_web(lab, *subdirectories):
+    """Delete subdirectories of web through a mount on node1."""
+    path = brick_data.mount(lab, 'node1', 'web')
+    lab.sh('node1', 'rm -rf %s' % ' '.join('%s/%s' % (path, subdirectory) for subdirectory in subdirectories))
+
+
+def site_on_both_hosts(lab):
+    """The Docker volume site on both hosts exactly as args() asks (made again where it differs),
+    with the files test_create_on_both_hosts_and_share_files writes."""
+    for host in lab.docker_hosts:
+        succeeded(run(lab, host, args(recreate='options_changed')))
+    lab.sh('docker1', 'test -f %s/site/deep/er/two || (dd if=/dev/urandom of=%s/site/one bs=1k count=512 2>/dev/null '
+                      '&& mkdir -p %s/site/deep/er && echo hello > %s/site/deep/er/two)' % ((MOUNT_POINT,) * 4))
+
+
+def web_mounted_on_docker1(lab):
+    """web at MOUNT_POINT on docker1, as the module mounts it."""
+    lab.sh('docker1', 'mkdir -p {0} && (mountpoint -q {0} || mount -t glusterfs -o backup-volfile-servers=node2:node3 '
+                      'node1:/web {0})'.format(MOUNT_POINT))
+
+
+def files_in(lab, subdirectory, count, prefix):
+    """Files under SUBDIRECTORY of web, written through docker1's mount unless already there."""
+    web_mounted_on_docker1(lab)
+    if listing(lab, 'docker1', '%s/%s' % (MOUNT_POINT, subdirectory)) is None:
+        brick_data.write_files(lab, 'docker1', '%s/%s' % (MOUNT_POINT, subdirectory), count=count, prefix=prefix)
+
+
 @pytest.fixture(scope='module')
 def web(pool):
     """The pool with the started replica 3 volume web."""
@@ -99,15 +143,23 @@ def web(pool):
     ({'driver_options': {'device': '/tmp'}}, 'must not be set with driver=local'),
 ])
 def test_bad_input_fails_before_any_call(web, overrides, message):
+    before = host_state(web, 'docker1')
     # A Docker socket that does not exist: a Docker call would fail with another message.
     result = run(web, 'docker1', args(docker_host='unix:///nonexistent/docker.sock', **overrides))
     failed(result, message)
     assert result['actions'] == []
-    assert web.sh('docker1', 'test -e /tmp/p || test -e /mnt/glusterfs', check=False).returncode != 0
-    assert gluster_mounts(web, 'docker1') == []
+    assert web.sh('docker1', 'test -e /tmp/p', check=False).returncode != 0
+    assert host_state(web, 'docker1') == before
+
+
+def host_state(lab, host):
+    """What a task that fails before any call must leave as it was: GlusterFS mounts, Docker
+    volumes and the mount root."""
+    return gluster_mounts(lab, host), docker_volumes(lab, host), listing(lab, host, '/mnt/glusterfs')
 
 
 def test_docker_host_is_honoured_and_checked_before_mounting(web):
+    bare_docker_hosts(web)
     result = failed(run(web, 'docker1', args(docker_host='unix:///nonexistent/docker.sock')),
                     'Cannot connect to the Docker API at unix:///nonexistent/docker.sock')
     assert result['actions'] == [] and gluster_mounts(web, 'docker1') == []
@@ -120,6 +172,7 @@ def test_missing_docker_sdk_is_a_clear_failure(web):
 
 
 def test_stopped_gluster_volume_fails_before_creating_anything(web):
+    bare_docker_hosts(web)
     web.gluster('node1', 'volume', 'stop', 'web')
     try:
         result = failed(run(web, 'docker1', args()), 'Mounting the GlusterFS volume web at %s failed' % MOUNT_POINT)
@@ -131,6 +184,7 @@ def test_stopped_gluster_volume_fails_before_creating_anything(web):
 
 
 def test_unreachable_server_fails_before_creating_anything(web):
+    bare_docker_hosts(web)
     result = failed(run(web, 'docker1', args(servers=['node9'], mount_point='/mnt/unreachable')), 'failed')
     assert listing(web, 'docker1', '/mnt/unreachable') == []
     assert gluster_mounts(web, 'docker1') == [] and docker_volumes(web, 'docker1') == []
@@ -138,11 +192,13 @@ def test_unreachable_server_fails_before_creating_anything(web):
 
 
 def test_not_mounted_with_mount_false_is_refused(web):
+    bare_docker_hosts(web)
     failed(run(web, 'docker1', args(mount=False)), '%s is not mounted' % MOUNT_POINT)
     assert docker_volumes(web, 'docker1') == [] and gluster_mounts(web, 'docker1') == []
 
 
 def test_mount_that_succeeds_without_a_live_mount_creates_nothing(web):
+    bare_docker_hosts(web)
     # auth.allow refuses the Docker host: mount.glusterfs can exit 0 while no live mount is left.
     assert 'success' in web.gluster('node1', 'volume', 'set', 'web', 'auth.allow', '10.9.9.9')
     try:
@@ -166,6 +222,7 @@ def test_mount_that_succeeds_without_a_live_mount_creates_nothing(web):
 
 
 def test_another_file_system_at_the_mount_point_is_refused(web):
+    bare_docker_hosts(web)
     web.sh('docker1', 'mkdir -p /mnt/other && mount -t tmpfs tmpfs /mnt/other')
     try:
         failed(run(web, 'docker1', args(mount_point='/mnt/other')), 'a tmpfs file system (tmpfs) is mounted there')
@@ -176,9 +233,11 @@ def test_another_file_system_at_the_mount_point_is_refused(web):
 
 
 def test_check_mode_creates_nothing(web):
+    bare_docker_hosts(web)
+    web.sh('docker1', 'mkdir -p %s' % MOUNT_POINT)
     result = succeeded(run(web, 'docker1', args(), check=True, diff=True))
     assert result['changed']
-    # The failure tests above left the empty mount-point directory, so there is no mkdir for it.
+    # The empty mount-point directory exists, so there is no mkdir for it.
     assert result['actions'][:2] == [
         'mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/web %s' % MOUNT_POINT,
         'mkdir -p %s/site (owner 33, group 33, mode 0750) (if missing)' % MOUNT_POINT]
@@ -186,10 +245,14 @@ def test_check_mode_creates_nothing(web):
     assert result['diff']['before'] == {'exists': False, 'mounted': False, 'directory': None}
     assert result['diff']['after']['exists'] and result['diff']['after']['labels']['org.glusterdock.subdirectory'] == 'site'
     assert docker_volumes(web, 'docker1') == [] and gluster_mounts(web, 'docker1') == []
-    assert listing(web, 'docker1', MOUNT_POINT) == []  # left by the failure tests, still empty
+    assert listing(web, 'docker1', MOUNT_POINT) == []
 
 
 def test_create_on_both_hosts_and_share_files(web):
+    bare_docker_hosts(web)
+    remove_from_web(web, 'site')
+    # docker1's mount point exists, docker2's does not (the module makes it).
+    web.sh('docker1', 'mkdir -p %s' % MOUNT_POINT)
     first = succeeded(run(web, 'docker1', args(), diff=True))
     assert first['changed']
     assert first['actions'] == [
@@ -216,6 +279,7 @@ def test_create_on_both_hosts_and_share_files(web):
 
 
 def test_second_run_changes_nothing(web):
+    site_on_both_hosts(web)
     for host in web.docker_hosts:
         result = succeeded(run(web, host, args(), diff=True))
         assert not result['changed'] and result['actions'] == [] and result['differences'] == [], result
@@ -225,12 +289,14 @@ def test_second_run_changes_nothing(web):
 
 
 def test_directory_drift_is_corrected(web):
+    site_on_both_hosts(web)
     web.sh('docker1', 'chmod 0700 %s/site' % MOUNT_POINT)
     result = succeeded(run(web, 'docker2', args()))
     assert result['changed'] and result['actions'] == ['chmod 0750 %s/site' % MOUNT_POINT]
 
 
 def test_volume_drift_is_reported_not_recreated(web):
+    site_on_both_hosts(web)
     result = succeeded(run(web, 'docker1', args(labels={'app': 'web', 'tier': 'front'})))
     assert not result['changed'] and result['actions'] == []
     assert result['differences'] == [{'parameter': 'labels.tier', 'before': None, 'after': 'front'}]
@@ -238,6 +304,7 @@ def test_volume_drift_is_reported_not_recreated(web):
 
 
 def test_volume_in_use_is_neither_recreated_nor_removed(web):
+    site_on_both_hosts(web)
     web.sh('docker1', 'docker run -d --name holder -v site:/data %s sleep 3600' % BUSYBOX)
     try:
         failed(run(web, 'docker1', args(labels={'app': 'web', 'tier': 'front'}, recreate='options_changed')),
@@ -248,13 +315,14 @@ def test_volume_in_use_is_neither_recreated_nor_removed(web):
         # A stopped container still uses the volume.
         web.sh('docker1', 'docker stop -t 1 holder')
         failed(run(web, 'docker1', {'name': 'site', 'state': 'absent'}), 'holder')
-        assert docker_volumes(web, 'docker1') == ['site']
+        assert 'site' in docker_volumes(web, 'docker1')
         assert web.sh('node1', 'test -f %s/site/one' % BRICK, check=False).returncode == 0
     finally:
         web.sh('docker1', 'docker rm -f holder')
 
 
 def test_recreate_when_options_changed(web):
+    site_on_both_hosts(web)
     result = succeeded(run(web, 'docker1', args(labels={'app': 'web', 'tier': 'front'}, recreate='options_changed'),
                            diff=True))
     assert result['changed'] and [action.split()[:3] for action in result['actions']] == [
@@ -265,19 +333,22 @@ def test_recreate_when_options_changed(web):
 
 
 def test_absent_removes_the_volume_and_keeps_the_data(web):
+    site_on_both_hosts(web)
     checked = succeeded(run(web, 'docker1', {'name': 'site', 'state': 'absent'}, check=True))
     assert checked['changed'] and checked['actions'] == ['docker volume rm site']
-    assert docker_volumes(web, 'docker1') == ['site']
+    assert 'site' in docker_volumes(web, 'docker1')
     result = succeeded(run(web, 'docker1', {'name': 'site', 'state': 'absent'}, diff=True))
     assert result['changed'] and result['diff'] == {'before': dict(result['diff']['before'], exists=True),
                                                     'after': {'exists': False}}
-    assert docker_volumes(web, 'docker1') == []
+    assert 'site' not in docker_volumes(web, 'docker1')
     assert web.sh('node1', 'test -f %s/site/one' % BRICK, check=False).returncode == 0
     again = succeeded(run(web, 'docker1', {'name': 'site', 'state': 'absent'}))
     assert not again['changed'] and again['actions'] == []
 
 
 def test_purge_without_a_labelled_volume_is_refused(web):
+    site_on_both_hosts(web)
+    succeeded(run(web, 'docker1', {'name': 'site', 'state': 'absent'}))
     # docker1 no longer has the Docker volume site: nothing shows the directory is its data.
     result = failed(run(web, 'docker1', args(state='absent', purge=True)),
                     'Refusing to purge %s/site: there is no Docker volume site on this host' % MOUNT_POINT,
@@ -287,14 +358,15 @@ def test_purge_without_a_labelled_volume_is_refused(web):
 
 
 def test_purge_removes_the_volume_and_the_data(web):
+    site_on_both_hosts(web)
     purge = args(state='absent', purge=True)
     checked = succeeded(run(web, 'docker2', purge, check=True))
     assert checked['actions'] == ['docker volume rm site', 'rm -rf %s/site' % MOUNT_POINT]
-    assert docker_volumes(web, 'docker2') == ['site']
+    assert 'site' in docker_volumes(web, 'docker2')
     assert web.sh('node1', 'test -d %s/site' % BRICK, check=False).returncode == 0
     result = succeeded(run(web, 'docker2', purge))
     assert result['changed'] and result['actions'] == checked['actions']
-    assert docker_volumes(web, 'docker2') == []
+    assert 'site' not in docker_volumes(web, 'docker2')
     for node in web.nodes:
         assert web.sh(node, 'test -e %s/site' % BRICK, check=False).returncode != 0
     again = succeeded(run(web, 'docker2', purge))
@@ -328,12 +400,8 @@ def gluster_sums(lab, subdirectory):
 
 def test_foreign_local_volume_is_never_removed_or_recreated(web):
     # A plain local volume that someone made by hand, with data: the module must never take it for its own.
-    web.sh('docker1', 'docker volume create mine')
-    in_container(web, 'docker1', 'mkdir -p /data/d && for i in 1 2 3 4 5; do dd if=/dev/urandom of=/data/d/f$i '
-                                 'bs=1k count=64 2>/dev/null; done', volume='mine')
-    local_sums = SAVED['mine'] = local_volume_sums(web, 'docker1', 'mine')
-    assert len(local_sums) == 5
-    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/keep', count=60, prefix='k')
+    local_sums = local_volume_mine(web)
+    files_in(web, 'keep', 60, 'k')
     keep_sums = gluster_sums(web, 'keep')
     before = docker_state(web, 'docker1')
     mountpoint = web.sh('docker1', "docker volume inspect -f '{{.Mountpoint}}' mine").stdout.strip()
@@ -357,6 +425,24 @@ def test_foreign_local_volume_is_never_removed_or_recreated(web):
     safety_matrix.verify_and_record(web, 'web', keep_sums, 'recreate or remove a plain local Docker volume of the '
                                     'same name', 'replica 3, 2 Docker hosts', 'none', 'refused, nothing changed',
                                     subdirectory='keep')
+
+
+def local_volume_mine(lab):
+    """The plain local Docker volume mine on docker1, with 5 files; returns their checksums."""
+    lab.sh('docker1', 'docker volume create mine')
+    in_container(lab, 'docker1', 'mkdir -p /data/d && for i in 1 2 3 4 5; do test -f /data/d/f$i || '
+                                 'dd if=/dev/urandom of=/data/d/f$i bs=1k count=64 2>/dev/null; done', volume='mine')
+    local_sums = local_volume_sums(lab, 'docker1', 'mine')
+    assert len(local_sums) == 5
+    return local_sums
+
+
+def outer_volume(lab):
+    """The Docker volume outer (subdirectory apps, with files in apps/own) on docker1, held by nothing."""
+    lab.sh('docker1', 'docker rm -f runner linked second whole >/dev/null 2>&1; true')
+    succeeded(run(lab, 'docker1', {'name': 'inner', 'subdirectory': 'apps/inner', 'state': 'absent'}))
+    succeeded(run(lab, 'docker1', args(name='outer', subdirectory='apps')))
+    files_in(lab, 'apps/own', 20, 'o')
 
 
 def test_purge_never_reaches_another_docker_volume(web):
@@ -392,9 +478,9 @@ def test_purge_never_reaches_another_docker_volume(web):
 
 
 def test_purge_never_reaches_a_container_bind_mount(web):
-    # inner goes (its data stays); then stopped containers bind parts of apps: through a symbolic link
-    # with a trailing slash, through another mount point of web, and the whole volume.
-    succeeded(run(web, 'docker1', {'name': 'inner', 'subdirectory': 'apps/inner', 'state': 'absent'}))
+    # Stopped containers bind parts of apps: through a symbolic link with a trailing slash, through
+    # another mount point of web, and the whole volume.
+    outer_volume(web)
     apps_sums = gluster_sums(web, 'apps')
     web.sh('docker1', 'mkdir -p /srv /mnt/web-second && ln -sfn %s/apps /srv/apps-link && '
                       'mount -t glusterfs node1:/web /mnt/web-second' % MOUNT_POINT)
@@ -427,7 +513,7 @@ def test_purge_never_reaches_a_container_bind_mount(web):
 
 def test_a_bind_mount_of_a_subdirectory_is_not_the_volume(web):
     # Bound from inside the GlusterFS mount, /mnt/bound shows fuse.glusterfs node1:/web with root /bindsrc.
-    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/bindsrc/own', count=20, prefix='b')
+    files_in(web, 'bindsrc/own', 20, 'b')
     bindsrc_sums = gluster_sums(web, 'bindsrc')
     web.sh('docker1', 'mkdir -p /mnt/bound && mount --bind %s/bindsrc /mnt/bound' % MOUNT_POINT)
     try:
@@ -458,6 +544,8 @@ def containers_play(containers, **variables):
 
 def test_docker_containers_role_starts_nothing_on_a_volume_not_on_glusterfs(web):
     sleeper = {'image': BUSYBOX, 'command': ['sleep', '3600']}
+    local_volume_mine(web)
+    outer_volume(web)
     before = docker_state(web, 'docker1')
     refused = web.run_play(containers_play([dict(sleeper, name='on-missing', volumes=['nosuch:/data']),
                                             dict(sleeper, name='on-local', volumes=['mine:/data'])]))
@@ -503,6 +591,7 @@ def test_role_purge_checks_every_docker_host_before_any_deletes(web):
         succeeded(run(web, host, args(name='held', subdirectory='held')))
     brick_data.write_files(web, 'docker1', MOUNT_POINT + '/held', count=40, prefix='h')
     held_sums = gluster_sums(web, 'held')
+    files_in(web, 'keep', 60, 'k')
     keep_sums = gluster_sums(web, 'keep')
     # A container on docker2 uses held; the play runs on docker1 only.
     web.sh('docker2', 'docker run -d --name user2 -v held:/data %s sleep 3600' % BUSYBOX)
@@ -534,12 +623,14 @@ def test_role_purge_checks_every_docker_host_before_any_deletes(web):
 
 
 def test_purge_deletes_only_its_own_directory(web):
-    # Nothing holds apps any more (inner was removed, the containers are gone).
+    outer_volume(web)  # nothing holds apps: inner removed, no container binds it
+    local_sums = local_volume_mine(web)
+    files_in(web, 'keep', 60, 'k')
     keep_sums = gluster_sums(web, 'keep')
     result = succeeded(run(web, 'docker1', args(name='outer', subdirectory='apps', state='absent', purge=True)))
     assert result['actions'] == ['docker volume rm outer', 'rm -rf %s/apps' % MOUNT_POINT]
     assert web.sh('node1', 'test -e %s/apps' % BRICK, check=False).returncode != 0
-    record_local_volume(web, 'docker1', 'mine', SAVED['mine'], 'purge next to a plain local Docker volume',
+    record_local_volume(web, 'docker1', 'mine', local_sums, 'purge next to a plain local Docker volume',
                         'done, other data kept')
     safety_matrix.verify_and_record(web, 'web', keep_sums, 'purge next to other data', 'replica 3, 2 Docker hosts',
                                     'none', 'done, other data kept', subdirectory='keep')
@@ -618,7 +709,7 @@ def test_dead_mount_is_mounted_again_and_its_containers_restarted(web):
 
 
 def test_role_mounts_a_dead_mount_again_and_restarts_its_containers(web):
-    # The role mounted web at /mnt/role/web (fstab) on both Docker hosts in an earlier test.
+    # The role mounts web at /mnt/role/web (fstab) on docker1, unless mounted there already.
     items = [{'name': 'rolestale', 'gluster_volume': 'web', 'subdirectory': 'rolestale'}]
     created = web.run_play(volumes_play('docker1', items))
     assert created.returncode == 0, created.stdout[-3000:]
