@@ -1,7 +1,8 @@
-"""gluster_peer on real glusterd: a fresh lab of three nodes, every task run on node1.
+"""gluster_peer on real glusterd: a lab of three nodes, every task run on node1.
 
-The tests build on each other in file order: the pool is formed, checked for idempotence, then a
-brick blocks a detach, node3 is detached, and glusterd is stopped on node2.
+The pool is formed, checked for idempotence, then a brick blocks a detach, node3 is detached, and
+glusterd is stopped on node2. Each test first brings the pool to the state it starts from
+(node1 alone, or all three formed with the plain CLI), so the tests run in any order.
 """
 import pytest
 
@@ -24,6 +25,20 @@ def members(lab):
     return sorted(line.split('\t')[1].strip() for line in lines if line.strip())
 
 
+def node1_alone(lab):
+    """The pool before any probe: node1 on its own (other members detached with the plain CLI)."""
+    for node in lab.nodes[1:]:
+        if node in members(lab):
+            lab.gluster('node1', 'peer', 'detach', node)
+    assert members(lab) == ['localhost']
+
+
+def formed(lab):
+    """All three nodes in the pool, connected, probed by name with the plain CLI."""
+    lab.form_pool()
+    assert members(lab) == ['localhost', 'node2', 'node3']
+
+
 @pytest.mark.parametrize('bad, message', [
     ('node2; touch /tmp/p', "'node2; touch /tmp/p' contains whitespace"),
     ('$(id)', "'$(id)' is not a host name"),
@@ -41,6 +56,7 @@ def test_bad_input_fails_before_any_gluster_call(lab, bad, message):
 
 
 def test_check_mode_on_a_fresh_pool_only_reads(lab):
+    node1_alone(lab)
     result = run(lab, {'nodes': ['node1', 'node2', 'node3']}, check=True, diff=True)
     assert not result.get('failed') and result['changed'], result
     assert result['commands'] == [command('peer', 'probe', 'node2'), command('peer', 'probe', 'node3')]
@@ -50,6 +66,7 @@ def test_check_mode_on_a_fresh_pool_only_reads(lab):
 
 
 def test_present_forms_the_pool_and_waits(lab):
+    node1_alone(lab)
     result = run(lab, {'nodes': ['node1', 'node2', 'node3', 'node2']}, diff=True)
     assert not result.get('failed') and result['changed'], result
     assert result['commands'] == [command('peer', 'probe', 'node2'), command('peer', 'probe', 'node3')]
@@ -61,12 +78,14 @@ def test_present_forms_the_pool_and_waits(lab):
 
 
 def test_second_run_is_one_gluster_call(lab):
+    formed(lab)
     result = run(lab, {'nodes': ['node1', 'node2', 'node3']})
     assert not result.get('failed') and not result['changed'] and result['commands'] == [], result
     assert lab.call_log('node1') == [POOL_LIST]
 
 
 def test_probing_a_member_by_its_address_is_a_no_op(lab):
+    formed(lab)
     address = lab.sh('node2', 'hostname -i').stdout.split()[0]
     result = run(lab, {'nodes': [address]})
     assert not result.get('failed') and not result['changed'] and result['commands'] == [], result
@@ -80,6 +99,7 @@ def test_absent_of_a_non_member_is_a_no_op(lab):
 
 
 def test_detach_of_a_peer_hosting_a_brick_is_refused(lab):
+    formed(lab)
     lab.sh('node3', 'mkdir -p /bricks/held')
     lab.gluster('node1', 'volume', 'create', 'held', 'node3:/bricks/held/b')
     try:
@@ -93,6 +113,7 @@ def test_detach_of_a_peer_hosting_a_brick_is_refused(lab):
 
 
 def test_detach_of_a_peer_without_bricks(lab):
+    formed(lab)
     check = run(lab, {'nodes': ['node3'], 'state': 'absent'}, check=True, diff=True)
     assert check['changed'] and check['commands'] == [command('peer', 'detach', 'node3')], check
     assert check['diff']['after'] == {'peers': ['node1', 'node2']}
@@ -109,6 +130,7 @@ def test_detach_of_a_peer_without_bricks(lab):
 
 
 def test_wait_fails_naming_a_peer_whose_glusterd_is_down(lab):
+    formed(lab)
     lab.sh('node2', 'systemctl stop glusterd')
     try:
         result = run(lab, {'nodes': ['node2'], 'wait_timeout': 5})
