@@ -2,7 +2,8 @@
 only reads, purge, refusals (disabling with usage or object limits, a missing directory, a missing
 volume), bad input without any gluster call, GlusterFS's empty list once a limited directory is
 gone, and the gluster_volumes role's quota (check mode on a stopped volume, bad quota refused
-before any volume changes)."""
+before any volume changes). Each test first sets the quota it starts from with the plain CLI
+(quota_from), so the tests run in any order."""
 import re
 
 import pytest
@@ -41,6 +42,38 @@ def limits(lab, volume=VOLUME):
         r'<path>(.*?)</path>\s*<hard_limit>(\d+)</hard_limit>\s*<soft_limit_percent>(\d+)%', xml)}
 
 
+def quota_from(lab, wanted=None):
+    """Quota of qv as a test starts from, set with the plain CLI: disabled when WANTED is None, else
+    enabled with exactly the usage limits WANTED (path -> (size, soft limit % or None)) and no object
+    limit; the directories /app, /data and /logs exist on the volume."""
+    lab.sh('node2', 'mkdir -p /mnt/{0}/app /mnt/{0}/data /mnt/{0}/logs && echo data > /mnt/{0}/app/file'.format(VOLUME))
+    current = limits(lab)
+    info = lab.gluster('node1', 'volume', 'info', VOLUME, '--xml')
+    objects = lab.gluster('node1', 'volume', 'quota', VOLUME, 'list-objects', '--xml') if current is not None else ''
+    # Object limits and a default soft limit go only with quota itself.
+    if current is not None and (wanted is None or '<path>' in objects or 'features.default-soft-limit' in info):
+        lab.gluster('node1', 'volume', 'quota', VOLUME, 'disable')
+        current = None
+    if wanted is None:
+        assert limits(lab) is None
+        return
+    if current is None:
+        lab.gluster('node1', 'volume', 'quota', VOLUME, 'enable')
+        current = {}
+    for path in current:
+        if path not in wanted:
+            lab.gluster('node1', 'volume', 'quota', VOLUME, 'remove', path)
+    for path, (size, soft) in wanted.items():
+        lab.gluster('node1', 'volume', 'quota', VOLUME, 'limit-usage', path, size, *(['%d%%' % soft] if soft else []))
+    assert set(limits(lab)) == set(wanted)
+
+
+# Where test_enable_and_limits_then_a_second_run_is_one_call leaves the quota, and the limits
+# test_unlisted_limits_stay_unless_purge leaves.
+ENABLED_WITH_APP = {'/': ('10GB', None), '/app': ('1GB', 50)}
+ENABLED_WITH_LOGS = {'/': ('10GB', None), '/logs': ('100MB', None)}
+
+
 @pytest.fixture(scope='module')
 def volume(pool):
     """A started distribute volume with the directories /app, /data and /logs, mounted on node2."""
@@ -55,6 +88,7 @@ def volume(pool):
 
 
 def test_enable_and_limits_then_a_second_run_is_one_call(volume):
+    quota_from(volume)
     args = dict(volume=VOLUME, limits={'/': '10GB', '/app': {'hard_limit': '1GB', 'soft_limit': 50}})
     result, calls = run(volume, args, diff=True)
     assert not result.get('failed'), result['msg']
@@ -73,6 +107,7 @@ def test_enable_and_limits_then_a_second_run_is_one_call(volume):
 
 
 def test_check_mode_only_reads_and_reports_the_exact_commands(volume):
+    quota_from(volume, ENABLED_WITH_APP)
     before = limits(volume)
     args = dict(volume=VOLUME, limits={'/': '10GB', '/app': '2GB', '/data': '512MB'})
     result, calls = run(volume, args, check=True, diff=True)
@@ -85,6 +120,7 @@ def test_check_mode_only_reads_and_reports_the_exact_commands(volume):
 
 
 def test_unlisted_limits_stay_unless_purge(volume):
+    quota_from(volume, ENABLED_WITH_APP)
     volume_limits = {'/': '10GB', '/logs': '100MB'}
     result = run(volume, dict(volume=VOLUME, limits=volume_limits))[0]
     assert result['commands'] == [command('limit-usage', '/logs', '100MB')]
@@ -101,6 +137,7 @@ def test_unlisted_limits_stay_unless_purge(volume):
 
 
 def test_a_directory_missing_on_the_volume_fails_naming_it(volume):
+    quota_from(volume, ENABLED_WITH_LOGS)
     before = limits(volume)
     result, calls = run(volume, dict(volume=VOLUME, limits={'/': '10GB', '/nowhere': '1GB'}))
     assert result['failed'] and not result['changed']
@@ -140,6 +177,7 @@ def test_bad_input_fails_without_any_gluster_call(volume, args, message):
 
 
 def test_disabling_with_limits_needs_the_opt_in(volume):
+    quota_from(volume, ENABLED_WITH_LOGS)
     before = limits(volume)
     result, calls = run(volume, dict(volume=VOLUME, state='disabled'))
     assert result['failed'] and result['commands'] == [] and calls == [list_call(), list_objects_call()]
@@ -155,6 +193,7 @@ def test_disabling_with_limits_needs_the_opt_in(volume):
 
 
 def test_disabling_with_object_limits_only_needs_the_opt_in(volume):
+    quota_from(volume)
     # "volume quota list" shows usage limits only: with an object limit alone it says "No quota configured".
     assert run(volume, dict(volume=VOLUME))[0]['commands'] == [command('enable')]
     volume.gluster('node1', 'volume', 'quota', VOLUME, 'limit-objects', '/app', '100')
@@ -178,6 +217,7 @@ def test_disabling_with_object_limits_only_needs_the_opt_in(volume):
 
 
 def test_limits_still_apply_when_gluster_cannot_list_them(volume):
+    quota_from(volume)
     # When the last limit glusterd keeps is on a removed directory, GlusterFS prints nothing for the
     # whole list (exit code 1): only named paths can be read.
     assert run(volume, dict(volume=VOLUME, limits={'/': '10GB', '/data': '1GB'}))[0]['changed']
