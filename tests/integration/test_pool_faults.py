@@ -25,6 +25,9 @@ from .safety_matrix import verify_and_record
 LAB_NODES = 3
 VOLUME = 'restart'
 PORTS = '49152-49999'
+# The range the refused restart asks for: never applied, so it differs from every server's whichever
+# test runs first.
+REFUSED_PORTS = '49152-49888'
 # Writes a file every 0.1 s into /mnt/restart/during until /tmp/stop-writing exists.
 WRITER = ('mkdir -p /mnt/restart/during; n=0; while [ ! -e /tmp/stop-writing ]; do n=$((n+1)); '
           'head -c 4096 /dev/urandom > /mnt/restart/during/w$n 2>/dev/null; sleep 0.1; done')
@@ -48,15 +51,17 @@ def glusterd_started(lab, node):
     return int(lab.sh(node, 'systemctl show -p ExecMainStartTimestampMonotonic --value glusterd').stdout.strip())
 
 
-def create_volume(lab):
-    for node in lab.nodes:
-        lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
-    lab.gluster('node1', 'volume', 'create', VOLUME, 'replica', '3',
-                *['%s:/bricks/%s/b' % (node, VOLUME) for node in lab.nodes])
-    lab.gluster('node1', 'volume', 'start', VOLUME)
-    path = mount(lab, 'node1', VOLUME)
-    write_files(lab, 'node1', path, count=500)
-    return checksums(lab, 'node1', path)
+def restart_volume(lab):
+    """The started replica 3 volume restart, mounted on node1 with 500 files (made by whichever
+    restart test runs first); returns the checksums of every file on it."""
+    if VOLUME not in lab.gluster('node1', 'volume', 'list').split():
+        for node in lab.nodes:
+            lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
+        lab.gluster('node1', 'volume', 'create', VOLUME, 'replica', '3',
+                    *['%s:/bricks/%s/b' % (node, VOLUME) for node in lab.nodes])
+        lab.gluster('node1', 'volume', 'start', VOLUME)
+        write_files(lab, 'node1', mount(lab, 'node1', VOLUME), count=500)
+    return checksums(lab, 'node1', mount(lab, 'node1', VOLUME))
 
 
 def test_two_runs_at_once_growing_the_same_volume_both_succeed_and_grow_it_once(pool):
@@ -139,17 +144,17 @@ def test_a_fault_during_heal_never_ends_ok_unhealed(pool, fault):
 
 
 def test_a_brick_down_stops_the_restart_before_any_server_restarts(pool):
-    sums = create_volume(pool)
+    sums = restart_volume(pool)
     pids = {node: glusterd_pid(pool, node) for node in pool.nodes}
     pool.sh('node2', "pkill -f '[g]lusterfsd.*bricks/%s/b'" % VOLUME)
-    result = pool.run_play(role_play(gluster_server_brick_ports=PORTS))
+    result = pool.run_play(role_play(gluster_server_brick_ports=REFUSED_PORTS))
     assert result.returncode != 0
     failures = ' '.join(line for line in result.stdout.splitlines() if line.startswith('fatal:'))
     assert ('Not restarting glusterd on node1: a glusterd restart stops that server\'s bricks too, and the pool is '
             'not whole: brick node2:/bricks/restart/b (volume restart) is offline') in failures, failures
     assert {node: glusterd_pid(pool, node) for node in pool.nodes} == pids
     for node in pool.nodes:  # no server has the new range: a re-run still has every server to do
-        assert 'max-port 49999' not in pool.sh(node, 'cat /etc/glusterfs/glusterd.vol').stdout
+        assert 'max-port 49888' not in pool.sh(node, 'cat /etc/glusterfs/glusterd.vol').stdout
     # Bring the brick back (start force starts only bricks that are down) and let heal finish.
     pool.gluster('node1', 'volume', 'start', VOLUME, 'force')
     pool.sh('node1', 'for i in $(seq 1 120); do gluster.real volume heal %s info summary | grep -q '
@@ -159,7 +164,7 @@ def test_a_brick_down_stops_the_restart_before_any_server_restarts(pool):
 
 
 def test_servers_restart_one_at_a_time_with_heal_in_between_and_no_file_lost(pool):
-    before = checksums(pool, 'node1', '/mnt/%s' % VOLUME)
+    before = restart_volume(pool)
     pool.sh('node1', 'cat > /tmp/writer.sh', stdin=WRITER)
     pool.sh('node1', 'rm -f /tmp/stop-writing; nohup sh /tmp/writer.sh >/dev/null 2>&1 &')
     try:
