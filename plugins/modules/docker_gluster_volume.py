@@ -61,6 +61,7 @@ description:
 author:
   - glusterdock developers (@glusterdock)
 extends_documentation_fragment:
+  - glusterdock.storage.attributes
   - glusterdock.storage.docker_connection
 options:
   name:
@@ -207,14 +208,12 @@ notes:
     O(restart_containers)).
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - When the GlusterFS volume is not mounted yet, check mode does not mount it, so it predicts
         creating the subdirectory without looking at it. The same holds for a dead mount, which check mode
         neither unmounts nor mounts again; the containers to restart are listed, not restarted.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - Whether the Docker volume exists, its driver, driver options and labels, whether the GlusterFS

@@ -76,21 +76,17 @@ author:
   - glusterdock developers (@glusterdock)
 requirements:
   - The C(gluster) CLI on the managed node, which must be a member of the trusted pool.
+extends_documentation_fragment:
+  - glusterdock.storage.attributes
+  - glusterdock.storage.attributes.gluster
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the volume and runs the same checks, starts nothing, and returns in RV(commands) the changing
       commands it would run.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the volume's bricks, replica and arbiter counts before and after (and offline bricks for a reset).
-  action_group:
-    description: Use C(group/glusterdock.storage.gluster) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - glusterdock.storage.gluster
 options:
   volume:
     description:

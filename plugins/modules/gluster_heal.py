@@ -66,24 +66,16 @@ notes:
   - Run it on one member of the pool (for example with C(run_once)).
   - Entry split-brain (copies that differ in type or gfid) cannot be resolved by the CLI; the task
     fails with gluster's answer and what to do.
+extends_documentation_fragment:
+  - glusterdock.storage.attributes
+  - glusterdock.storage.attributes.gluster
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - Entries to heal and split-brain files, before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
-  action_group:
-    description: Use C(group/glusterdock.storage.gluster) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - glusterdock.storage.gluster
 seealso:
   - module: glusterdock.storage.gluster_info
 '''

@@ -61,24 +61,16 @@ requirements:
   - GlusterFS 10 or newer with glusterd running on the node the task runs on.
 notes:
   - Run the task on one member of the pool only (for example with C(run_once)); the pool is shared.
+extends_documentation_fragment:
+  - glusterdock.storage.attributes
+  - glusterdock.storage.attributes.gluster
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The sorted names of the pool members, before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
-  action_group:
-    description: Use C(group/glusterdock.storage.gluster) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - glusterdock.storage.gluster
 seealso:
   - name: Managing the trusted storage pool
     description: The GlusterFS Administrator Guide.

@@ -27,23 +27,19 @@ author:
   - glusterdock developers (@glusterdock)
 requirements:
   - The C(gluster) CLI on the managed node, which must be a member of the trusted pool.
+extends_documentation_fragment:
+  - glusterdock.storage.attributes
+  - glusterdock.storage.attributes.gluster
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - Returns in RV(commands) the commands it would run; reads the quota but changes nothing.
       - It cannot tell in check mode whether a directory of O(limits) exists on the volume; a real run fails
         when one does not.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows whether quota is enabled and the limits by directory, before and after.
-  action_group:
-    description: Use C(group/glusterdock.storage.gluster) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - glusterdock.storage.gluster
 options:
   volume:
     description:
