@@ -18,9 +18,11 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
 '''
 
-    # The gluster modules: they run the gluster CLI on a member of the pool, in the module group.
+    # The gluster modules: they run the gluster CLI on the node, in the module group.
     GLUSTER = r'''
 options: {}
+requirements:
+  - GlusterFS 10 or newer, with glusterd running on the node the task runs on.
 attributes:
   platform:
     description: Target OS/families that can be operated against.

@@ -74,8 +74,6 @@ description:
 version_added: 0.1.0
 author:
   - glusterdock developers (@glusterdock)
-requirements:
-  - The C(gluster) CLI on the managed node, which must be a member of the trusted pool.
 extends_documentation_fragment:
   - glusterdock.storage.attributes
   - glusterdock.storage.attributes.gluster

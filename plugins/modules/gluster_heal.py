@@ -60,8 +60,6 @@ options:
           - Default is every file in split-brain.
         type: list
         elements: str
-requirements:
-  - GlusterFS 10 or newer with glusterd running on the node the task runs on.
 notes:
   - Run it on one member of the pool (for example with C(run_once)).
   - Entry split-brain (copies that differ in type or gfid) cannot be resolved by the CLI; the task

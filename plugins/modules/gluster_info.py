@@ -51,8 +51,6 @@ options:
       - How many split-brain file names to return per volume (the count is always complete).
     type: int
     default: 100
-requirements:
-  - GlusterFS 10 or newer with glusterd running on the node the task runs on.
 notes:
   - Run it on one member of the pool (for example with C(run_once)); every member sees the whole pool.
 extends_documentation_fragment:

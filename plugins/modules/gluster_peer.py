@@ -57,8 +57,6 @@ options:
       - How many seconds to wait with O(wait=true) before failing.
     type: int
     default: 60
-requirements:
-  - GlusterFS 10 or newer with glusterd running on the node the task runs on.
 notes:
   - Run the task on one member of the pool only (for example with C(run_once)); the pool is shared.
 extends_documentation_fragment:
