@@ -10,6 +10,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list
 from ansible_collections.glusterdock.storage.plugins.filter.quota_problem import quota_problem
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
+    canonical_brick, validate_volume_name,
+)
 
 # Passed on only when a definition sets them: an entry without them leaves the volume's own.
 LAYOUT_KEYS = ('replica', 'arbiter', 'disperse', 'redundancy')
@@ -29,6 +33,17 @@ def definition_problem(definition, servers):
         return 'every entry needs a name, got %r' % (definition,)
     if definition.get('bricks') is None and not servers:
         return 'volume %s: give bricks, or servers to derive them from (gluster_volumes_servers)' % name
+    # gluster_volume's own rules, checked here too: the role makes brick parent directories (named
+    # after the volume for derived bricks) before that module runs.
+    try:
+        validate_volume_name(name)
+        bricks = definition.get('bricks')
+        if isinstance(bricks, str) or not isinstance(bricks, (list, tuple, type(None))):
+            raise RequestError('give a list of host:/absolute/path, got %r' % (bricks,), 'bricks')
+        for brick in bricks or []:
+            canonical_brick(brick)
+    except RequestError as error:
+        return 'volume %s: %s' % (name, error)
     if 'quota' in definition:
         if definition.get('state', 'present') not in QUOTA_STATES:
             return ('volume %s: quota is only for a volume whose state is present or started (gluster manages '

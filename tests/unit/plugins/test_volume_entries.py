@@ -63,3 +63,21 @@ def test_every_bad_definition_is_named_in_one_list_of_problems():
     assert volume_definition_problems([{'name': 'web'}, definitions[-1]], []) == [
         'volume web: give bricks, or servers to derive them from (gluster_volumes_servers)']
     assert volume_definition_problems({'name': 'web'}, SERVERS)[0].startswith('gluster_volumes_list must be a list')
+
+
+def test_names_and_bricks_are_checked_with_gluster_volumes_rules_before_any_directory_is_made():
+    from ansible_collections.glusterdock.storage.plugins.filter.volume_entries import volume_definition_problems
+
+    problems = volume_definition_problems([
+        {'name': '../etc'},
+        {'name': 'rel', 'bricks': ['node1:bricks/rel/b']},
+        {'name': 'dots', 'bricks': ['node1:/bricks/../etc/b']},
+        {'name': 'one', 'bricks': 'node1:/bricks/one/b'},
+        {'name': 'fine', 'bricks': ['node1:/bricks/fine/b']},
+    ], SERVERS)
+    assert problems == [
+        "volume ../etc: name: '../etc' has characters glusterd refuses; use only letters, digits, \"_\" and \"-\"",
+        "volume rel: bricks: 'node1:bricks/rel/b': the brick path must be absolute",
+        "volume dots: bricks: 'node1:/bricks/../etc/b': the path must not contain \".\" or \"..\" components",
+        "volume one: bricks: give a list of host:/absolute/path, got 'node1:/bricks/one/b'",
+    ]
