@@ -38,3 +38,23 @@ def test_freezes_only_in_a_forked_worker_then_runs_like_normal(monkeypatch, in_w
         assert (seen[0][0] > 0) is in_worker and seen[0][1] == {'x': 1}
     finally:
         gc.unfreeze()
+
+
+def test_builds_the_payload_with_the_collector_off_and_turns_it_back_on(monkeypatch):
+    from ansible.plugins.action import ActionBase
+    from ansible_collections.glusterdock.storage.plugins.action.frozen_heap import ActionModule
+
+    seen = []
+    monkeypatch.setattr(ActionBase, '_configure_module', lambda self, name, args, task_vars: seen.append(
+        gc.isenabled()) or ('payload', 'shebang'))
+    assert gc.isenabled()
+    action = object.__new__(ActionModule)
+    assert action._configure_module('glusterdock.storage.gluster_volume', {}, {}) == ('payload', 'shebang')
+    assert seen == [False] and gc.isenabled()
+
+    def broken_build(self, name, args, task_vars):
+        raise RuntimeError('no such module')
+    monkeypatch.setattr(ActionBase, '_configure_module', broken_build)
+    with pytest.raises(RuntimeError):
+        action._configure_module('x', {}, {})
+    assert gc.isenabled()
