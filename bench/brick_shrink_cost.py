@@ -12,16 +12,14 @@ Figures go to stdout and to bench/results/brick_shrink_cost.md.
 
     python bench/brick_shrink_cost.py [--repeat N] [--files N] [--suite bookworm|trixie]
 """
-import argparse
 import os
 import statistics
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+sys.path.insert(0, os.path.dirname(__file__))
 
-from brick_data import checksums, mount, write_files  # noqa: E402
-from lab import Lab  # noqa: E402  (the integration tests' lab driver)
+from bench_lab import argument_parser, gluster_version, publish, running_lab  # noqa: E402  (what the lab benchmarks share)
+from brick_data import checksums, mount, write_files  # noqa: E402  (found through bench_lab's path)
 
 MODULE = 'glusterdock.storage.gluster_brick'
 VOLUME = 'shrink'
@@ -29,23 +27,19 @@ KEEP = ['node1:/bricks/shrink/b1', 'node2:/bricks/shrink/b1']
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--repeat', type=int, default=3)
+    parser = argument_parser(__doc__, repeat=3)
     parser.add_argument('--files', type=int, default=4000)
-    parser.add_argument('--suite', default='bookworm')
     options = parser.parse_args()
 
-    lab = Lab(ROOT, name='gd-bench-brick', nodes=3, suite=options.suite)
-    lab.up()
     rows = []
-    try:
+    with running_lab('gd-bench-brick', nodes=3, suite=options.suite) as lab:
         lab.form_pool()
         for node in lab.nodes:
             lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
         removed = ['node3:/bricks/shrink/r0', 'node1:/bricks/shrink/r0']
         lab.gluster('node1', 'volume', 'create', VOLUME, *(KEEP + removed))
         lab.gluster('node1', 'volume', 'start', VOLUME)
-        version = lab.gluster('node1', '--version').splitlines()[0]
+        version = gluster_version(lab)
         path = mount(lab, 'node1', VOLUME)
         write_files(lab, 'node1', path, count=options.files)
         sums = checksums(lab, 'node1', path)
@@ -72,8 +66,6 @@ def main():
             if grown.get('failed'):
                 raise SystemExit('grow failed: %s' % grown.get('msg'))
             lab.reset_call_log()
-    finally:
-        lab.down()
 
     def median(key):
         return statistics.median(row[key] for row in rows)
@@ -112,13 +104,8 @@ def main():
         'next status poll, at most one backoff step of up to 3 s; the final volume info) is the last-but-two '
         'column. gluster reports the runtime in whole seconds on these versions, so figures are accurate to '
         'about one second.',
-        '',
     ]
-    text = '\n'.join(lines)
-    print(text)
-    os.makedirs(os.path.join(ROOT, 'bench', 'results'), exist_ok=True)
-    with open(os.path.join(ROOT, 'bench', 'results', 'brick_shrink_cost.md'), 'w') as handle:
-        handle.write(text)
+    publish(lines, 'brick_shrink_cost.md')
 
 
 if __name__ == '__main__':

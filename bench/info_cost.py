@@ -9,16 +9,13 @@ Figures go to stdout and to bench/results/info_cost.md.
 
     scripts/bench info [--repeat N] [--suite bookworm|trixie] [--counts 1,10,50]
 """
-import argparse
 import os
-import statistics
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+sys.path.insert(0, os.path.dirname(__file__))
 
-from lab import Lab  # noqa: E402  (the integration tests' lab driver)
-from noop_cost import measure  # noqa: E402  (runs of one task: durations and gluster calls)
+from bench_lab import (  # noqa: E402  (what the lab benchmarks share)
+    COST_FORMAT, argument_parser, cost_report, gluster_version, growing_pool, measure_cost, publish, running_lab)
 
 FLOOR = ('ansible.builtin.command', {'argv': ['gluster', '--mode=script', 'volume', 'info', '--xml']})
 INFO = ('glusterdock.storage.gluster_info', {})
@@ -36,49 +33,26 @@ def grow_to(lab, have, count):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--repeat', type=int, default=5)
-    parser.add_argument('--suite', default='bookworm')
+    parser = argument_parser(__doc__, repeat=5)
     parser.add_argument('--counts', default='1,10,50')
     options = parser.parse_args()
     counts = [int(count) for count in options.counts.split(',')]
 
-    lab = Lab(ROOT, name='gd-bench-info', nodes=3, suite=options.suite)
-    lab.up()
     rows = []
-    try:
+    with running_lab('gd-bench-info', nodes=3, suite=options.suite) as lab:
         lab.form_pool()
-        lab.gluster('node1', 'volume', 'set', 'all', 'cluster.brick-multiplex', 'on')
-        version = lab.gluster('node1', '--version').splitlines()[0]
-        have = 0
-        for count in counts:
-            grow_to(lab, have, count)
-            have = count
+        version = gluster_version(lab)
+        for count in growing_pool(lab, counts, grow_to):
             for label, (module, args) in (('floor: volume info of every volume', FLOOR), ('gluster_info, every subset', INFO)):
-                lab.run_module('node1', module, args)  # warm-up
-                seconds, calls = measure(lab, module, args, options.repeat)
-                rows.append((count, label, statistics.median(calls), max(calls), statistics.median(seconds),
-                             statistics.mean(seconds)))
-    finally:
-        lab.down()
+                rows.append((count, label) + measure_cost(lab, module, args, options.repeat))
 
-    lines = [
-        '# gluster_info cost by pool size',
-        '',
+    lines = cost_report(
+        'gluster_info cost by pool size',
         'Lab: 3 nodes, %s, brick multiplexing on, replica 3 volumes only (one heal summary each), %d runs '
         'per case; task duration as the ansible.posix.json callback reports it (controller clock), gluster '
         'calls counted on node1 by a wrapper around the CLI.' % (version, options.repeat),
-        '',
-        '| volumes | case | gluster calls (median / max) | median s | mean s |',
-        '| --- | --- | --- | --- | --- |',
-    ]
-    for count, label, calls_median, calls_max, median, mean in rows:
-        lines.append('| %d | %s | %g / %d | %.3f | %.3f |' % (count, label, calls_median, calls_max, median, mean))
-    text = '\n'.join(lines) + '\n'
-    print(text)
-    os.makedirs(os.path.join(ROOT, 'bench', 'results'), exist_ok=True)
-    with open(os.path.join(ROOT, 'bench', 'results', 'info_cost.md'), 'w') as handle:
-        handle.write(text)
+        ['volumes', 'case'], '%d | %s | ' + COST_FORMAT, rows)
+    publish(lines, 'info_cost.md')
 
 
 if __name__ == '__main__':

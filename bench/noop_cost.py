@@ -8,15 +8,13 @@ Figures go to stdout and to bench/results/noop_cost.md.
 
     scripts/bench [--repeat N] [--suite bookworm|trixie]
 """
-import argparse
 import os
-import statistics
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+sys.path.insert(0, os.path.dirname(__file__))
 
-from lab import Lab  # noqa: E402  (the integration tests' lab driver)
+from bench_lab import (  # noqa: E402  (what the lab benchmarks share)
+    COST_FORMAT, argument_parser, cost_report, gluster_version, measure_cost, publish, running_lab)
 
 VOLUME = 'bench'
 BRICKS = ['node%d:/bricks/%s/b' % (number, VOLUME) for number in (1, 2, 3)]
@@ -36,30 +34,10 @@ CASES = [
 ]
 
 
-def measure(lab, module, args, repeat, loop=None):
-    """Durations and gluster call counts of REPEAT runs of one task on node1 (looping over
-    ``loop`` when given)."""
-    seconds, calls = [], []
-    for run in range(repeat):  # pylint: disable=unused-variable
-        lab.reset_call_log()
-        result = lab.run_module('node1', module, args, loop=loop)
-        # The floor's command task always says changed; a module no-op must not.
-        if result.get('failed') or (result.get('changed') and module != 'ansible.builtin.command'):
-            raise SystemExit('%s did not run as a no-op: %s' % (module, result.get('msg', result)))
-        seconds.append(result['_task_seconds'])
-        calls.append(len(lab.call_log('node1')))
-    return seconds, calls
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--repeat', type=int, default=10)
-    parser.add_argument('--suite', default='bookworm')
-    options = parser.parse_args()
+    options = argument_parser(__doc__, repeat=10).parse_args()
 
-    lab = Lab(ROOT, name='gd-bench', nodes=3, suite=options.suite)
-    lab.up()
-    try:
+    with running_lab('gd-bench', nodes=3, suite=options.suite) as lab:
         lab.form_pool()
         for node in lab.nodes:
             lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
@@ -67,39 +45,20 @@ def main():
         lab.gluster('node1', 'volume', 'start', VOLUME)
         lab.gluster('node1', 'volume', 'set', VOLUME, 'performance.write-behind', 'off')
         lab.gluster('node1', 'volume', 'set', VOLUME, 'performance.cache-size', '64MB')
-        version = lab.gluster('node1', '--version').splitlines()[0]
+        version = gluster_version(lab)
         rows = []
         floor = None
         for label, module, args in CASES:
-            lab.run_module('node1', module, args)  # warm-up: caches, first connection
-            seconds, calls = measure(lab, module, args, options.repeat)
-            median = statistics.median(seconds)
+            calls_median, calls_max, median, mean = measure_cost(lab, module, args, options.repeat)
             floor = floor or median
-            rows.append((label, statistics.median(calls), max(calls), median, statistics.mean(seconds), median / floor))
-    finally:
-        lab.down()
+            rows.append((label, calls_median, calls_max, median, mean, median / floor))
 
-    lines = [
-        '# No-op cost against the floor',
-        '',
+    lines = cost_report(
+        'No-op cost against the floor',
         'Lab: 3 nodes, %s, %d runs per case, task duration as the ansible.posix.json callback '
         'reports it (controller clock), gluster calls counted on node1 by a wrapper around the CLI.' % (version, options.repeat),
-        '',
-        '| case | gluster calls (median / max) | median s | mean s | median / floor |',
-        '| --- | --- | --- | --- | --- |',
-    ]
-    for label, calls_median, calls_max, median, mean, ratio in rows:
-        lines.append('| %s | %g / %d | %.3f | %.3f | %.2f |' % (label, calls_median, calls_max, median, mean, ratio))
+        ['case'], '%s | ' + COST_FORMAT + ' | %.2f', rows, trailing_columns=['median / floor'])
     publish(lines, 'noop_cost.md')
-
-
-def publish(lines, file_name):
-    """Print the report and write it to bench/results/FILE_NAME."""
-    text = '\n'.join(lines) + '\n'
-    print(text)
-    os.makedirs(os.path.join(ROOT, 'bench', 'results'), exist_ok=True)
-    with open(os.path.join(ROOT, 'bench', 'results', file_name), 'w') as handle:
-        handle.write(text)
 
 
 if __name__ == '__main__':

@@ -18,9 +18,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from noop_cost import publish  # noqa: E402  (the report written)
+from bench_lab import ROOT, publish  # noqa: E402  (the report written)
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 INVENTORY = os.path.join(ROOT, '.build', 'demo', 'hosts.yml')
 # A profile_tasks line: "role : task name ---- 1.23s" (the dashes fill the line).
 TASK_TIME = re.compile(r'^(.*?)\s-+\s([0-9.]+)s$')

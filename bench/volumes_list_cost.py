@@ -20,19 +20,16 @@ mean duration, and writes the table to bench/results/volumes_list_cost.md.
 ``--role-only`` measures only the role (for work on the role; the table then has no floor to
 compare with, so published results come from a full run).
 """
-import argparse
 import os
 import re
 import statistics
 import sys
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
-sys.path.insert(0, os.path.join(ROOT, 'bench'))
+sys.path.insert(0, os.path.dirname(__file__))
 
-from lab import Lab  # noqa: E402  (the integration tests' lab driver)
-from noop_cost import measure, publish  # noqa: E402  (runs of one no-op task; the report written)
+from bench_lab import (  # noqa: E402  (what the lab benchmarks share)
+    COST_FORMAT, argument_parser, cost_report, gluster_version, growing_pool, measure_cost, publish, running_lab)
 
 MODULE = 'glusterdock.storage.gluster_volume'
 
@@ -92,29 +89,18 @@ def grow_to(lab, have, count):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--repeat', type=int, default=3)
-    parser.add_argument('--suite', default='bookworm')
+    parser = argument_parser(__doc__, repeat=3)
     parser.add_argument('--counts', default='10,100')
     parser.add_argument('--role-only', action='store_true')
     options = parser.parse_args()
     counts = [int(count) for count in options.counts.split(',')]
 
-    lab = Lab(ROOT, name='gd-bench-vlist', nodes=1, suite=options.suite)
-    lab.up()
     rows = []
-    try:
-        lab.gluster('node1', 'volume', 'set', 'all', 'cluster.brick-multiplex', 'on')
-        version = lab.gluster('node1', '--version').splitlines()[0]
-        have = 0
-        for count in counts:
-            grow_to(lab, have, count)
-            have = count
+    with running_lab('gd-bench-vlist', nodes=1, suite=options.suite) as lab:
+        version = gluster_version(lab)
+        for count in growing_pool(lab, counts, grow_to):
             for label, module, args, loop in [] if options.role_only else cases(volume_names(count)):
-                lab.run_module('node1', module, args, loop=loop)  # warm-up
-                seconds, calls = measure(lab, module, args, options.repeat, loop=loop)
-                rows.append((count, label, statistics.median(calls), max(calls), statistics.median(seconds),
-                             statistics.mean(seconds)))
+                rows.append((count, label) + measure_cost(lab, module, args, options.repeat, loop=loop))
                 print('%d volumes, %s: median %.3f s' % (count, label, rows[-1][4]), flush=True)
             seconds, calls = measure_role(lab, volume_names(count), options.repeat)
             rows.append((count, 'gluster_volumes role, whole play (wall clock with ansible-playbook start)',
@@ -122,23 +108,16 @@ def main():
             print('%d volumes, role: median %.3f s' % (count, rows[-1][4]), flush=True)
         # Written before the lab goes: a failed teardown must not lose the figures.
         report(rows, version, options.repeat, write=not options.role_only)
-    finally:
-        lab.down()
 
 
 def report(rows, version, repeat, write=True):
     """The table of ``rows`` (volumes, case, calls median, calls max, median s, mean s)."""
-    lines = [
-        '# No-op converge of many volumes: a loop of tasks against the list form',
-        '',
+    lines = cost_report(
+        'No-op converge of many volumes: a loop of tasks against the list form',
         'Lab: 1 node, %s, brick multiplexing on, distribute volumes of one brick, %d runs per case; task '
         'duration (the whole loop for a loop) as the ansible.posix.json callback reports it (controller '
         'clock), gluster calls counted on node1 by a wrapper around the CLI.' % (version, repeat),
-        '',
-        '| volumes | case | gluster calls (median / max) | median s | mean s |',
-        '| --- | --- | --- | --- | --- |',
-    ]
-    lines += ['| %d | %s | %g / %d | %.3f | %.3f |' % row for row in rows]
+        ['volumes', 'case'], '%d | %s | ' + COST_FORMAT, rows)
     if write:
         publish(lines, 'volumes_list_cost.md')
     else:

@@ -86,6 +86,14 @@ def parse_cli_output(command, rc, stdout, stderr):
     return root
 
 
+def text_reply(command, rc, stdout, stderr):
+    """The stdout of a reply that gluster has in text only, or raise GlusterCommandError: success
+    is the exit code there."""
+    if rc != 0:
+        raise GlusterCommandError(command, rc, stdout, stderr)
+    return stdout
+
+
 def int_or_none(text):
     """An XML field as an int, or None when it is missing or not a number."""
     try:
@@ -116,22 +124,21 @@ class GlusterCli:
     @staticmethod
     def argv(args):
         """The full argv for a gluster subcommand, as it is recorded."""
-        return ['gluster', '--mode=script'] + [str(arg) for arg in args] + ['--xml']
+        return GlusterCli.text_argv(args) + ['--xml']
+
+    @staticmethod
+    def text_argv(args):
+        """The argv for a gluster subcommand without --xml, for the replies gluster has no XML for."""
+        return ['gluster', '--mode=script'] + [str(arg) for arg in args]
 
     def read(self, *args):
         """Run a read-only command (also in check mode); retried while glusterd is busy."""
-        return self._run_with_retries(args, already_done=None)
+        return self._run_xml(args)
 
     def read_text(self, *args):
         """Run a read-only command without --xml, for the few replies gluster has no XML for
         (``volume status NAME client-list``); returns stdout. Success is the exit code here."""
-        argv = ['gluster', '--mode=script'] + [str(arg) for arg in args]
-        command = shlex.join(argv)
-        self.calls.append(command)
-        rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
-        if rc != 0:
-            raise GlusterCommandError(command, rc, stdout, stderr)
-        return stdout
+        return self._run(self.text_argv(args), text_reply)
 
     def change(self, *args, already_done=None, retry=True):
         """Run a changing command, or in check mode only record it.
@@ -145,25 +152,7 @@ class GlusterCli:
         self.commands.append(shlex.join(self.argv(args)))
         if self.check_mode:
             return None
-        return self._run_with_retries(args, already_done, attempts=None if retry else 1)
-
-    def _run_with_retries(self, args, already_done, attempts=None):
-        argv = self.argv(args)
-        command = shlex.join(argv)
-        pauses = delays(self._first_delay, self._max_delay, factor=2)
-        attempts = attempts or self._attempts
-        for attempt in range(1, attempts + 1):
-            self.calls.append(command)
-            rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
-            try:
-                return parse_cli_output(command, rc, stdout, stderr)
-            except GlusterCommandError as error:
-                if not error.transient or attempt == attempts:
-                    raise
-            self._sleep(next(pauses))
-            if already_done is not None and already_done():
-                return None
-        raise AssertionError('unreachable')
+        return self._run_xml(args, already_done, attempts=None if retry else 1)
 
     def change_text(self, *args, retry_if=None, attempts=1):
         """Run a changing command that gluster answers in text only, even with --xml (a heal start
@@ -171,21 +160,35 @@ class GlusterCli:
         is the exit code; returns stdout (None in check mode). Sent once, unless ``retry_if(error)``
         says a failure is worth another of up to ``attempts`` tries (paused as the busy retries are,
         from 2 seconds up to 10)."""
-        argv = ['gluster', '--mode=script'] + [str(arg) for arg in args]
-        command = shlex.join(argv)
-        self.commands.append(command)
+        argv = self.text_argv(args)
+        self.commands.append(shlex.join(argv))
         if self.check_mode:
             return None
-        pauses = delays(2.0, 10.0)
+        return self._run(argv, text_reply, attempts=attempts, worth_retrying=retry_if, pauses=delays(2.0, 10.0))
+
+    def _run_xml(self, args, already_done=None, attempts=None):
+        """An --xml command, tried again while glusterd is busy (GlusterCommandError.transient)."""
+        return self._run(self.argv(args), parse_cli_output, attempts=attempts or self._attempts,
+                         worth_retrying=lambda error: error.transient,
+                         pauses=delays(self._first_delay, self._max_delay, factor=2), already_done=already_done)
+
+    def _run(self, argv, reply, attempts=1, worth_retrying=None, pauses=None, already_done=None):
+        """Run ARGV (recorded in ``calls`` at every attempt) and return ``reply(command, rc, stdout,
+        stderr)``, which raises GlusterCommandError on a failure. A failure that ``worth_retrying(error)``
+        accepts is tried again, up to ATTEMPTS times in all, after the next of PAUSES; before that,
+        ``already_done()`` (when given) may say the change took effect anyway: None is returned then."""
+        command = shlex.join(argv)
         for attempt in range(1, attempts + 1):
             self.calls.append(command)
             rc, stdout, stderr = self._run_command([self._gluster] + argv[1:])
-            if rc == 0:
-                return stdout
-            error = GlusterCommandError(command, rc, stdout, stderr)
-            if attempt == attempts or retry_if is None or not retry_if(error):
-                raise error
+            try:
+                return reply(command, rc, stdout, stderr)
+            except GlusterCommandError as error:
+                if attempt == attempts or worth_retrying is None or not worth_retrying(error):
+                    raise
             self._sleep(next(pauses))
+            if already_done is not None and already_done():
+                return None
         raise AssertionError('unreachable')
 
 

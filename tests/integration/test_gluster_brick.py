@@ -1,6 +1,7 @@
 """gluster_brick on a real 3-node pool with checksummed data on a distribute volume: grow 2 -> 4
 with rebalance, a shrink refused while a node is down, shrink 4 -> 2 with migration, a run
 killed after remove-brick start and resumed, rebalance on its own; check mode, diff, second runs."""
+import contextlib
 import json
 import os
 import signal
@@ -63,6 +64,18 @@ def volume_bricks_of(lab, volume):
 
 def wait_until(lab, script, seconds=90):
     lab.sh('node1', 'for i in $(seq 1 %d); do %s && exit 0; sleep 0.5; done; exit 1' % (seconds * 2, script))
+
+
+def stop_node(lab, node):
+    """Stop a node's container: its glusterd, bricks and migration processes go down with it."""
+    subprocess.run(['docker', 'stop', '-t', '2', lab.container(node)], check=True, capture_output=True)
+
+
+def start_node(lab, node):
+    """Start a stopped node's container again and wait until it is back in the pool."""
+    subprocess.run(['docker', 'start', lab.container(node)], check=True, capture_output=True)
+    lab.wait_for_glusterd(node)
+    lab.wait_for_pool()
 
 
 @pytest.fixture(scope='module')
@@ -162,7 +175,7 @@ def test_grow_2_to_4_with_rebalance(pool, data):
 def test_shrink_refused_while_a_brick_node_is_down_moves_nothing(pool, data):
     start_from(pool, START + ADDED)
     placed = brick_files(pool, 'node1', '/bricks/dist/b2')
-    subprocess.run(['docker', 'stop', '-t', '2', pool.container('node3')], check=True, capture_output=True)
+    stop_node(pool, 'node3')
     try:
         wait_until(pool, 'gluster.real pool list | grep -q Disconnected')
         result, calls = run(pool, {'state': 'absent', 'bricks': ADDED})
@@ -171,9 +184,7 @@ def test_shrink_refused_while_a_brick_node_is_down_moves_nothing(pool, data):
         assert not [call for call in calls if 'remove-brick' in call]
         assert volume_bricks(pool) == START + ADDED
     finally:
-        subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
-        pool.wait_for_glusterd('node3')
-        pool.wait_for_pool()
+        start_node(pool, 'node3')
     wait_until(pool, '[ "$(gluster.real volume status %s | grep -c "^Brick.* Y ")" = 4 ]' % VOLUME)
     assert brick_files(pool, 'node1', '/bricks/dist/b2') == placed
     # The client reconnects to the restarted brick on its own schedule (a few seconds).
@@ -233,26 +244,13 @@ def test_killed_after_start_is_resumed_and_committed(pool, data):
     assert_data_intact(pool, data)
 
     args = {'state': 'absent', 'bricks': extra}
-    pool.sh('node1', 'touch /tmp/hold && cat > /usr/sbin/gluster && : > /var/log/gluster-calls.log', stdin=HOLDING_WRAPPER)
-    play = [{'hosts': 'node1', 'gather_facts': False, 'tasks': [{MODULE: dict(args, volume=VOLUME)}]}]
-    with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as handle:
-        yaml.safe_dump(play, handle)
-    try:
-        process = subprocess.Popen(['ansible-playbook', '-i', pool.inventory, handle.name], cwd=pool.root,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 120
-        while not any(call.endswith('status --xml') and 'remove-brick' in call for call in pool.call_log('node1')):
-            assert time.time() < deadline and process.poll() is None, pool.call_log('node1')
-            time.sleep(0.2)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        # The play is gone; end its module process on node1 too (by pid), then release the held call.
+    with shrink_held_at_first_status_poll(pool, dict(args, volume=VOLUME), seconds=120) as shrink:
+        shrink.process.send_signal(signal.SIGKILL)
+        shrink.process.wait()
+        # The play is gone; end its module process on node1 too (by pid); leaving releases the held call.
         pids = pool.sh('node1', "ps -eo pid=,args= | awk '/AnsiballZ_gluster_brick/ && !/awk/ {print $1}'").stdout.split()
         if pids:
             pool.sh('node1', 'kill -9 %s' % ' '.join(pids), check=False)
-    finally:
-        os.unlink(handle.name)
-        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
     calls = pool.call_log('node1')
     assert any(call.endswith('remove-brick dist %s start --xml' % ' '.join(extra)) for call in calls)
     assert not any(call.endswith('commit --xml') for call in calls)
@@ -296,6 +294,87 @@ def run_in_background(lab, args):
     return process, handle.name
 
 
+class HeldShrink(object):
+    """A shrink running in the background (see shrink_held_at_first_status_poll)."""
+
+    def __init__(self, lab, args, seconds):
+        self.lab = lab
+        self.args = args
+        self.deadline = time.time() + seconds
+        self.process = None
+        self.stopped = []
+
+    def wait_for(self, read, done, interval=0.2):
+        """Poll read() until done(its value) while the play runs; past the deadline, fail with the value."""
+        value = read()
+        while not done(value):
+            assert time.time() < self.deadline and self.process.poll() is None, value
+            time.sleep(interval)
+            value = read()
+
+    def removal_rows(self):
+        return removal_rows(self.lab, self.args['volume'], self.args['bricks'])
+
+    def wait_until_moved(self, node, files):
+        """Wait until NODE's migration has moved at least FILES files."""
+        self.wait_for(self.removal_rows, lambda rows: rows.get(node, (0, ''))[0] >= files)
+
+    def stop(self, node):
+        stop_node(self.lab, node)
+        self.stopped.append(node)
+
+    def start(self, node):
+        start_node(self.lab, node)
+        self.stopped.remove(node)
+
+    def result(self):
+        """Release the held status calls and return the task's result once the play ends."""
+        release_status_polls(self.lab)
+        stdout, _stderr = self.process.communicate(timeout=900)
+        return json.loads(stdout)['plays'][0]['tasks'][0]['hosts']['node1']
+
+
+def release_status_polls(lab):
+    lab.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
+
+
+@contextlib.contextmanager
+def shrink_held_at_first_status_poll(lab, args, seconds=300):
+    """Run the module with ARGS in the background on node1 with its remove-brick status calls held
+    (HOLDING_WRAPPER, whatever the migration's speed) and yield a HeldShrink once the first one is
+    made. On leaving, the held calls are released and every node stopped through it started again."""
+    lab.sh('node1', 'touch /tmp/hold && cat > /usr/sbin/gluster && : > /var/log/gluster-calls.log', stdin=HOLDING_WRAPPER)
+    shrink = HeldShrink(lab, args, seconds)
+    try:
+        shrink.process, playbook = run_in_background(lab, args)
+        try:
+            shrink.wait_for(lambda: lab.call_log('node1'),
+                            lambda calls: any(call.endswith('status --xml') and 'remove-brick' in call for call in calls))
+            yield shrink
+        finally:
+            os.unlink(playbook)
+    finally:
+        release_status_polls(lab)
+        for node in list(shrink.stopped):
+            shrink.start(node)
+
+
+def checksummed_volume(lab, volume, bricks, files, seed):
+    """Create and start the distribute volume VOLUME of BRICKS and write FILES files of up to 4 KiB
+    through a mount on node1 (unmounted after); returns their checksums."""
+    for node in lab.nodes:
+        lab.sh(node, 'mkdir -p /bricks/%s' % volume)
+    out = lab.gluster('node1', 'volume', 'create', volume, *bricks)
+    assert 'success' in out or volume in lab.gluster('node1', 'volume', 'list'), out
+    lab.gluster('node1', 'volume', 'start', volume)
+    path = mount(lab, 'node1', volume)
+    write_files(lab, 'node1', path, count=files, seed=seed, largest=4096)
+    sums = checksums(lab, 'node1', path)
+    unmount(lab, 'node1', volume)
+    assert len(sums) == files
+    return sums
+
+
 def listing_reads_back(lab, volume, sums, seconds=120):
     """True once a listing through a fresh mount reads back every file of SUMS unchanged (a client
     connects to a brick that has just restarted on its own schedule)."""
@@ -322,38 +401,15 @@ def test_shrink_losing_a_node_mid_migration_leaves_every_file_reachable(pool):
     """A node hosting a removed brick stops mid-migration: the module stops the task and, the node
     being down, fails saying the volume is not whole yet; with the node back, a re-run rebalances
     first, then removes and commits; every file is then reachable by name through a fresh mount."""
-    for node in pool.nodes:
-        pool.sh(node, 'mkdir -p /bricks/%s' % FAULT_VOLUME)
-    out = pool.gluster('node1', 'volume', 'create', FAULT_VOLUME, *(FAULT_KEEP + FAULT_REMOVE))
-    assert 'success' in out or FAULT_VOLUME in pool.gluster('node1', 'volume', 'list'), out
-    pool.gluster('node1', 'volume', 'start', FAULT_VOLUME)
-    path = mount(pool, 'node1', FAULT_VOLUME)
-    write_files(pool, 'node1', path, count=3000, seed=8, largest=4096)
-    sums = checksums(pool, 'node1', path)
-    unmount(pool, 'node1', FAULT_VOLUME)
-    assert len(sums) == 3000
+    sums = checksummed_volume(pool, FAULT_VOLUME, FAULT_KEEP + FAULT_REMOVE, files=3000, seed=8)
     layout, operation = 'distribute 4 bricks on 3 nodes', 'shrink 4 -> 2 bricks'
     args = {'volume': FAULT_VOLUME, 'state': 'absent', 'bricks': FAULT_REMOVE, 'timeout': 900}
 
     # Hold the module at its first status poll, stop node3 once its migration has moved files.
-    pool.sh('node1', 'touch /tmp/hold && cat > /usr/sbin/gluster && : > /var/log/gluster-calls.log',
-            stdin=HOLDING_WRAPPER)
-    node3_stopped = False
-    try:
-        process, playbook = run_in_background(pool, args)
-        deadline = time.time() + 300
-        while not any(call.endswith('status --xml') and 'remove-brick' in call for call in pool.call_log('node1')):
-            assert time.time() < deadline and process.poll() is None, pool.call_log('node1')
-            time.sleep(0.2)
-        while removal_rows(pool, FAULT_VOLUME, FAULT_REMOVE).get('node3', (0, ''))[0] < 100:
-            assert time.time() < deadline, removal_rows(pool, FAULT_VOLUME, FAULT_REMOVE)
-            time.sleep(0.2)
-        subprocess.run(['docker', 'stop', '-t', '2', pool.container('node3')], check=True, capture_output=True)
-        node3_stopped = True
-        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
-        stdout, stderr = process.communicate(timeout=900)
-        os.unlink(playbook)
-        result = json.loads(stdout)['plays'][0]['tasks'][0]['hosts']['node1']
+    with shrink_held_at_first_status_poll(pool, args) as shrink:
+        shrink.wait_until_moved('node3', 100)
+        shrink.stop('node3')
+        result = shrink.result()
         assert result['failed'], result
         message = result['msg']
         assert 'did not complete cleanly, nothing was committed' in message, message
@@ -363,12 +419,6 @@ def test_shrink_losing_a_node_mid_migration_leaves_every_file_reachable(pool):
         assert 'run this task again: it rebalances volume %s first' % FAULT_VOLUME in message, message
         assert not [command for command in result['commands'] if command.endswith('commit --xml')]
         assert volume_bricks_of(pool, FAULT_VOLUME) == FAULT_KEEP + FAULT_REMOVE
-    finally:
-        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
-        if node3_stopped:
-            subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
-            pool.wait_for_glusterd('node3')
-            pool.wait_for_pool()
     wait_until(pool, '[ "$(gluster.real volume status %s | grep -c "^Brick.* Y ")" = 4 ]' % FAULT_VOLUME, seconds=180)
     # The node is back and nothing was repaired yet: every file is still there (a listing reads
     # them all back), but lookups by name miss some - the state the message warned about.
@@ -401,51 +451,18 @@ def test_shrink_that_loses_a_node_which_returns_before_the_stop_is_repaired_befo
     volume = 'stopfault'
     keep = ['node1:/bricks/stopfault/b1', 'node2:/bricks/stopfault/b1']
     remove = ['node3:/bricks/stopfault/b1', 'node1:/bricks/stopfault/b2']
-    for node in pool.nodes:
-        pool.sh(node, 'mkdir -p /bricks/%s' % volume)
-    out = pool.gluster('node1', 'volume', 'create', volume, *(keep + remove))
-    assert 'success' in out or volume in pool.gluster('node1', 'volume', 'list'), out
-    pool.gluster('node1', 'volume', 'start', volume)
-    path = mount(pool, 'node1', volume)
-    write_files(pool, 'node1', path, count=2000, seed=9, largest=4096)
-    sums = checksums(pool, 'node1', path)
-    unmount(pool, 'node1', volume)
+    sums = checksummed_volume(pool, volume, keep + remove, files=2000, seed=9)
     args = {'volume': volume, 'state': 'absent', 'bricks': remove, 'timeout': 900}
     layout, operation = 'distribute 4 bricks on 3 nodes', 'shrink 4 -> 2 bricks'
     fault = 'node of a removed brick stopped mid-migration, back before the stop'
 
-    pool.sh('node1', 'touch /tmp/hold && cat > /usr/sbin/gluster && : > /var/log/gluster-calls.log',
-            stdin=HOLDING_WRAPPER)
-    node3_stopped = False
-    try:
-        process, playbook = run_in_background(pool, args)
-        deadline = time.time() + 300
-        while not any(call.endswith('status --xml') and 'remove-brick' in call for call in pool.call_log('node1')):
-            assert time.time() < deadline and process.poll() is None, pool.call_log('node1')
-            time.sleep(0.2)
-        while removal_rows(pool, volume, remove).get('node3', (0, ''))[0] < 50:
-            assert time.time() < deadline, removal_rows(pool, volume, remove)
-            time.sleep(0.2)
-        subprocess.run(['docker', 'stop', '-t', '2', pool.container('node3')], check=True, capture_output=True)
-        node3_stopped = True
-        while removal_rows(pool, volume, remove).get('localhost', (0, ''))[1] != 'failed':
-            assert time.time() < deadline, removal_rows(pool, volume, remove)
-            time.sleep(0.5)
-        subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
-        pool.wait_for_glusterd('node3')
-        pool.wait_for_pool()
-        node3_stopped = False
+    with shrink_held_at_first_status_poll(pool, args) as shrink:
+        shrink.wait_until_moved('node3', 50)
+        shrink.stop('node3')
+        shrink.wait_for(shrink.removal_rows, lambda rows: rows.get('localhost', (0, ''))[1] == 'failed', interval=0.5)
+        shrink.start('node3')
         wait_until(pool, '[ "$(gluster.real volume status %s | grep -c "^Brick.* Y ")" = 4 ]' % volume, seconds=180)
-        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
-        stdout, _stderr = process.communicate(timeout=900)
-        os.unlink(playbook)
-    finally:
-        pool.sh('node1', 'rm -f /tmp/hold; cat > /usr/sbin/gluster', stdin=PLAIN_WRAPPER)
-        if node3_stopped:
-            subprocess.run(['docker', 'start', pool.container('node3')], check=True, capture_output=True)
-            pool.wait_for_glusterd('node3')
-            pool.wait_for_pool()
-    result = json.loads(stdout)['plays'][0]['tasks'][0]['hosts']['node1']
+        result = shrink.result()
     assert result['failed'], result
     message = result['msg']
     assert 'stopped the task with remove-brick stop; the bricks stay in the volume with their files' in message

@@ -19,6 +19,12 @@ def run(lab, args, **options):
     return lab.run_module('node1', MODULE, args, **options)
 
 
+def assert_no_op(lab, result):
+    """A run that changed nothing: no failure, no command, one gluster call (the pool list)."""
+    assert not result.get('failed') and not result['changed'] and result['commands'] == [], result
+    assert lab.call_log('node1') == [POOL_LIST]
+
+
 def members(lab):
     """Host names in node1's pool list (read with the plain CLI, outside the call log)."""
     lines = lab.gluster('node1', 'pool', 'list').splitlines()[1:]
@@ -80,22 +86,19 @@ def test_present_forms_the_pool_and_waits(lab):
 def test_second_run_is_one_gluster_call(lab):
     formed(lab)
     result = run(lab, {'nodes': ['node1', 'node2', 'node3']})
-    assert not result.get('failed') and not result['changed'] and result['commands'] == [], result
-    assert lab.call_log('node1') == [POOL_LIST]
+    assert_no_op(lab, result)
 
 
 def test_probing_a_member_by_its_address_is_a_no_op(lab):
     formed(lab)
     address = lab.sh('node2', 'hostname -i').stdout.split()[0]
     result = run(lab, {'nodes': [address]})
-    assert not result.get('failed') and not result['changed'] and result['commands'] == [], result
-    assert lab.call_log('node1') == [POOL_LIST]
+    assert_no_op(lab, result)
 
 
 def test_absent_of_a_non_member_is_a_no_op(lab):
     result = run(lab, {'nodes': ['node9.invalid'], 'state': 'absent'})
-    assert not result.get('failed') and not result['changed'] and result['commands'] == [], result
-    assert lab.call_log('node1') == [POOL_LIST]
+    assert_no_op(lab, result)
 
 
 def test_detach_of_a_peer_hosting_a_brick_is_refused(lab):
@@ -125,8 +128,7 @@ def test_detach_of_a_peer_without_bricks(lab):
     assert members(lab) == ['localhost', 'node2']
 
     again = run(lab, {'nodes': ['node3'], 'state': 'absent'})
-    assert not again.get('failed') and not again['changed'] and again['commands'] == [], again
-    assert lab.call_log('node1') == [POOL_LIST]
+    assert_no_op(lab, again)
 
 
 def test_wait_fails_naming_a_peer_whose_glusterd_is_down(lab):

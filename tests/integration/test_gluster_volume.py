@@ -28,6 +28,18 @@ def run(lab, args, check=False, diff=False, node='node1'):
     return result, lab.call_log(node)
 
 
+def replica_3_with_files(lab, volume, seed):
+    """Create VOLUME, replica 3 with a brick on each node, with the module and write 200 files
+    through a mount on node1 (unmounted after); returns (its bricks, their checksums)."""
+    volume_bricks = bricks(lab, volume)
+    assert run(lab, dict(name=volume, replica=3, bricks=volume_bricks))[0]['changed']
+    mount = brick_data.mount(lab, 'node1', volume)
+    brick_data.write_files(lab, 'node1', mount, count=200, seed=seed)
+    sums = brick_data.checksums(lab, 'node1', mount)
+    brick_data.unmount(lab, 'node1', volume)
+    return volume_bricks, sums
+
+
 def info(lab, name=None):
     return lab.gluster('node1', 'volume', 'info', *([name] if name else []), '--xml')
 
@@ -430,12 +442,7 @@ def wait_until_no_client(lab, volume, seconds=60):
 
 
 def test_create_on_a_former_brick_refused_even_with_force(pool):
-    held = bricks(pool, 'held')
-    assert run(pool, dict(name='held', replica=3, bricks=held))[0]['changed']
-    mount = brick_data.mount(pool, 'node1', 'held')
-    brick_data.write_files(pool, 'node1', mount, count=200, seed=6)
-    sums = brick_data.checksums(pool, 'node1', mount)
-    brick_data.unmount(pool, 'node1', 'held')
+    held, sums = replica_3_with_files(pool, 'held', seed=6)
     wait_until_no_client(pool, 'held')
     # Deleted: its bricks keep the files, the volume-id xattr and .glusterfs.
     deleted = run(pool, dict(name='held', state='absent'))[0]
@@ -515,12 +522,7 @@ def test_stop_or_delete_with_a_client_on_another_node_refused(pool):
 
 
 def test_clients_unreadable_with_a_node_down_fails_closed(pool):
-    volume_bricks = bricks(pool, 'blind')
-    assert run(pool, dict(name='blind', replica=3, bricks=volume_bricks))[0]['changed']
-    mount = brick_data.mount(pool, 'node1', 'blind')
-    brick_data.write_files(pool, 'node1', mount, count=200, seed=8)
-    sums = brick_data.checksums(pool, 'node1', mount)
-    brick_data.unmount(pool, 'node1', 'blind')
+    sums = replica_3_with_files(pool, 'blind', seed=8)[1]
     with GlusterdStopped(pool, node='node2'):
         for state, verb, option in (('stopped', 'stopped', 'allow_stop_with_clients'),
                                     ('absent', 'deleted', 'allow_delete_with_clients')):
