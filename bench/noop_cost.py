@@ -34,15 +34,20 @@ CASES = [
 ]
 
 
+def replica_3_volume(lab):
+    """The pool and the started replica 3 volume every case runs against."""
+    lab.form_pool()
+    for node in lab.nodes:
+        lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
+    lab.gluster('node1', 'volume', 'create', VOLUME, 'replica', '3', *BRICKS)
+    lab.gluster('node1', 'volume', 'start', VOLUME)
+
+
 def main():
     options = argument_parser(__doc__, repeat=10).parse_args()
 
     with running_lab('gd-bench', nodes=3, suite=options.suite) as lab:
-        lab.form_pool()
-        for node in lab.nodes:
-            lab.sh(node, 'mkdir -p /bricks/%s' % VOLUME)
-        lab.gluster('node1', 'volume', 'create', VOLUME, 'replica', '3', *BRICKS)
-        lab.gluster('node1', 'volume', 'start', VOLUME)
+        replica_3_volume(lab)
         lab.gluster('node1', 'volume', 'set', VOLUME, 'performance.write-behind', 'off')
         lab.gluster('node1', 'volume', 'set', VOLUME, 'performance.cache-size', '64MB')
         version = gluster_version(lab)
