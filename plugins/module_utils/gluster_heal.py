@@ -180,8 +180,9 @@ def unresolvable_by_cli(error):
 
 
 def heal_verdict(summary):
-    """(finished, problems) for a heal summary: finished when every brick answered and none has an
-    entry left to heal or in split-brain."""
+    """(finished, problems) for a heal summary ([gluster_xml.BrickHeal]): finished when every brick
+    answered and none has an entry left to heal, in split-brain or possibly healing (an entry being
+    healed right now is not healed yet)."""
     problems = []
     for brick in summary:
         if not brick.connected:
@@ -191,6 +192,10 @@ def heal_verdict(summary):
                                                    else 'entries'))
         elif brick.split_brain:
             problems.append('%s: %d in split-brain' % (brick.name, brick.split_brain))
+        elif brick.possibly_healing:
+            problems.append('%s: %d possibly healing' % (brick.name, brick.possibly_healing))
+        elif not brick.clean:
+            problems.append('%s: no count of entries to heal' % brick.name)
     if not summary:
         problems.append('heal info listed no brick')
     return not problems, problems

@@ -12,8 +12,8 @@ short_description: Heal a GlusterFS volume and wait until nothing is left to hea
 version_added: 0.1.0
 description:
   - Starts a heal of a replicated or dispersed volume when entries wait for one (or always with
-    O(full=true)), then waits until every brick reports zero entries to heal and none in
-    split-brain, reporting the progress it saw. The self-heal daemon would otherwise find the
+    O(full=true)), then waits until every brick reports zero entries to heal, none in
+    split-brain and none possibly healing (entries the self-heal daemon is healing at that moment), reporting the progress it saw. The self-heal daemon would otherwise find the
     entries only at its next index crawl (every 600 seconds by default).
   - Split-brain is resolved only with a policy given in the task, for named files or for all
     (V(bigger-file), V(latest-mtime), or V(source-brick) with the brick whose copies to keep). Without
@@ -146,10 +146,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_heal i
     parse_heal_request,
     plan_heal,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import (
-    parse_heal_summary,
-    parse_split_brain,
-)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import parse_split_brain
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import (
     apply_steps,
     completed_before_failure,
@@ -159,7 +156,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     validate_volume_name,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_volume_info
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_heal_info, parse_volume_info
 
 ARGUMENT_SPEC = dict(
     volume=dict(type='str', required=True),
@@ -192,7 +189,7 @@ class HealManager:
         self.result = {'changed': False, 'commands': cli.commands, 'resolutions': []}
 
     def read_summary(self):
-        return parse_heal_summary(self.cli.read('volume', 'heal', self.request.volume, 'info', 'summary'))
+        return parse_heal_info(self.cli.read('volume', 'heal', self.request.volume, 'info', 'summary'))
 
     def read_split_brain(self):
         return parse_split_brain(self.cli.read('volume', 'heal', self.request.volume, 'info', 'split-brain'),
