@@ -13,8 +13,9 @@ version_added: 0.1.0
 description:
   - Starts a heal of a replicated or dispersed volume when entries wait for one (or always with
     O(full=true)), then waits until every brick reports zero entries to heal, none in
-    split-brain and none possibly healing (entries the self-heal daemon is healing at that moment), reporting the progress it saw. The self-heal daemon would otherwise find the
-    entries only at its next index crawl (every 600 seconds by default).
+    split-brain and none possibly healing (entries the self-heal daemon is healing at that moment),
+    reporting the progress it saw. The self-heal daemon would otherwise find the entries only at its
+    next index crawl (every 600 seconds by default).
   - Split-brain is resolved only with a policy given in the task, for named files or for all
     (V(bigger-file), V(latest-mtime), or V(source-brick) with the brick whose copies to keep). Without
     a policy, files in split-brain fail the task before anything is changed, listing them.
