@@ -150,7 +150,9 @@ def plan_heal(request, volume, summary, split_brain_files):
                                        text_reply=True))
                 plan.resolutions.append({'file': name, 'policy': request.policy,
                                          'source_brick': request.source_brick})
-    pending = sum(brick.pending or 0 for brick in summary if brick.connected)
+    # Entries possibly healing are being healed at this moment (the daemon holds their lock), not
+    # healed: a heal is started (harmless twice) so that the run waits for them too.
+    pending = sum((brick.pending or 0) + (brick.possibly_healing or 0) for brick in summary if brick.connected)
     if request.full or pending or plan.resolutions:
         # Without a start the daemon would find the entries only at its next crawl (600 s).
         plan.steps.append(Step(['volume', 'heal', request.volume] + (['full'] if request.full else []),

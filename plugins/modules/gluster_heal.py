@@ -11,8 +11,8 @@ module: gluster_heal
 short_description: Heal a GlusterFS volume and wait until nothing is left to heal; resolve split-brain by an explicit policy
 version_added: 0.1.0
 description:
-  - Starts a heal of a replicated or dispersed volume when entries wait for one (or always with
-    O(full=true)), then waits until every brick reports zero entries to heal, none in
+  - Starts a heal of a replicated or dispersed volume when entries wait for one or are possibly healing
+    (or always with O(full=true)), then waits until every brick reports zero entries to heal, none in
     split-brain and none possibly healing (entries the self-heal daemon is healing at that moment),
     reporting the progress it saw. The self-heal daemon would otherwise find the entries only at its
     next index crawl (every 600 seconds by default).
@@ -215,7 +215,8 @@ class HealManager:
         def read():
             summary = self.read_summary()
             progress.append({'seconds': round(self.clock() - started, 1),
-                             'pending': sum(brick.pending or 0 for brick in summary if brick.connected)})
+                             'pending': sum((brick.pending or 0) + (brick.possibly_healing or 0)
+                                            for brick in summary if brick.connected)})
             return summary
         try:
             summary, _polls = wait_for(read, lambda summary: heal_verdict(summary)[0], self.request.timeout,

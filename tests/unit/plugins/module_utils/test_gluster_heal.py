@@ -109,6 +109,10 @@ def test_heal_is_not_finished_while_entries_are_possibly_healing(version):
     text = text.replace('<numberOfEntriesPossiblyHealing>0<', '<numberOfEntriesPossiblyHealing>2<', 1)
     assert heal_verdict(parse_heal_info(ElementTree.fromstring(text))) == (
         False, ['node1:/bricks/rep/b: 2 possibly healing'])
+    # Being healed is not healed: the run starts a heal (harmless twice) and so waits for them.
+    rep = parse_volume_info(xml(version, 'health-volume-info-all'))['rep']
+    plan = plan_heal(request('rep'), rep, parse_heal_info(ElementTree.fromstring(text)), None)
+    assert [step.args for step in plan.steps] == [['volume', 'heal', 'rep']] and plan.before['pending'] == 2
     no_total = fixture(version, 'health-heal-summary').replace('<totalNumberOfEntries>0</totalNumberOfEntries>', '', 1)
     assert heal_verdict(parse_heal_info(ElementTree.fromstring(no_total))) == (
         False, ['node1:/bricks/rep/b: no count of entries to heal'])
