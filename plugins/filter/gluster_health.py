@@ -76,10 +76,12 @@ def gluster_heal_problems(heal_summary_xml, volume=None):
         return ['volume %s: the heal reply lists no bricks' % volume]
     problems = []
     for brick in bricks:
-        if not brick.connected or brick.pending is None:
+        if not brick.connected:
             problems.append('%s is not connected (%s)' % (brick.name, brick.status.split('.')[0]))
-        elif brick.pending:
-            problems.append('%s has %d entries to heal' % (brick.name, brick.pending))
+        elif brick.unhealed is None:
+            problems.append('%s did not report its number of entries to heal' % brick.name)
+        elif not brick.clean:
+            problems.append('%s has %d entries to heal' % (brick.name, brick.unhealed))
         if brick.split_brain:
             problems.append('%s has %d entries in split-brain' % (brick.name, brick.split_brain))
     return problems

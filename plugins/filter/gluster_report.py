@@ -42,28 +42,34 @@ def _mounts_by_volume(mounts):
 
 
 def mount_checks(results):
-    """[{volume, point, live, error}] from the health playbook's loop of ``timeout 20 stat`` over
-    ``findmnt --raw --output TARGET,SOURCE`` lines (SOURCE is server:/volume[/subdirectory])."""
+    """[{volume, point, live, hung, error}] from the health playbook's loop of ``timeout
+    --kill-after=5 20 stat`` over ``findmnt --raw --output TARGET,SOURCE`` lines (SOURCE is
+    server:/volume[/subdirectory]). hung: the stat did not answer in time (timeout's 124, or 137
+    when it had to be killed)."""
     checks = []
     for result in results or ():
         point, _space, source = str(result['item']).partition(' ')
         volume = source.partition(':')[2].lstrip('/').split('/')[0]
         error = (result.get('stderr') or '').strip().rpartition(': ')[2]
-        if result.get('rc') == 124:
-            error = 'no answer within 20 seconds'
-        checks.append({'volume': volume, 'point': point, 'live': result.get('rc') == 0,
+        hung = result.get('rc') in (124, 137)
+        if hung:
+            error = 'no answer within 20 s (hung FUSE client)'
+        checks.append({'volume': volume, 'point': point, 'live': result.get('rc') == 0, 'hung': hung,
                        'error': '' if result.get('rc') == 0 else error or 'exit code %s' % result.get('rc')})
     return checks
 
 
 def mount_problems(mounts):
-    """One sentence per dead GlusterFS mount on a Docker host, and per host not checked."""
+    """One sentence per dead or hung GlusterFS mount on a Docker host, and per host not checked."""
     problems = []
     for host, checked in _hosts(mounts):
         if checked is None:
             problems.append('%s: its mounts could not be checked (host unreachable or the check failed)' % host)
         for mount in checked or ():
-            if not mount.get('live'):
+            if mount.get('hung'):
+                problems.append('%s: mount %s of volume %s does not answer within 20 s (hung FUSE client)'
+                                % (host, mount['point'], mount['volume']))
+            elif not mount.get('live'):
                 problems.append('%s: mount %s of volume %s is dead (%s)'
                                 % (host, mount['point'], mount['volume'], mount.get('error') or 'no answer'))
     return problems

@@ -23,6 +23,20 @@ GLUSTER_FSTYPE = 'fuse.glusterfs'
 # kernel aborts the connection when /dev/fuse is closed), ECONNABORTED after an abort through
 # /sys/fs/fuse/connections. Nothing else means the mount is dead.
 DEAD_MOUNT_ERRNOS = (errno.ENOTCONN, errno.ECONNABORTED)
+# Seconds a stat of the mount point may take. Longer than GlusterFS's default network.ping-timeout
+# (42 s), after which a client stops waiting for a server that vanished without a reset and answers
+# again: a mount that still does not answer then is hung, not just waiting out a partition.
+DEFAULT_STAT_TIMEOUT = 60
+
+
+class NoAnswer(OSError):
+    """A stat that did not answer within ``seconds``: the FUSE client behind the path neither
+    answers nor is gone (its process stopped or blocked, or a server unreachable without a reset)."""
+
+    def __init__(self, path, seconds):
+        super().__init__('%s does not answer within %s s' % (path, seconds))
+        self.path = path
+        self.seconds = seconds
 
 
 def _unescape_mountinfo(field):
@@ -146,11 +160,13 @@ def is_dead_mount_error(error_number):
 
 
 def found_mount_state(mount_point, stat_error):
-    """'live' or 'dead' for the GlusterFS mount of the wanted volume found at mount_point, from the
-    error of a stat of it (None when stat answered). Any other error raises StateError: only a mount
-    whose client is gone is ever remounted."""
+    """'live', 'dead' or 'hung' for the GlusterFS mount of the wanted volume found at mount_point,
+    from the error of a bounded stat of it (None when stat answered, NoAnswer when it did not in
+    time). Any other error raises StateError: only a mount whose client is gone is ever remounted."""
     if stat_error is None:
         return 'live'
+    if isinstance(stat_error, NoAnswer):
+        return 'hung'
     if is_dead_mount_error(stat_error.errno):
         return 'dead'
     raise StateError('Cannot stat the GlusterFS mount %s: %s. Nothing was created.'
@@ -161,6 +177,27 @@ def dead_mount_refusal(mount_point, stat_error):
     """The failure for a dead mount that the task may not mount again (mount=false)."""
     return ('%s is a dead GlusterFS mount (%s): set mount=true to mount it again, or unmount it (umount -l %s) '
             'and run again. Nothing was created.' % (mount_point, os.strerror(stat_error.errno), mount_point))
+
+
+def hung_mount_refusal(mount_point, no_answer, entry):
+    """The failure for a mount point whose stat did not answer in time (``no_answer``, a NoAnswer);
+    ``entry`` is the mountinfo entry there, or None.
+
+    A hung mount is refused, never repaired the way a dead one is (umount -l, then mount again).
+    A dead client is gone: the kernel cut its connection, nothing can reach or flush through it any
+    more, so detaching its mount loses nothing. A hung client is alive: it may still hold writes it
+    acknowledged but has not sent to the bricks, and detaching its mount lets the kernel cut it off
+    once its last user lets go, losing them; when a server is only unreachable, the client answers
+    again by itself after network.ping-timeout. Which of these it is, only the operator can tell."""
+    what = ('%s %s is mounted there' % (entry.fstype, entry.source) if entry is not None
+            else 'mountinfo shows nothing mounted at that path')
+    return ('%s does not answer within %s s (hung FUSE client; %s): nothing was changed, and a hung mount is not '
+            'mounted again by this module, since its client may still hold writes it has not sent to the servers. '
+            'Find the client (ps -eo pid,stat,args | grep "[g]lusterfs.*%s"): if it is stopped (state T), continue '
+            'it (kill -CONT PID); if a server is unreachable, restore the network (the client gives up on a server '
+            'after network.ping-timeout, 42 s by default); if it stays hung, stop what uses the mount and kill the '
+            'client: the mount then answers "Transport endpoint is not connected" and the next run mounts it again.'
+            % (mount_point, no_answer.seconds, what, mount_point))
 
 
 def leftover_mount_problem(mount_point, entry):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import DEFAULT_STAT_TIMEOUT
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import validate_volume_name
 
@@ -27,6 +28,7 @@ LABEL_SUBDIRECTORY = LABEL_PREFIX + 'subdirectory'
 LABEL_SERVERS = LABEL_PREFIX + 'servers'
 
 DEFAULT_MOUNT_ROOT = '/mnt/glusterfs'
+MAX_STAT_TIMEOUT = 3600
 LOCAL_DRIVER = 'local'
 
 
@@ -227,6 +229,13 @@ def validate(params):
     if not driver or any(ch.isspace() for ch in driver) or driver.startswith('-'):
         problems.append(RequestError('%r is not a volume driver name' % (driver,), 'driver'))
 
+    stat_timeout = params.get('stat_timeout')
+    if stat_timeout is None:
+        stat_timeout = DEFAULT_STAT_TIMEOUT
+    if not 1 <= stat_timeout <= MAX_STAT_TIMEOUT:
+        problems.append(RequestError('%d is not a number of seconds from 1 to %d' % (stat_timeout, MAX_STAT_TIMEOUT),
+                                     'stat_timeout'))
+
     if len(problems) == 1:
         raise problems[0]
     if problems:
@@ -244,6 +253,7 @@ def validate(params):
         'labels': dict(labels),
         'driver': driver,
         'driver_options': dict(driver_options),
+        'stat_timeout': stat_timeout,
     }
 
 

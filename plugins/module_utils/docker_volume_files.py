@@ -16,11 +16,13 @@ import os
 import pwd
 import shutil
 import stat
+import subprocess
+import sys
 from dataclasses import dataclass
 from typing import Callable
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
-    is_dead_mount_error, mount_argv, mount_at, mounts_below, parse_mountinfo, umount_argv,
+    NoAnswer, is_dead_mount_error, mount_argv, mount_at, mounts_below, parse_mountinfo, umount_argv,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     quote_argument, with_details,
@@ -30,11 +32,46 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.errors import 
 )
 
 MOUNTINFO = '/proc/self/mountinfo'
+# The child of bounded_stat: prints the errno of a failed stat, nothing when it answered.
+STAT_CHILD = 'import os, sys\ntry:\n    os.stat(sys.argv[1])\nexcept OSError as error:\n    print(error.errno)\n'
+# Seconds to reap a stat child after SIGKILL; one blocked in the kernel is left behind, never waited for.
+KILLED_CHILD_GRACE = 1
 
 
 def _read_text(path):
     with open(path) as handle:
         return handle.read()
+
+
+def bounded_stat(path, seconds, argv=None):
+    """Stat ``path`` in a child process: returns None when it answered; raises its OSError, or
+    NoAnswer when it did not answer within ``seconds``.
+
+    A stat of a FUSE mount whose client neither answers nor is gone blocks, and only a fatal signal
+    ends it (none at all once the client has taken the request): so the module itself never stats
+    a mount point it has not proven answers, and it never waits for the killed child. The child has
+    no stdin, stdout or stderr of the module's, so a leftover one cannot hold up Ansible either.
+    ``argv`` replaces the child's command (tests)."""
+    child = subprocess.Popen(argv or [sys.executable, '-I', '-S', '-c', STAT_CHILD, path],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             close_fds=True, start_new_session=True)
+    try:
+        returncode = child.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        try:
+            child.wait(timeout=KILLED_CHILD_GRACE)
+        except subprocess.TimeoutExpired:
+            pass
+        raise NoAnswer(path, seconds) from None
+    output = child.stdout.read().decode('ascii', 'replace').strip()
+    child.stdout.close()
+    if returncode != 0:
+        raise OSError(None, 'the stat child process failed (exit code %s)' % returncode, path)
+    if output.isdigit():
+        number = int(output)
+        raise OSError(number, os.strerror(number), path)
+    return None
 
 
 @dataclass
@@ -52,15 +89,22 @@ class HostFiles:
     read_text: Callable = _read_text
     getpwnam: Callable = pwd.getpwnam
     getgrnam: Callable = grp.getgrnam
+    stat_within: Callable = bounded_stat
 
     def mountinfo(self):
         """The entries of /proc/self/mountinfo."""
         return parse_mountinfo(self.read_text(MOUNTINFO))
 
-    def mount_at(self, mount_point):
-        """The mountinfo entry visible at ``mount_point``, or None."""
-        # mountinfo lists resolved paths; realpath does not stat the mount itself, so a dead mount is fine here.
-        return mount_at(self.mountinfo(), self.realpath(mount_point))
+    def mount_at(self, mount_point, resolve=True):
+        """The mountinfo entry visible at ``mount_point``, or None.
+
+        mountinfo lists resolved paths. realpath lstats the mount point itself: a dead mount fails
+        that at once (realpath goes on), a hung one blocks it. With resolve=False only the parent
+        directory is resolved, so a mount point that does not answer can still be named."""
+        if resolve:
+            return mount_at(self.mountinfo(), self.realpath(mount_point))
+        parent, name = os.path.split(mount_point.rstrip('/'))
+        return mount_at(self.mountinfo(), os.path.join(self.realpath(parent or '/'), name))
 
     def is_directory(self, path, follow_symlinks=True):
         """Whether ``path`` is a directory (a symbolic link to one only with follow_symlinks)."""
@@ -126,20 +170,28 @@ def mount_volume(settings, run_command, find_program):
             cmd=' '.join(argv), rc=rc, stdout=stdout, stderr=stderr)
 
 
-def stat_error(path, files):
-    """The OSError of a stat of path, or None when it answers."""
+def stat_error(path, files, seconds=None):
+    """The OSError of a stat of path, or None when it answers; with ``seconds``, the stat runs in
+    a child process and a NoAnswer is returned when it does not answer within them."""
     try:
-        files.stat(path)
+        if seconds is None:
+            files.stat(path)
+        else:
+            files.stat_within(path, seconds)
     except OSError as error:
         return error
     return None
 
 
-def live_mount_problem(mount_point, files):
-    """Stat the mount point of a mount made in this run that mountinfo shows as the right volume:
-    the problem when it does not answer, None when it answers."""
-    error = stat_error(mount_point, files)
-    return None if error is None else 'stat: %s' % os.strerror(error.errno)
+def live_mount_problem(mount_point, files, seconds):
+    """Stat the mount point of a mount made in this run that mountinfo shows as the right volume,
+    within ``seconds``: the problem when it does not answer, None when it answers."""
+    error = stat_error(mount_point, files, seconds)
+    if error is None:
+        return None
+    if isinstance(error, NoAnswer):
+        return 'stat: no answer within %s s (hung FUSE client)' % seconds
+    return 'stat: %s' % (os.strerror(error.errno) if error.errno else error.strerror)
 
 
 def unmount_lazily(mount_point, run_command, find_program):
@@ -154,10 +206,11 @@ def unmount_lazily(mount_point, run_command, find_program):
             cmd=' '.join(argv), rc=rc, stdout=stdout, stderr=stderr)
 
 
-def stale_containers(candidates, container_pid, files):
+def stale_containers(candidates, container_pid, files, seconds):
     """The candidates (from containers_on_mount) that still hold a dead bind: a stat of one of their
     mount destinations through /proc/<pid>/root, inside the container's own mount namespace, fails
-    the way a dead FUSE mount does. ``container_pid(id)`` is the container's main process id (0 when
+    the way a dead FUSE mount does (within ``seconds``: a bind that does not answer is not known to
+    be dead, and is not restarted). ``container_pid(id)`` is the container's main process id (0 when
     it is not running). Returns the candidates found stale, as dicts of name and id."""
     stale = []
     for candidate in candidates:
@@ -165,7 +218,7 @@ def stale_containers(candidates, container_pid, files):
         if not pid:
             continue
         for destination in candidate['destinations']:
-            error = stat_error('/proc/%d/root%s' % (pid, destination), files)
+            error = stat_error('/proc/%d/root%s' % (pid, destination), files, seconds)
             if error is not None and is_dead_mount_error(error.errno):
                 stale.append(dict(name=candidate['name'], id=candidate['id']))
                 break

@@ -63,10 +63,11 @@ def heal_problems(heal, volume=None, bricks=None):
             problems.append('%s is not connected (%s)' % (brick.name, brick.status or 'no status'))
         elif brick.split_brain:
             problems.append('%s has %d entries in split-brain' % (brick.name, brick.split_brain))
-        elif brick.pending is None:
+        elif brick.unhealed is None:
             problems.append('%s did not report its number of entries to heal' % brick.name)
-        elif brick.pending:
-            problems.append('%s has %d entries to heal' % (brick.name, brick.pending))
+        elif not brick.clean:
+            # Every entry of the heal index: waiting, or possibly healing (locked now).
+            problems.append('%s has %d entries to heal' % (brick.name, brick.unhealed))
     return problems
 
 
@@ -82,12 +83,13 @@ def heal_finished(heal, volume=None, bricks=None):
 
 
 def describe_heal(heal):
-    return '; '.join('%s: %s' % (brick.name, 'pending %s' % brick.pending if brick.connected else brick.status)
+    return '; '.join('%s: %s' % (brick.name, 'pending %s' % brick.unhealed if brick.connected else brick.status)
                      for brick in heal or ()) or 'no bricks reported'
 
 
 def heal_to_list(heal):
-    return [{'brick': brick.name, 'connected': brick.connected, 'pending': brick.pending,
+    # pending: every entry of the brick's heal index (gluster's total), as this list always gave.
+    return [{'brick': brick.name, 'connected': brick.connected, 'pending': brick.unhealed,
              'split_brain': brick.split_brain} for brick in heal or ()]
 
 

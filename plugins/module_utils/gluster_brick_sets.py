@@ -82,15 +82,16 @@ def set_of(sets, name):
 
 
 def _pending(heal, volume, names):
-    """Entries waiting for heal on the bricks ``names`` (those that report a count)."""
+    """Entries waiting for heal on the bricks ``names`` (those that report a count): every entry of
+    their heal index, split-brain and possibly healing ones too."""
     wanted = [brick for brick in volume.bricks if brick.name in names]
     total = 0
     for entry in heal or ():
         path = entry.name.rpartition(':')[2]
-        if entry.connected and entry.pending and any(
+        if entry.connected and entry.unhealed and any(
                 entry.name == brick.name or (entry.host_uuid and entry.host_uuid == brick.host_uuid
                                              and path == brick.path) for brick in wanted):
-            total += entry.pending
+            total += entry.unhealed
     return total
 
 

@@ -150,7 +150,9 @@ def plan_heal(request, volume, summary, split_brain_files):
                                        text_reply=True))
                 plan.resolutions.append({'file': name, 'policy': request.policy,
                                          'source_brick': request.source_brick})
-    pending = sum(brick.pending or 0 for brick in summary if brick.connected)
+    # Entries possibly healing are being healed at this moment (the daemon holds their lock), not
+    # healed: a heal is started (harmless twice) so that the run waits for them too.
+    pending = sum((brick.pending or 0) + (brick.possibly_healing or 0) for brick in summary if brick.connected)
     if request.full or pending or plan.resolutions:
         # Without a start the daemon would find the entries only at its next crawl (600 s).
         plan.steps.append(Step(['volume', 'heal', request.volume] + (['full'] if request.full else []),
@@ -180,8 +182,9 @@ def unresolvable_by_cli(error):
 
 
 def heal_verdict(summary):
-    """(finished, problems) for a heal summary: finished when every brick answered and none has an
-    entry left to heal or in split-brain."""
+    """(finished, problems) for a heal summary ([gluster_xml.BrickHeal]): finished when every brick
+    answered and none has an entry left to heal, in split-brain or possibly healing (an entry being
+    healed right now is not healed yet)."""
     problems = []
     for brick in summary:
         if not brick.connected:
@@ -191,6 +194,10 @@ def heal_verdict(summary):
                                                    else 'entries'))
         elif brick.split_brain:
             problems.append('%s: %d in split-brain' % (brick.name, brick.split_brain))
+        elif brick.possibly_healing:
+            problems.append('%s: %d possibly healing' % (brick.name, brick.possibly_healing))
+        elif not brick.clean:
+            problems.append('%s: no count of entries to heal' % brick.name)
     if not summary:
         problems.append('heal info listed no brick')
     return not problems, problems

@@ -20,6 +20,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.errors import 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import read_quota
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    parse_heal_info,
     parse_peers,
     parse_volume_get,
     parse_volume_info,
@@ -31,7 +32,6 @@ SUBSETS = ('pool', 'volumes', 'status', 'heal', 'quota', 'clients')
 VOLUME_SUBSETS = frozenset(('status', 'heal', 'quota', 'clients'))
 DEFAULT_FULL_PERCENT = 90
 DEFAULT_SPLIT_BRAIN_FILES = 100
-HEAL_SUMMARY_CONNECTED = 'Connected'
 GFID_PREFIX = '<gfid:'
 # volume status names daemons '<daemon> on <host>'.
 SELF_HEAL_DAEMON = 'Self-heal Daemon'
@@ -150,36 +150,6 @@ def parse_status_detail(root):
 
 
 @dataclass
-class BrickHeal:
-    """One brick of ``volume heal VOL info summary --xml``. Counts are None when the brick could
-    not be asked; ``status`` then holds gluster's reason."""
-    name: str
-    connected: bool
-    status: str
-    pending: Optional[int]
-    split_brain: Optional[int]
-    possibly_healing: Optional[int]
-
-
-def parse_heal_summary(root):
-    """[BrickHeal] in the reply's order."""
-    bricks = []
-    for element in root.findall('healInfo/bricks/brick'):
-        status = _text(element, 'status')
-        connected = status == HEAL_SUMMARY_CONNECTED
-        bricks.append(BrickHeal(
-            name=_text(element, 'name'),
-            connected=connected,
-            # A brick that could not be asked runs gluster's counter into its status text.
-            status=status if connected else status.split('totalNumberOfEntries', 1)[0].strip(),
-            pending=_count(element, 'numberOfEntriesInHealPending') if connected else None,
-            split_brain=_count(element, 'numberOfEntriesInSplitBrain') if connected else None,
-            possibly_healing=_count(element, 'numberOfEntriesPossiblyHealing') if connected else None,
-        ))
-    return bricks
-
-
-@dataclass
 class SplitBrain:
     """Files in split-brain: ``count`` distinct entries (by gfid), ``files`` the first ones by
     path where any brick gave the path, else as <gfid:...>."""
@@ -243,7 +213,7 @@ class PoolFacts:
     missing_volumes: List[str] = field(default_factory=list)
     statuses: Optional[dict] = None           # name -> gluster_xml.VolumeStatus (started volumes)
     space: Optional[dict] = None              # name -> [BrickSpace]
-    heal: Dict[str, list] = field(default_factory=dict)           # name -> [BrickHeal]
+    heal: Dict[str, list] = field(default_factory=dict)           # name -> [gluster_xml.BrickHeal]
     split_brain: Dict[str, SplitBrain] = field(default_factory=dict)
     quota: Dict[str, object] = field(default_factory=dict)        # name -> gluster_quota.QuotaState
     clients: Optional[dict] = None            # name -> [Client]
@@ -286,9 +256,15 @@ def problems(facts, full_percent=DEFAULT_FULL_PERCENT):
                 if brick.name not in offline:
                     found.append('volume %s: heal state of %s unknown (%s)' % (name, brick.name, brick.status))
                 continue
+            if brick.unhealed is None:
+                found.append('volume %s: heal state of %s unknown (it gave no count of entries)' % (name, brick.name))
             if brick.pending:
                 found.append('volume %s: %d %s waiting for heal on %s' % (
                     name, brick.pending, 'entry' if brick.pending == 1 else 'entries', brick.name))
+            if brick.possibly_healing:
+                # Locked entries (being healed, or written to, now): not known to be in sync yet.
+                found.append('volume %s: %d %s possibly healing on %s' % (
+                    name, brick.possibly_healing, 'entry' if brick.possibly_healing == 1 else 'entries', brick.name))
             if brick.split_brain and name not in facts.split_brain:
                 found.append('volume %s: %d %s in split-brain on %s' % (
                     name, brick.split_brain, 'entry' if brick.split_brain == 1 else 'entries', brick.name))
@@ -371,7 +347,7 @@ def _read_into(facts, what, read):
 
 def _read_heal(cli, facts, volume, files_limit):
     def summary():
-        facts.heal[volume.name] = parse_heal_summary(cli.read('volume', 'heal', volume.name, 'info', 'summary'))
+        facts.heal[volume.name] = parse_heal_info(cli.read('volume', 'heal', volume.name, 'info', 'summary'))
     _read_into(facts, 'volume %s: the heal state' % volume.name, summary)
     counted = [brick.split_brain for brick in facts.heal.get(volume.name, ()) if brick.split_brain]
     # Only replication has split-brain (a disperse set has no copies to disagree), and the list

@@ -256,32 +256,72 @@ def _volume_status(element):
     return status
 
 
+# A brick of a heal summary answers 'Connected'; any other status is why it could not be asked.
+HEAL_CONNECTED = 'Connected'
+# glfs-heal.c runs the count of a brick it failed on into the status text:
+# 'Failed to process entries completely. (<strerror>)totalNumberOfEntries<n>'.
+HEAL_STATUS_COUNT = 'totalNumberOfEntries'
+
+
 @dataclass
-class BrickHealInfo:
-    """Heal state of one brick; ``pending`` is None when the brick could not be asked."""
+class BrickHeal:
+    """One brick of ``volume heal VOL info summary --xml`` (or of ``info --xml``, which gives only
+    the total).
+
+    glfs-heal.c counts each entry of the brick's heal index once, as heal-pending, split-brain or
+    possibly-healing (locked now: being healed, or written to), and ``total`` is their sum. A
+    count is None when the brick could not be asked (``status`` then says why) or gave none:
+    unknown is never zero."""
     name: str
     connected: bool
-    pending: Optional[int]
-    split_brain: Optional[int] = None
     status: str = ''
+    total: Optional[int] = None
+    pending: Optional[int] = None
+    split_brain: Optional[int] = None
+    possibly_healing: Optional[int] = None
     host_uuid: str = ''
+
+    @property
+    def unhealed(self):
+        """Entries not known to be in sync on this brick: gluster's total, never less than the sum
+        of its parts; None when the brick gave no total."""
+        if self.total is None:
+            return None
+        return max(self.total, sum(count or 0 for count in (self.pending, self.split_brain, self.possibly_healing)))
+
+    @property
+    def clean(self):
+        """Connected, and every count known and zero: nothing to heal on this brick."""
+        return self.connected and self.unhealed == 0
+
+
+def _heal_count(element, path):
+    """A count, or None for one gluster did not give ('-' for a brick it could not ask)."""
+    text = _text(element, path, '')
+    return int(text) if text.isdigit() else None
 
 
 def parse_heal_info(root):
-    """Per-brick heal state from ``volume heal NAME info [summary] --xml``."""
+    """[BrickHeal] in the reply's order, from ``volume heal NAME info summary --xml`` (every count)
+    or ``volume heal NAME info --xml`` (the total only, as numberOfEntries)."""
     bricks = []
     for element in root.findall('healInfo/bricks/brick'):
         status = _text(element, 'status', '')
-        connected = status == 'Connected'
-        pending = _text(element, 'totalNumberOfEntries') or _text(element, 'numberOfEntries')
-        split_brain = _text(element, 'numberOfEntriesInSplitBrain')
-        bricks.append(BrickHealInfo(
+        connected = status == HEAL_CONNECTED
+        total = _heal_count(element, 'totalNumberOfEntries')
+        if total is None and element.find('totalNumberOfEntries') is None:
+            total = _heal_count(element, 'numberOfEntries')
+        host_uuid = element.get('hostUuid', '') or ''
+        bricks.append(BrickHeal(
             name=_text(element, 'name', ''),
             connected=connected,
-            pending=int(pending) if connected and pending and pending.isdigit() else None,
-            split_brain=int(split_brain) if split_brain and split_brain.isdigit() else None,
-            status=status,
-            host_uuid=element.get('hostUuid', '') or '',
+            status=status if connected else status.split(HEAL_STATUS_COUNT, 1)[0].strip(),
+            # Counts of a brick that is not connected are gluster's partial tally, not the brick's state.
+            total=total if connected else None,
+            pending=_heal_count(element, 'numberOfEntriesInHealPending') if connected else None,
+            split_brain=_heal_count(element, 'numberOfEntriesInSplitBrain') if connected else None,
+            possibly_healing=_heal_count(element, 'numberOfEntriesPossiblyHealing') if connected else None,
+            host_uuid='' if host_uuid == '-' else host_uuid,
         ))
     return bricks
 

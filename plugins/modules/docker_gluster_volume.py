@@ -23,6 +23,11 @@ description:
     as C(backup-volfile-servers).
   - 3. Check that O(mount_point) is a live C(fuse.glusterfs) mount of O(gluster_volume) from one of
     O(servers) (C(/proc/self/mountinfo), and a C(stat) that does not fail with C(ENOTCONN)).
+    The mount point is first stat'ed in a child process that is killed after O(stat_timeout) seconds, so a
+    hung mount (its GlusterFS client process stopped or blocked, or a server unreachable without a reset)
+    never blocks the task; it fails, saying the mount does not answer within O(stat_timeout) s (hung FUSE
+    client) and what to do, with nothing changed. A hung mount is not mounted again like a dead one, since its
+    client may still hold writes it has not sent to the servers.
     A dead mount of O(gluster_volume) (its C(stat) fails with C(ENOTCONN) because the GlusterFS client
     process is gone, for example after an outage, or with C(ECONNABORTED) after an abort of its FUSE connection)
     is detached with C(umount -l) and mounted again with the same command as in step 2, then checked live the
@@ -112,6 +117,14 @@ options:
       - With V(false), the task fails when the volume is not mounted.
     type: bool
     default: true
+  stat_timeout:
+    description:
+      - Seconds a C(stat) of O(mount_point) may take before the mount is reported hung and the task fails,
+        changing nothing (see step 3). The default outlasts GlusterFS's C(network.ping-timeout) (42 s), after
+        which a client stops waiting for a server that vanished and answers again.
+      - From 1 to 3600.
+    type: int
+    default: 60
   subdirectory:
     description:
       - The directory on the GlusterFS volume, relative to its root, that holds this Docker volume's data.
@@ -349,6 +362,10 @@ mount:
     mounted_by_task:
       description: Whether this task mounted it (in check mode, would mount it).
       type: bool
+    hung:
+      description: Present and true when the mount point did not answer a C(stat) within O(stat_timeout) seconds (the
+        task then failed, changing nothing).
+      type: bool
     remounted_dead_mount:
       description: Present and true when a dead mount of the volume was there and was (in check mode, would be)
         unmounted with C(umount -l) and mounted again.
@@ -411,8 +428,8 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client 
     connection_settings, missing_sdk,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
-    data_access, dead_mount_refusal, found_mount_state, leftover_mount_problem, mount_argv, mount_problem, umount_argv,
-    unverified_mount_message,
+    DEFAULT_STAT_TIMEOUT, NoAnswer, data_access, dead_mount_refusal, found_mount_state, hung_mount_refusal, leftover_mount_problem,
+    mount_argv, mount_problem, umount_argv, unverified_mount_message,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     create_command, differences, directory_changes, in_use_message, purge_refusal, quote_argument, remove_command,
@@ -485,6 +502,16 @@ class GlusterVolumeManager:
         Sets mount_live only when the check passed; outside check mode it fails otherwise."""
         mount_point = self.settings['mount_point']
         gluster_volume = self.settings['gluster_volume']
+        seconds = self.settings['stat_timeout']
+        # Bounded, and before anything else looks at the mount point (realpath included): a hung
+        # mount blocks any stat of it.
+        answer = stat_error(mount_point, self.files, seconds)
+        if isinstance(answer, NoAnswer):
+            entry = self.files.mount_at(mount_point, resolve=False)
+            self.mount_report = dict(mount_point=mount_point, fstype=entry.fstype if entry else None,
+                                     source=entry.source if entry else None, live=False, mounted_by_task=False,
+                                     hung=True)
+            raise StateError(hung_mount_refusal(mount_point, answer, entry))
         entry = self.files.mount_at(mount_point)
         problem = mount_problem(entry, gluster_volume, self.settings['servers']) if entry else None
         self.before['mounted'] = entry is not None and problem is None
@@ -498,17 +525,16 @@ class GlusterVolumeManager:
             entry = self.mount()
             mounted_now = True
         elif problem is None:
-            # Only a mount of the right volume is ever looked at further, and remounted only when dead.
-            dead = stat_error(mount_point, self.files)
-            if found_mount_state(mount_point, dead) == 'dead':
-                entry = self.remount_dead(dead)
+            # Only a mount of the right volume is remounted, and only when dead.
+            if found_mount_state(mount_point, answer) == 'dead':
+                entry = self.remount_dead(answer)
                 mounted_now = True
         if mounted_now and self.check_mode:
             # Not mounted in check mode: the rest is only predicted (see data_access).
             return
         problem = mount_problem(entry, gluster_volume, self.settings['servers'])
         if problem is None and mounted_now:
-            problem = live_mount_problem(mount_point, self.files)
+            problem = live_mount_problem(mount_point, self.files, seconds)
         if problem:
             if mounted_now:
                 # mount(8) exited 0, yet no live mount: never go on to the bare mount-point directory.
@@ -575,7 +601,8 @@ class GlusterVolumeManager:
             return
         candidates = containers_on_mount(holding, self.client.list_volumes(),
                                          [mount_point, self.files.realpath(mount_point)])
-        self.stale = stale_containers(candidates, self.client.container_pid, self.files) if candidates else []
+        self.stale = (stale_containers(candidates, self.client.container_pid, self.files, self.settings['stat_timeout'])
+                      if candidates else [])
         if not self.stale:
             return
         if not self.module.params['restart_containers']:
@@ -804,6 +831,7 @@ def build_module():
         mount_point=dict(type='path'),
         mount_options=dict(type='raw'),
         mount=dict(type='bool', default=True),
+        stat_timeout=dict(type='int', default=DEFAULT_STAT_TIMEOUT),
         subdirectory=dict(type='str'),
         owner=dict(type='str'),
         group=dict(type='str'),

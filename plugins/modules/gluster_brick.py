@@ -274,7 +274,10 @@ migration:
   sample: {"task_id": "4e218ec6-067b-48c9-9f66-e11c96c65bc8", "aggregate": {"status": "completed", "files": 25,
            "failures": 0, "skipped": 0, "runtime": 1.0}, "nodes": []}
 heal:
-  description: The last C(heal info summary) per brick (connected, pending entries, split-brain entries).
+  description:
+    - The last C(heal info summary) per brick (connected, pending entries, split-brain entries). C(pending) is every
+      entry of the brick's heal index (gluster's total of those waiting, in split-brain and possibly healing), so it
+      is 0 only on a brick with nothing to heal; gluster_info's C(pending) counts the waiting ones only.
   returned: when heal was checked or waited for
   type: list
   elements: dict
@@ -862,7 +865,7 @@ class BrickManager:
             # only at its next crawl (cluster.heal-timeout, 10 minutes by default): while the count
             # of pending entries does not move, ask for an index heal again (it is idempotent).
             heal = self.read_heal()
-            pending = sum(brick.pending or 0 for brick in heal)
+            pending = sum(brick.unhealed or 0 for brick in heal)
             if pending != last['pending']:
                 last.update(pending=pending, since=self.clock())
             elif pending and self.clock() - last['since'] >= HEAL_NUDGE_SECONDS:

@@ -11,10 +11,11 @@ module: gluster_heal
 short_description: Heal a GlusterFS volume and wait until nothing is left to heal; resolve split-brain by an explicit policy
 version_added: 0.1.0
 description:
-  - Starts a heal of a replicated or dispersed volume when entries wait for one (or always with
-    O(full=true)), then waits until every brick reports zero entries to heal and none in
-    split-brain, reporting the progress it saw. The self-heal daemon would otherwise find the
-    entries only at its next index crawl (every 600 seconds by default).
+  - Starts a heal of a replicated or dispersed volume when entries wait for one or are possibly healing
+    (or always with O(full=true)), then waits until every brick reports zero entries to heal, none in
+    split-brain and none possibly healing (entries the self-heal daemon is healing at that moment),
+    reporting the progress it saw. The self-heal daemon would otherwise find the entries only at its
+    next index crawl (every 600 seconds by default).
   - Split-brain is resolved only with a policy given in the task, for named files or for all
     (V(bigger-file), V(latest-mtime), or V(source-brick) with the brick whose copies to keep). Without
     a policy, files in split-brain fail the task before anything is changed, listing them.
@@ -146,10 +147,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_heal i
     parse_heal_request,
     plan_heal,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import (
-    parse_heal_summary,
-    parse_split_brain,
-)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import parse_split_brain
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import (
     apply_steps,
     completed_before_failure,
@@ -159,7 +157,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     validate_volume_name,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import WaitTimeout, wait_for
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_volume_info
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_heal_info, parse_volume_info
 
 ARGUMENT_SPEC = dict(
     volume=dict(type='str', required=True),
@@ -192,7 +190,7 @@ class HealManager:
         self.result = {'changed': False, 'commands': cli.commands, 'resolutions': []}
 
     def read_summary(self):
-        return parse_heal_summary(self.cli.read('volume', 'heal', self.request.volume, 'info', 'summary'))
+        return parse_heal_info(self.cli.read('volume', 'heal', self.request.volume, 'info', 'summary'))
 
     def read_split_brain(self):
         return parse_split_brain(self.cli.read('volume', 'heal', self.request.volume, 'info', 'split-brain'),
@@ -217,7 +215,8 @@ class HealManager:
         def read():
             summary = self.read_summary()
             progress.append({'seconds': round(self.clock() - started, 1),
-                             'pending': sum(brick.pending or 0 for brick in summary if brick.connected)})
+                             'pending': sum((brick.pending or 0) + (brick.possibly_healing or 0)
+                                            for brick in summary if brick.connected)})
             return summary
         try:
             summary, _polls = wait_for(read, lambda summary: heal_verdict(summary)[0], self.request.timeout,

@@ -13,8 +13,9 @@ version_added: 0.1.0
 description:
   - Reads the trusted pool and its volumes from the node the task runs on and returns them, with
     C(healthy) and C(problems), one sentence per thing that is wrong (a peer disconnected, a brick
-    offline, entries waiting for heal, files in split-brain, a brick over O(full_percent), a
-    self-heal daemon down, a directory over its quota, a read that failed).
+    offline, entries waiting for heal or possibly healing, a brick whose heal state is unknown, files in
+    split-brain, a brick over O(full_percent), a self-heal daemon down, a directory over its quota, a read
+    that failed).
   - Only reads; changes nothing. The number of gluster calls does not grow with the number of
     bricks; heal is read once per replicated or dispersed started volume, and the split-brain file
     list only when the heal summary counts split-brain entries.

@@ -111,9 +111,10 @@ class Lab(object):
         finally:
             os.unlink(playbook)
 
-    def run_module(self, node, module, args, check=False, diff=False, extra_vars=None, loop=None):
+    def run_module(self, node, module, args, check=False, diff=False, extra_vars=None, loop=None, timeout=None):
         """Run one module task on a node (once per item of ``loop`` when given, as ``item``); returns
-        its result dict (with 'failed' and 'msg'; a loop's has 'results')."""
+        its result dict (with 'failed' and 'msg'; a loop's has 'results'). ``timeout``: seconds after
+        which ansible-playbook is killed and the test fails (for a module that could block)."""
         task = {'name': 'under test', module: args, 'register': 'result', 'ignore_errors': True}
         if loop is not None:
             task['loop'] = loop
@@ -130,7 +131,10 @@ class Lab(object):
             command += ['-e', '%s=%s' % (key, value)]
         env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_NOCOLOR='1')
         try:
-            completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=self.root, check=False)
+            completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=self.root, check=False,
+                                       timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError('%s did not return within %s s' % (module, timeout)) from None
         finally:
             os.unlink(playbook)
         try:

@@ -5,10 +5,13 @@ input, failures before anything is created, check mode, the Docker volume `site`
 docker2 with files written on one host and read on the other, idempotence, drift, in-use refusals,
 removal that keeps the data, purge, volumes and bind mounts a purge must never reach, and a dead
 mount (its FUSE client killed) mounted again, by the module and by the role, with the containers on
-it restarted. Each test first brings the Docker hosts and the data it needs to the state it starts
-from (bare_docker_hosts, site_on_both_hosts, files_in), so the tests run in any order.
+it restarted, and a hung mount (its FUSE client stopped) refused within stat_timeout. Each test first
+brings the Docker hosts and the data it needs to the state it starts from (bare_docker_hosts,
+site_on_both_hosts, files_in), so the tests run in any order.
 """
 import re
+import subprocess
+import time
 
 import pytest
 
@@ -734,3 +737,67 @@ def test_role_mounts_a_dead_mount_again_and_restarts_its_containers(web):
                                     'role, restart its containers', 'replica 3, 2 Docker hosts',
                                     'FUSE client killed on a Docker host', 'done; the container reads its files again',
                                     subdirectory='rolestale')
+
+
+# --- a hung GlusterFS mount (the FUSE client stopped) is refused within its time; nothing changes --
+
+HUNG_SECONDS = 5
+# Far more than the module needs with HUNG_SECONDS (ansible-playbook included), far less than forever.
+OUTER_SECONDS = 180
+
+
+def fuse_client_pids(lab, host, mount_point):
+    """The pids of the glusterfs clients of one mount (their command line ends with the mount point)."""
+    return lab.sh(host, 'for pid in $(pidof glusterfs); do tr "\\0" " " < /proc/$pid/cmdline | grep -q " %s *$" && '
+                        'echo $pid; done; true' % mount_point).stdout.split()
+
+
+def health_playbook(lab):
+    """playbooks/health.yml on the lab; returns (rc, output)."""
+    completed = subprocess.run(['ansible-playbook', '-i', lab.inventory, 'playbooks/health.yml'],
+                               capture_output=True, text=True, cwd=lab.root, check=False, timeout=OUTER_SECONDS)
+    return completed.returncode, completed.stdout + completed.stderr
+
+
+def test_hung_mount_is_refused_within_its_time_and_nothing_changes(web):
+    """kill -STOP of the FUSE client: a stat of the mount blocks (a dead client, killed, answers
+    ENOTCONN at once). The module must return within stat_timeout with the hung-mount refusal, run
+    no umount or mount and change nothing; health.yml names the mount as not answering."""
+    succeeded(run(web, 'docker1', args(name='hung')))
+    brick_data.write_files(web, 'docker1', MOUNT_POINT + '/hung', count=40, prefix='h')
+    sums = gluster_sums(web, 'hung')
+    mounts_before, volumes_before = gluster_mounts(web, 'docker1'), docker_volumes(web, 'docker1')
+    pids = fuse_client_pids(web, 'docker1', MOUNT_POINT)
+    assert len(pids) == 1, pids
+    web.sh('docker1', 'kill -STOP %s' % pids[0])
+    try:
+        # The attribute cache may answer for a second; then a stat blocks until killed.
+        probe = web.sh('docker1', 'sleep 2; timeout -s KILL 3 stat %s' % MOUNT_POINT, check=False)
+        assert probe.returncode in (124, 137), probe
+        started = time.monotonic()
+        result = run(web, 'docker1', args(name='hung', stat_timeout=HUNG_SECONDS), timeout=OUTER_SECONDS)
+        seconds = time.monotonic() - started
+        failed(result, '%s does not answer within %d s (hung FUSE client; fuse.glusterfs node1:/web is mounted there): '
+                       'nothing was changed, and a hung mount is not mounted again' % (MOUNT_POINT, HUNG_SECONDS),
+               'kill -CONT PID')
+        assert not result['changed'] and result['actions'] == [] and result['mount']['hung'], result
+        assert seconds < 90, seconds
+        assert gluster_mounts(web, 'docker1') == mounts_before and docker_volumes(web, 'docker1') == volumes_before
+        assert fuse_client_pids(web, 'docker1', MOUNT_POINT) == pids
+
+        rc, output = health_playbook(web)
+        assert rc != 0
+        assert ('docker1: mount %s of volume web does not answer within 20 s (hung FUSE client)' % MOUNT_POINT
+                in output), output[-3000:]
+    finally:
+        web.sh('docker1', 'kill -CONT %s' % pids[0], check=False)
+    # Continued, the same client answers again (after a reconnect if it missed its pings): nothing to repair.
+    web.sh('docker1', 'for i in $(seq 1 120); do stat %s >/dev/null 2>&1 && ls %s/hung >/dev/null 2>&1 && exit 0; '
+                      'sleep 1; done; exit 1' % (MOUNT_POINT, MOUNT_POINT))
+    again = succeeded(run(web, 'docker1', args(name='hung', stat_timeout=HUNG_SECONDS), timeout=OUTER_SECONDS))
+    assert not again['changed'] and again['actions'] == [] and again['mount']['live'], again
+    assert fuse_client_pids(web, 'docker1', MOUNT_POINT) == pids
+    web.sh('docker1', 'docker volume rm hung')
+    safety_matrix.verify_and_record(web, 'web', sums, 'docker_gluster_volume on a hung GlusterFS mount',
+                                    'replica 3, 2 Docker hosts', 'FUSE client stopped (SIGSTOP) on a Docker host',
+                                    'refused within stat_timeout, nothing changed', subdirectory='hung')

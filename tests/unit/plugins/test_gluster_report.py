@@ -86,9 +86,19 @@ def test_mount_checks_from_the_playbooks_stat_loop():
         {'item': '/mnt/glusterfs/db node2:/db/sub', 'rc': 1,
          'stderr': "stat: cannot statx '/mnt/glusterfs/db': Transport endpoint is not connected"},
         {'item': '/mnt/glusterfs/slow node1:/slow', 'rc': 124, 'stderr': ''},
+        {'item': '/mnt/glusterfs/stuck node1:/stuck', 'rc': 137, 'stderr': ''},
     ]
-    assert mount_checks(results) == [
-        {'volume': 'web', 'point': '/mnt/glusterfs/web', 'live': True, 'error': ''},
-        {'volume': 'db', 'point': '/mnt/glusterfs/db', 'live': False, 'error': 'Transport endpoint is not connected'},
-        {'volume': 'slow', 'point': '/mnt/glusterfs/slow', 'live': False, 'error': 'no answer within 20 seconds'},
+    checks = mount_checks(results)
+    hung = 'no answer within 20 s (hung FUSE client)'
+    assert checks == [
+        {'volume': 'web', 'point': '/mnt/glusterfs/web', 'live': True, 'hung': False, 'error': ''},
+        {'volume': 'db', 'point': '/mnt/glusterfs/db', 'live': False, 'hung': False,
+         'error': 'Transport endpoint is not connected'},
+        {'volume': 'slow', 'point': '/mnt/glusterfs/slow', 'live': False, 'hung': True, 'error': hung},
+        {'volume': 'stuck', 'point': '/mnt/glusterfs/stuck', 'live': False, 'hung': True, 'error': hung},
+    ]
+    assert mount_problems({'docker1': checks}) == [
+        'docker1: mount /mnt/glusterfs/db of volume db is dead (Transport endpoint is not connected)',
+        'docker1: mount /mnt/glusterfs/slow of volume slow does not answer within 20 s (hung FUSE client)',
+        'docker1: mount /mnt/glusterfs/stuck of volume stuck does not answer within 20 s (hung FUSE client)',
     ]

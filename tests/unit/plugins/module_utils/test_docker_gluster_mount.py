@@ -6,8 +6,8 @@ import os
 import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
-    MountEntry, data_access, dead_mount_refusal, found_mount_state, leftover_mount_problem, mount_at, mount_problem,
-    mounts_below, parse_mountinfo, umount_argv, unverified_mount_message,
+    MountEntry, NoAnswer, data_access, dead_mount_refusal, found_mount_state, hung_mount_refusal, leftover_mount_problem,
+    mount_at, mount_problem, mounts_below, parse_mountinfo, umount_argv, unverified_mount_message,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 
@@ -102,6 +102,17 @@ def test_found_mount_state_remounts_only_a_mount_whose_client_is_gone():
         with pytest.raises(StateError, match='^Cannot stat the GlusterFS mount /m: %s. Nothing was created.$'
                            % os.strerror(number)):
             found_mount_state('/m', failure(number))
+
+
+def test_a_mount_that_does_not_answer_is_hung_and_refused_not_remounted():
+    assert found_mount_state('/m', NoAnswer('/m', 60)) == 'hung'
+    entry = MountEntry('/m', 'fuse.glusterfs', 'node1:/web')
+    message = hung_mount_refusal('/m', NoAnswer('/m', 60), entry)
+    assert message.startswith('/m does not answer within 60 s (hung FUSE client; fuse.glusterfs node1:/web is mounted '
+                              'there): nothing was changed, and a hung mount is not mounted again by this module')
+    assert 'kill -CONT PID' in message and 'grep "[g]lusterfs.*/m"' in message
+    assert '(hung FUSE client; mountinfo shows nothing mounted at that path)' in hung_mount_refusal(
+        '/m', NoAnswer('/m', 5), None)
 
 
 def test_dead_mount_refusal_and_umount_argv():

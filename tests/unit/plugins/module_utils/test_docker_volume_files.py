@@ -3,12 +3,14 @@ host (mkdir, chown, chmod, mount argv) is checked call by call."""
 import errno
 import os
 import stat
+import time
 from types import SimpleNamespace
 
 import pytest
 
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import NoAnswer
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import (
-    HostFiles, apply_change, change_action, live_mount_problem, make_directories, mkdir_action,
+    HostFiles, apply_change, bounded_stat, change_action, live_mount_problem, make_directories, mkdir_action,
     mount_point_to_create, mount_volume, other_devices, refuse_other_file_systems, require_on_mount, resolve_id,
     stale_containers, stat_error, unmount_lazily, walk_subdirectory,
 )
@@ -131,15 +133,46 @@ def not_connected(path):
     raise OSError(errno.ENOTCONN, os.strerror(errno.ENOTCONN), path)
 
 
+def within(stat):
+    return lambda path, seconds: stat(path)
+
+
+def hung(path, seconds):
+    raise NoAnswer(path, seconds)
+
+
 def test_live_mount_problem():
-    assert live_mount_problem('/m', HostFiles(stat=lambda path: None)) is None
+    assert live_mount_problem('/m', HostFiles(stat_within=within(lambda path: None)), 5) is None
     # A mount made in this run that does not answer is a problem (mount reported success).
-    assert live_mount_problem('/m', HostFiles(stat=not_connected)) == 'stat: ' + os.strerror(errno.ENOTCONN)
+    assert live_mount_problem('/m', HostFiles(stat_within=within(not_connected)), 5) == (
+        'stat: ' + os.strerror(errno.ENOTCONN))
+    assert live_mount_problem('/m', HostFiles(stat_within=hung), 5) == 'stat: no answer within 5 s (hung FUSE client)'
 
 
 def test_stat_error():
     assert stat_error('/m', HostFiles(stat=lambda path: None)) is None
     assert stat_error('/m', HostFiles(stat=not_connected)).errno == errno.ENOTCONN
+    # With seconds, through the bounded stat only.
+    files = HostFiles(stat=lambda path: pytest.fail('unbounded stat'), stat_within=hung)
+    error = stat_error('/m', files, 5)
+    assert isinstance(error, NoAnswer) and error.errno is None and error.seconds == 5
+
+
+def test_bounded_stat_answers_fails_like_stat_and_never_waits_past_its_time(tmp_path):
+    assert bounded_stat(str(tmp_path), 30) is None
+    with pytest.raises(OSError) as missing:
+        bounded_stat(str(tmp_path / 'missing'), 30)
+    assert missing.value.errno == errno.ENOENT and missing.value.filename == str(tmp_path / 'missing')
+    # A child that never answers (as a stat of a hung FUSE mount): killed, and NoAnswer after the time.
+    started = time.monotonic()
+    with pytest.raises(NoAnswer) as no_answer:
+        bounded_stat('/m', 0.5, argv=['sleep', '60'])
+    assert 0.5 <= time.monotonic() - started < 5
+    assert no_answer.value.seconds == 0.5 and str(no_answer.value) == '/m does not answer within 0.5 s'
+    # A child that cannot even run is a failure, never an answer.
+    with pytest.raises(OSError) as broken:
+        bounded_stat('/m', 30, argv=['false'])
+    assert broken.value.errno is None and 'exit code 1' in broken.value.strerror
 
 
 def test_unmount_lazily_runs_umount_l_and_reports_a_failure():
@@ -173,9 +206,11 @@ def test_stale_containers_are_those_whose_bind_is_dead_inside_the_container():
         if path == '/proc/11/root/data':
             raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)  # not a dead mount: not stale
 
-    assert stale_containers(candidates, pids.get, HostFiles(stat=container_stat)) == [
+    assert stale_containers(candidates, pids.get, HostFiles(stat_within=within(container_stat)), 5) == [
         dict(name='dead', id='d1'), dict(name='second', id='s1')]
     assert looked_at == ['/proc/10/root/data', '/proc/11/root/data', '/proc/12/root/ok', '/proc/12/root/data']
+    # A bind that does not answer is not known to be dead: not restarted.
+    assert stale_containers(candidates[:1], pids.get, HostFiles(stat_within=hung), 5) == []
 
 
 def test_resolve_id():

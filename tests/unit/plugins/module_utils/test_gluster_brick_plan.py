@@ -321,7 +321,7 @@ def test_heal_checks_fail_closed(version):
     # Connected, but no count of entries: unknown is not zero.
     text = fixture(version, 'heal-info-summary').replace('<totalNumberOfEntries>0</totalNumberOfEntries>', '', 1)
     unknown = parse_heal_info(ElementTree.fromstring(text))
-    assert unknown[0].connected and unknown[0].pending is None
+    assert unknown[0].connected and unknown[0].unhealed is None and not unknown[0].clean
     assert heal_problems(unknown, rep) == ['node1:/bricks/rep/b did not report its number of entries to heal']
     assert not healed(unknown, rep)
     with pytest.raises(BrickPlanError, match='did not report its number of entries'):

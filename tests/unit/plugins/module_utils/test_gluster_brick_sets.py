@@ -3,6 +3,7 @@
 The captured status and heal replies come from the replica 3 volume ``rep`` (all online, and
 with node2's brick process killed: its partners then report 6 entries each); for the arbiter
 and disperse volumes the same replies are renamed to their bricks (same hosts, same shape)."""
+import re
 from xml.etree import ElementTree
 
 import pytest
@@ -35,8 +36,8 @@ def state(version, name, replies, pending=None):
     for reply in replies:
         text = fixture(version, reply).replace('/bricks/rep/', '/bricks/%s/' % name)
         if pending is not None and reply.startswith('heal'):
-            text = text.replace('<totalNumberOfEntries>6<', '<totalNumberOfEntries>%d<' % pending)
-            text = text.replace('<totalNumberOfEntries>0<', '<totalNumberOfEntries>%d<' % pending)
+            for element in ('totalNumberOfEntries', 'numberOfEntriesInHealPending'):
+                text = re.sub('<%s>[0-9]+<' % element, '<%s>%d<' % (element, pending), text)
         texts.append(ElementTree.fromstring(text))
     return volume, parse_volume_status(texts[0]), parse_heal_info(texts[1])
 

@@ -11,15 +11,12 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_heal i
     parse_heal_request,
     plan_heal,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import (
-    parse_heal_summary,
-    parse_split_brain,
-)
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import parse_split_brain
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
     canonical_brick,
     validate_volume_name,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_volume_info
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_heal_info, parse_volume_info
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
 
 SOURCE = 'node1:/bricks/split/b'
@@ -36,7 +33,7 @@ def request(volume='split', **params):
 
 def split_state(version):
     volume = parse_volume_info(xml(version, 'health-volume-info-split'))['split']
-    summary = parse_heal_summary(xml(version, 'health-heal-summary-split-brain'))
+    summary = parse_heal_info(xml(version, 'health-heal-summary-split-brain'))
     files = parse_split_brain(xml(version, 'health-heal-split-brain'), 1000).files
     return volume, summary, files
 
@@ -80,11 +77,11 @@ def test_a_file_not_in_split_brain_or_a_foreign_source_brick_is_refused_before_a
 @pytest.mark.parametrize('version', VERSIONS)
 def test_nothing_to_heal_plans_nothing_and_pending_entries_plan_a_start(version):
     rep = parse_volume_info(xml(version, 'health-volume-info-all'))['rep']
-    healthy = parse_heal_summary(xml(version, 'health-heal-summary'))
+    healthy = parse_heal_info(xml(version, 'health-heal-summary'))
     assert plan_heal(request('rep'), rep, healthy, None).steps == []
     assert [step.args for step in plan_heal(request('rep', full=True), rep, healthy, None).steps] == [
         ['volume', 'heal', 'rep', 'full']]
-    pending = parse_heal_summary(xml(version, 'health-heal-summary-brick-down'))
+    pending = parse_heal_info(xml(version, 'health-heal-summary-brick-down'))
     plan = plan_heal(request('rep'), rep, pending, None)
     assert [step.args for step in plan.steps] == [['volume', 'heal', 'rep']] and plan.before['pending'] == 24
     dist = parse_volume_info(xml(version, 'health-volume-info-all'))['dist']
@@ -96,11 +93,29 @@ def test_nothing_to_heal_plans_nothing_and_pending_entries_plan_a_start(version)
 
 @pytest.mark.parametrize('version', VERSIONS)
 def test_heal_is_finished_only_when_every_brick_answers_with_nothing_left(version):
-    assert heal_verdict(parse_heal_summary(xml(version, 'health-heal-summary-split-resolved'))) == (True, [])
-    finished, problems = heal_verdict(parse_heal_summary(xml(version, 'health-heal-summary-brick-down')))
+    assert heal_verdict(parse_heal_info(xml(version, 'health-heal-summary-split-resolved'))) == (True, [])
+    finished, problems = heal_verdict(parse_heal_info(xml(version, 'health-heal-summary-brick-down')))
     assert not finished and problems[0] == 'node1:/bricks/rep/b: 12 entries to heal'
     assert problems[1].startswith('node2:/bricks/rep/b: Failed to process entries completely.')
     assert heal_verdict([]) == (False, ['heal info listed no brick'])
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_heal_is_not_finished_while_entries_are_possibly_healing(version):
+    """Entries possibly healing (locked: the daemon heals them now) are not healed yet: waiting for
+    the heal must not end there (it did, when only the heal-pending count was judged)."""
+    text = fixture(version, 'health-heal-summary')
+    text = text.replace('<totalNumberOfEntries>0<', '<totalNumberOfEntries>2<', 1)
+    text = text.replace('<numberOfEntriesPossiblyHealing>0<', '<numberOfEntriesPossiblyHealing>2<', 1)
+    assert heal_verdict(parse_heal_info(ElementTree.fromstring(text))) == (
+        False, ['node1:/bricks/rep/b: 2 possibly healing'])
+    # Being healed is not healed: the run starts a heal (harmless twice) and so waits for them.
+    rep = parse_volume_info(xml(version, 'health-volume-info-all'))['rep']
+    plan = plan_heal(request('rep'), rep, parse_heal_info(ElementTree.fromstring(text)), None)
+    assert [step.args for step in plan.steps] == [['volume', 'heal', 'rep']] and plan.before['pending'] == 2
+    no_total = fixture(version, 'health-heal-summary').replace('<totalNumberOfEntries>0</totalNumberOfEntries>', '', 1)
+    assert heal_verdict(parse_heal_info(ElementTree.fromstring(no_total))) == (
+        False, ['node1:/bricks/rep/b: no count of entries to heal'])
 
 
 @pytest.mark.parametrize('params, message', [
@@ -140,7 +155,7 @@ def test_a_heal_start_refused_while_the_daemon_reconnects_is_tried_again(version
     pauses = []
     cli = GlusterCli(lambda argv: replies.pop(0), sleep=pauses.append)
     rep = parse_volume_info(xml(version, 'health-volume-info-all'))['rep']
-    pending = parse_heal_summary(xml(version, 'health-heal-summary-brick-down'))
+    pending = parse_heal_info(xml(version, 'health-heal-summary-brick-down'))
     apply_steps(cli, plan_heal(request('rep'), rep, pending, None).steps, lambda step: None)
     assert cli.calls == ['gluster --mode=script volume heal rep'] * 3 and pauses == [2.0, 3.0]
     assert cli.commands == ['gluster --mode=script volume heal rep']

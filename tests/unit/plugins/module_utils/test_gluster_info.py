@@ -10,13 +10,13 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli im
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import (
     SUBSETS,
     facts_to_dict,
-    parse_heal_summary,
     parse_info_request,
     parse_split_brain,
     parse_status_detail,
     read_facts,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import validate_volume_name
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_heal_info
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture, manifest
 
 HEALTHY = {
@@ -112,6 +112,38 @@ def test_a_killed_brick_and_the_writes_it_missed_are_the_problems(version):
 
 
 @pytest.mark.parametrize('version', VERSIONS)
+def test_entries_possibly_healing_or_without_a_count_are_problems(version):
+    """The healthy pool's heal summary with node1's entries possibly healing (locked: being healed,
+    or written to, now), then with no total: neither is healthy (both were before: only the
+    heal-pending count was judged)."""
+    def with_heal_summary(old, new):
+        cli = replying(version, HEALTHY)
+        original = cli._run_command
+
+        def edited(argv):
+            rc, out, err = original(argv)
+            return rc, out.replace(old, new, 1) if 'heal' in argv else out, err
+        cli._run_command = edited
+        wanted = request()
+        return facts_to_dict(read_facts(cli, wanted), wanted)
+    possibly = with_heal_summary('<totalNumberOfEntries>0</totalNumberOfEntries>\n'
+                                 '        <numberOfEntriesInHealPending>0</numberOfEntriesInHealPending>\n'
+                                 '        <numberOfEntriesInSplitBrain>0</numberOfEntriesInSplitBrain>\n'
+                                 '        <numberOfEntriesPossiblyHealing>0<',
+                                 '<totalNumberOfEntries>3</totalNumberOfEntries>\n'
+                                 '        <numberOfEntriesInHealPending>0</numberOfEntriesInHealPending>\n'
+                                 '        <numberOfEntriesInSplitBrain>0</numberOfEntriesInSplitBrain>\n'
+                                 '        <numberOfEntriesPossiblyHealing>3<')
+    assert not possibly['healthy']
+    assert possibly['problems'] == ['volume rep: 3 entries possibly healing on node1:/bricks/rep/b']
+    rep = next(volume for volume in possibly['volumes'] if volume['name'] == 'rep')
+    assert rep['bricks'][0]['heal'] == {'connected': True, 'status': 'Connected', 'pending': 0, 'split_brain': 0,
+                                        'possibly_healing': 3}
+    unknown = with_heal_summary('<totalNumberOfEntries>0</totalNumberOfEntries>', '')
+    assert unknown['problems'] == ['volume rep: heal state of node1:/bricks/rep/b unknown (it gave no count of entries)']
+
+
+@pytest.mark.parametrize('version', VERSIONS)
 def test_a_real_split_brain_is_named_by_path_and_read_only_where_counted(version):
     result, calls = report(version, SPLIT_BRAIN, gather_subset=['heal'])
     assert result['problems'] == ['volume split: 2 files in split-brain (/torn, /torn2)']
@@ -160,9 +192,10 @@ def test_a_failed_read_is_a_problem_not_a_healthy_verdict(version):
 
 def test_parsers_on_the_captured_replies():
     for version in VERSIONS:
-        heal = parse_heal_summary(ElementTree.fromstring(fixture(version, 'health-heal-summary-brick-down')))
+        heal = parse_heal_info(ElementTree.fromstring(fixture(version, 'health-heal-summary-brick-down')))
         assert [brick.connected for brick in heal] == [True, False, True]
         assert heal[1].pending is None and heal[1].status.endswith('(Transport endpoint is not connected)')
+        assert heal[1].status == 'Failed to process entries completely. (Transport endpoint is not connected)'
         split = parse_split_brain(ElementTree.fromstring(fixture(version, 'health-heal-split-brain')), limit=0)
         assert (split.count, split.files) == (2, [])
         space = parse_status_detail(ElementTree.fromstring(fixture(version, 'health-volume-status-all-detail')))

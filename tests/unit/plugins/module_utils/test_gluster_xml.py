@@ -137,22 +137,62 @@ def test_volume_status_brick_down(version):
     assert {daemon.name.split(' on ')[0] for daemon in status.daemons} == {'Self-heal Daemon'}
 
 
+def counts(brick):
+    return (brick.connected, brick.total, brick.pending, brick.split_brain, brick.possibly_healing, brick.clean)
+
+
 def test_heal_info_clean(version):
-    bricks = gluster_xml.parse_heal_info(parsed(version, 'heal-info'))
-    assert [(brick.connected, brick.pending) for brick in bricks] == [(True, 0)] * 3
+    # `heal info` gives only the total (numberOfEntries), `heal info summary` every count.
+    for name in ('heal-info', 'heal-info-summary'):
+        bricks = gluster_xml.parse_heal_info(parsed(version, name))
+        assert [(brick.connected, brick.unhealed, brick.clean) for brick in bricks] == [(True, 0, True)] * 3
+    summary = gluster_xml.parse_heal_info(parsed(version, 'heal-info-summary'))
+    assert [counts(brick) for brick in summary] == [(True, 0, 0, 0, 0, True)] * 3
 
 
 def test_heal_info_pending_with_a_brick_down(version):
-    for name in ('heal-info-pending', 'heal-info-summary-pending'):
+    """The brick killed: `heal info` gives it '-' counts, the summary runs its status and count
+    together and gives no count element; either way its counts are unknown, not zero."""
+    for name, status in (('heal-info-pending', 'Transport endpoint is not connected'),
+                         ('heal-info-summary-pending',
+                          'Failed to process entries completely. (Transport endpoint is not connected)')):
         bricks = {brick.name: brick for brick in gluster_xml.parse_heal_info(parsed(version, name))}
         down = bricks['node2:/bricks/rep/b']
-        assert not down.connected and down.pending is None
-        assert bricks['node1:/bricks/rep/b'].pending > 0
+        assert counts(down) == (False, None, None, None, None, False) and down.unhealed is None
+        assert down.status == status and down.host_uuid == ''
+        assert bricks['node1:/bricks/rep/b'].unhealed == 6 and not bricks['node1:/bricks/rep/b'].clean
+    summary = gluster_xml.parse_heal_info(parsed(version, 'heal-info-summary-pending'))
+    assert counts(summary[0]) == (True, 6, 6, 0, 0, False)
 
 
-def test_heal_info_summary_counts_split_brain(version):
-    bricks = gluster_xml.parse_heal_info(parsed(version, 'heal-info-summary'))
-    assert all(brick.split_brain == 0 and brick.pending == 0 for brick in bricks)
+def test_heal_summary_total_is_pending_plus_split_brain_plus_possibly_healing(version):
+    """A real split-brain: total 2 = 0 waiting + 2 in split-brain + 0 possibly healing (glfs-heal.c
+    counts each entry once, in one of the three). The old parser of gluster_info read only the
+    parts, the old parse_heal_info only the total: every count is kept now."""
+    bricks = gluster_xml.parse_heal_info(parsed(version, 'health-heal-summary-split-brain'))
+    assert [counts(brick) for brick in bricks] == [(True, 2, 0, 2, 0, False)] * 2
+    assert [brick.unhealed for brick in bricks] == [2, 2]
+    resolved = gluster_xml.parse_heal_info(parsed(version, 'health-heal-summary-split-resolved'))
+    assert all(brick.clean for brick in resolved)
+
+
+def test_a_brick_is_clean_only_when_every_count_is_known_and_zero(version):
+    text = fixture(version, 'heal-info-summary')
+    reply = parse_cli_output('gluster volume heal rep info summary --xml', 0, text, '')
+    assert all(brick.clean for brick in gluster_xml.parse_heal_info(reply))
+
+    def first(old, new):
+        changed = parse_cli_output('gluster volume heal rep info summary --xml', 0, text.replace(old, new, 1), '')
+        return gluster_xml.parse_heal_info(changed)[0]
+    # Entries only possibly healing (locked now) are not in sync yet.
+    possibly = first('<numberOfEntriesPossiblyHealing>0<', '<numberOfEntriesPossiblyHealing>3<')
+    assert possibly.possibly_healing == 3 and possibly.unhealed == 3 and not possibly.clean
+    # A part larger than the total (no such reply is known): the larger count stands.
+    assert first('<numberOfEntriesInSplitBrain>0<', '<numberOfEntriesInSplitBrain>1<').unhealed == 1
+    # No total, or a '-' one: unknown, even with the parts at zero (no fallback to numberOfEntries).
+    assert first('<totalNumberOfEntries>0</totalNumberOfEntries>', '').unhealed is None
+    dash = first('<totalNumberOfEntries>0<', '<totalNumberOfEntries>-<')
+    assert dash.connected and dash.unhealed is None and not dash.clean
 
 
 def test_heal_info_on_distribute_is_refused(version):

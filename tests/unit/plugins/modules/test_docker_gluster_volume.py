@@ -17,6 +17,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, validate, wanted_volume,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import NoAnswer
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import HostFiles
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import StateError
 from ansible_collections.glusterdock.storage.plugins.modules import docker_gluster_volume as module_code
@@ -94,12 +95,17 @@ class Host:
         return self.mountinfo.pop(0) if len(self.mountinfo) > 1 else self.mountinfo[0]
 
     def files(self):
-        return HostFiles(read_text=self.read_text)
+        return HostFiles(read_text=self.read_text, stat_within=within(os.stat))
 
     def run_command(self, argv, **kwargs):
         assert argv[:3] == ['/sbin/mount', '-t', 'glusterfs'], argv
         self.ran.append(argv)
         return 0, '', ''
+
+
+def within(stat):
+    """A HostFiles.stat_within that stats in this process (the paths of these tests always answer)."""
+    return lambda path, seconds: stat(path)
 
 
 def nothing_allowed(*args, **kwargs):
@@ -213,6 +219,8 @@ def test_ansible_refuses_bad_arguments(run, args, pattern):
                                               'the volume to the GlusterFS subdirectory itself'),
     (task(mount_options='backup-volfile-servers=node2'),
      "mount_options: 'backup-volfile-servers=node2': list the backup servers in servers instead"),
+    (task(stat_timeout=0), 'stat_timeout: 0 is not a number of seconds from 1 to 3600'),
+    (task(stat_timeout=3601), 'stat_timeout: 3601 is not a number of seconds from 1 to 3600'),
 ])
 def test_bad_input_is_refused_before_any_call(run, args, message):
     result = run(args)
@@ -397,7 +405,7 @@ def test_purge_refused_when_an_entry_is_on_another_device(run, tmp_path, data):
             return self.listing.__exit__(*details)
 
     host, client = Host([live(data)]), FakeDockerClient(bound_volume(data))
-    host.files = lambda: HostFiles(read_text=host.read_text, scandir=Listing)
+    host.files = lambda: HostFiles(read_text=host.read_text, scandir=Listing, stat_within=within(os.stat))
     result = run(purge(tmp_path), client=client, host=host)
     assert result['failed'] and 'not on the file system' in result['msg'] and 'site/deep' in result['msg']
     assert client.calls == [] and (data / NAME / 'deep' / 'file').exists()
@@ -494,7 +502,7 @@ class DeadMountHost(Host):
         return os.stat(path)
 
     def files(self):
-        return HostFiles(read_text=self.read_text, stat=self.stat)
+        return HostFiles(read_text=self.read_text, stat=self.stat, stat_within=within(self.stat))
 
     def run_command(self, argv, **kwargs):
         if argv[:2] == ['/sbin/umount', '-l']:
@@ -573,6 +581,55 @@ def test_restart_containers_stops_them_all_before_starting_any(run, tmp_path, da
     assert result['actions'] == ['docker stop api web', 'docker start api web']
     assert client.calls == [('stop', 'a1'), ('stop', 'w1'), ('start', 'a1'), ('start', 'w1')]
     assert result['restarted_containers'] == result['stale_containers'] and host.ran == []
+
+
+class HungMountHost(DeadMountHost):
+    """A host whose mount at ``mount_point`` does not answer: the bounded stat reports NoAnswer, and
+    any other look at the mount point (stat, lstat, realpath: all would block) fails the test."""
+
+    def __init__(self, mount_point, mountinfo):
+        super().__init__(mount_point, mountinfo)
+        self.asked = []
+
+    def stat_within(self, path, seconds):
+        self.asked.append((path, seconds))
+        if path == self.mount_point:
+            raise NoAnswer(path, seconds)
+        return os.stat(path)
+
+    def blocked(self, path, *args, **kwargs):
+        if path == self.mount_point or path.startswith(self.mount_point + '/'):
+            pytest.fail('%s would block: the hung mount point was looked at without a time limit' % path)
+        return os.path.realpath(path)
+
+    def files(self):
+        return HostFiles(read_text=self.read_text, stat=self.blocked, lstat=self.blocked, realpath=self.blocked,
+                         stat_within=self.stat_within)
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('overrides', [{}, {'mount': False}, {'state': 'absent', 'purge': True}])
+def test_hung_mount_is_refused_within_the_time_and_nothing_is_changed(run, tmp_path, data, stale, check_mode,
+                                                                      overrides):
+    """A mount whose stat does not answer (its client stopped, or a server unreachable without a
+    reset) is neither remounted like a dead one nor looked at without a time limit."""
+    _host, client = stale
+    host = HungMountHost(data, [live(data)])
+    result = run(task(tmp_path, stat_timeout=7, **overrides), client=client, host=host, check_mode=check_mode)
+    assert result['failed'] and result['changed'] is False and result['actions'] == []
+    assert result['msg'].startswith(
+        '%s does not answer within 7 s (hung FUSE client; fuse.glusterfs node1:/web is mounted there): nothing was '
+        'changed, and a hung mount is not mounted again by this module' % data)
+    assert result['mount'] == dict(mount_point=str(data), fstype='fuse.glusterfs', source='node1:/web', live=False,
+                                   mounted_by_task=False, hung=True)
+    assert host.asked == [(str(data), 7)] and host.ran == [] and client.calls == []
+    assert (data / NAME / 'deep' / 'file').read_text() == 'data'
+
+
+def test_stat_timeout_defaults_to_outlast_the_gluster_ping_timeout(run, tmp_path, data):
+    host = HungMountHost(data, [live(data)])
+    result = run(task(tmp_path), client=FakeDockerClient(bound_volume(data)), host=host)
+    assert result['failed'] and host.asked == [(str(data), 60)]
 
 
 def test_dead_mount_with_mount_false_is_refused(run, tmp_path, data, stale):
