@@ -58,6 +58,7 @@ description:
   - With O(state=absent), removes the Docker volume, refused while a container (running or stopped)
     uses it, naming the containers, and refused for a volume that is not this module's (see above). The data
     on GlusterFS stays unless O(purge=true).
+  - With O(volumes), manages many Docker volumes of the host in one task (see there).
 author:
   - glusterdock developers (@glusterdock)
 extends_documentation_fragment:
@@ -68,9 +69,41 @@ options:
     description:
       - The name of the Docker volume.
       - Docker's rule applies, two or more characters of C([a-zA-Z0-9_.-]), the first a letter or digit.
+      - One of O(name) and O(volumes) is required.
     type: str
-    required: true
     aliases: [volume_name]
+  volumes:
+    description:
+      - The list form. Several Docker volumes of the host in one task, each entry a dictionary of the options of one
+        Docker volume as the single form takes them (O(name) required; O(state), O(gluster_volume), O(servers),
+        O(mount_point), O(mount_options), O(mount), O(subdirectory), O(owner), O(group), O(mode), O(labels),
+        O(driver), O(driver_options), O(recreate), O(purge), O(purge_without_volume) and O(restart_containers)),
+        with the same aliases, defaults and checks. The Docker connection options are given once, beside the list;
+        the other options go in the entries. Excludes O(name).
+      - Every entry is checked before any Docker, mount or file-system call, and every bad entry is reported at once,
+        each named by its index (from 0) and name, such as C(volumes[3] (name web-data)).
+      - "Entries are also checked together: a Docker volume listed twice is refused; entries on one GlusterFS volume
+        share its mount (the mount settings are the host's, not one Docker volume's), so those that use it (O(state=present),
+        or O(purge=true)) must give the same O(mount_point), O(servers), O(mount_options), O(mount) and
+        O(restart_containers); two GlusterFS volumes cannot share a mount point; and a purge whose subdirectory is,
+        contains or lies inside the subdirectory of an entry with O(state=present) on the same GlusterFS volume is
+        refused, whatever the order."
+      - Reads the Docker volumes of the host with one listing (not one inspect per entry), then plans every entry
+        with the single form's checks (a Docker volume that is not this module's, one in use that would be recreated
+        or removed, a purge the labels do not allow), all before the first change, so such a refusal changes nothing.
+        The checks that must look at the subdirectory (symbolic links, other file systems, what a purge would reach)
+        come, as in the single form, after the mount and before that entry changes anything; a purge reads the Docker
+        volumes and containers again right before it deletes.
+      - Then applies the entries one by one, in list order, with the single form's steps. The mount of a GlusterFS
+        volume is checked (and made, or made again when dead) once, by the first entry that needs it; the other
+        entries on that volume use it. Last, the containers left on a dead mount (RV(stale_containers)) are looked
+        for once per GlusterFS mount, and restarted with O(restart_containers=true).
+      - The run stops at the first entry that fails. The entries after it are not attempted; RV(results) lists the
+        entries done before it and the failed one, and the message names them.
+      - A run that changes nothing makes one Docker volume listing, one container listing and one mount check per
+        GlusterFS volume in all, or no call for an empty list.
+    type: list
+    elements: dict
   state:
     description:
       - V(present) makes sure the GlusterFS mount, the subdirectory and the Docker volume exist.
@@ -275,6 +308,14 @@ EXAMPLES = r'''
     state: absent
     purge: true
 
+- name: Several Docker volumes in one task, on two GlusterFS volumes (one mount check each)
+  glusterdock.storage.docker_gluster_volume:
+    volumes:
+      - {name: site, gluster_volume: web, servers: [node1, node2, node3], owner: "33", group: "33"}
+      - {name: uploads, gluster_volume: web, servers: [node1, node2, node3], subdirectory: site/uploads}
+      - {name: pg, gluster_volume: db, servers: [node1, node2, node3], owner: "999", mode: "0700"}
+      - {name: old-cache, state: absent}
+
 - name: Delete the files of a Docker volume that was already removed without purge
   glusterdock.storage.docker_gluster_volume:
     name: site
@@ -290,10 +331,47 @@ changed:
   description: Whether anything was changed (in check mode, would be).
   returned: always
   type: bool
+results:
+  description:
+    - With O(volumes), one entry per Docker volume attempted, in list order. The entries after a failed one are not
+      attempted and not listed; when an entry is refused before the first change, only that entry is listed.
+    - Each has RV(results[].name), RV(results[].entry), RV(results[].changed), RV(results[].failed), and as the
+      single form returns them its own RV(actions), RV(commands), RV(differences), RV(volume),
+      RV(data_directory), RV(mount), RV(diff) in diff mode, and for a failure RV(results[].msg) and the single form's
+      failure details (RV(cmd), RV(rc), RV(conflicts), C(containers)...).
+    - RV(stale_containers) and RV(restarted_containers) are the task's, not an entry's.
+  returned: with O(volumes)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The Docker volume's name.
+      type: str
+    entry:
+      description: How messages name the entry, such as C(volumes[3] (name web-data)).
+      type: str
+    changed:
+      description: Whether this entry changed (would change in check mode).
+      type: bool
+    failed:
+      description: Whether this entry failed (only the last one listed can).
+      type: bool
+    msg:
+      description: Why it failed.
+      type: str
+mounts:
+  description: With O(volumes), the GlusterFS mounts checked, one per GlusterFS volume, in the order they were checked;
+    each as RV(mount), with its C(gluster_volume) and the C(entries) that use it.
+  returned: with O(volumes)
+  type: list
+  elements: dict
+  sample: [{"gluster_volume": "web", "mount_point": "/mnt/glusterfs/web", "live": true, "mounted_by_task": false,
+            "fstype": "fuse.glusterfs", "source": "node1:/web", "entries": ["volumes[0] (name site)"]}]
 actions:
   description:
     - What the task did, or in check mode would do, as the equivalent shell commands.
     - Docker calls go through the API; they are listed as the matching C(docker) commands.
+    - With O(volumes), those of every entry in order, then the container restarts.
   returned: always
   type: list
   elements: str
@@ -308,30 +386,33 @@ commands:
   elements: str
 differences:
   description: How the existing Docker volume differs from the wanted one (before it was recreated, if it was).
-  returned: always
+  returned: without O(volumes) (with it, in each of RV(results))
   type: list
   elements: dict
   sample: [{"parameter": "labels.app", "before": "old", "after": "web"}]
 diff:
-  description: The state before and after.
+  description:
+    - The state before and after.
+    - With O(volumes), a list with one such diff per entry, each with a C(before_header) and C(after_header) naming
+      the Docker volume.
   returned: in diff mode
-  type: dict
+  type: raw
   sample:
     before: {exists: false, mounted: false}
     after: {exists: true, mounted: true, driver: local}
 volume:
   description: The Docker volume as C(docker volume inspect) shows it after the task; empty when it does not exist
     (or, in check mode, would be created).
-  returned: always
+  returned: without O(volumes) (with it, in each of RV(results))
   type: dict
 data_directory:
   description: The directory on the GlusterFS mount that holds the data.
-  returned: when the GlusterFS volume is known
+  returned: when the GlusterFS volume is known, without O(volumes) (with it, in each of RV(results))
   type: str
   sample: /mnt/glusterfs/web/site
 mount:
   description: What was checked at the mount point.
-  returned: when the mount was looked at
+  returned: when the mount was looked at, without O(volumes) (with it, in each of RV(results) and in RV(mounts))
   type: dict
   contains:
     mount_point:

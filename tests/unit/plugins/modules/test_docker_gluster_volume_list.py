@@ -14,9 +14,11 @@ import pytest
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import DockerClientError
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_files import HostFiles
-from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.test_docker_gluster_volume import (  # noqa: F401
-    bound_volume, run,
-)
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules import test_docker_gluster_volume as single_form
+
+# The single form's fixture: the real AnsibleModule, a Docker client and the host's files handed in.
+run = single_form.run
+bound_volume = single_form.bound_volume
 
 
 class CountingDocker:
@@ -185,8 +187,8 @@ def test_an_empty_list_makes_no_docker_call(run):
     (dict(name='bb', mount_options='ro'),
      "volumes[1] (name bb): mount_options is ['ro'] here but [] in volumes[0] (name site): entries on the GlusterFS "
      "volume web share its mount"),
-    (dict(name='bb', restart_containers=True), 'volumes[1] (name bb): restart_containers is True here but False in '
-                                              'volumes[0] (name site)'),
+    (dict(name='bb', restart_containers=True),
+     'volumes[1] (name bb): restart_containers is True here but False in volumes[0] (name site)'),
     (dict(name='bb', mount_point='/mnt/elsewhere'), "volumes[1] (name bb): mount_point is '/mnt/elsewhere' here"),
     (dict(name='bb', gluster_volume='data', mount_point='SAME'),
      'volumes[1] (name bb): mount_point SAME is also the mount point of the GlusterFS volume web (volumes[0] (name '
