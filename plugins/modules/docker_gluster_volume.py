@@ -100,8 +100,8 @@ options:
         for once per GlusterFS mount, and restarted with O(restart_containers=true).
       - The run stops at the first entry that fails. The entries after it are not attempted; RV(results) lists the
         entries done before it and the failed one, and the message names them.
-      - A run that changes nothing makes one Docker volume listing, one container listing and one mount check per
-        GlusterFS volume in all, or no call for an empty list.
+      - A run that changes nothing makes one Docker volume listing and one container listing in all, and one mount
+        check per GlusterFS volume; an empty list makes no call.
     type: list
     elements: dict
   state:
