@@ -522,7 +522,8 @@ class GlusterVolumeManager:
 
     The decisions interleave with reads (the subdirectory can be looked at only once the mount is
     checked live in this run), so the module records each change as it makes it rather than
-    planning them all up front."""
+    planning them all up front. plan() makes the reads and refusals that come before the first change,
+    apply() the rest; the list form plans every entry before it applies any."""
 
     def __init__(self, module, settings, client, files=None, params=None, shared_mount=None, defer_stale=False):
         self.module = module
