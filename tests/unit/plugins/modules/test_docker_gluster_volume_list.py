@@ -433,3 +433,23 @@ def test_stale_containers_are_checked_once_per_mount_after_every_entry(run, tmp_
     assert result['stale_containers'] == result['restarted_containers'] == [{'name': 'app', 'id': 'c1'}]
     assert docker.changes == [('stop', 'c1'), ('start', 'c1')]
     assert docker.counts == {'list_volumes': 1, 'list_containers': 1}
+
+
+def test_a_dead_mount_is_mounted_again_once_for_every_entry_on_it(run, tmp_path):
+    mount_point = tmp_path / 'mnt'
+    (mount_point / 'site').mkdir(parents=True)
+    (mount_point / 'assets').mkdir()
+    docker = CountingDocker([bound_volume(mount_point), bound_volume(mount_point, 'assets', name='assets')])
+    # The dead mount, nothing after umount -l, the new mount (read from then on).
+    host = single_form.DeadMountHost(mount_point, [single_form.live(mount_point), '', single_form.live(mount_point)])
+    entries = [dict(name=name, gluster_volume='web', servers=['node1', 'node2'], mount_point=str(mount_point))
+               for name in ('site', 'assets')]
+    result = run(dict(volumes=entries), client=docker, host=host, diff=True)
+    assert not result['failed'] and result['changed'], result.get('msg')
+    assert result['actions'] == single_form.umount_and_mount(mount_point)
+    assert [argv[:2] for argv in host.ran] == [['/sbin/umount', '-l'], ['/sbin/mount', '-t']]
+    assert [item['actions'] for item in result['results']] == [single_form.umount_and_mount(mount_point), []]
+    assert [(item['diff']['before']['mounted'], item['diff']['after']['mounted']) for item in result['results']] == [
+        (False, True), (True, True)]
+    assert result['mounts'][0]['remounted_dead_mount'] and result['mounts'][0]['live']
+    assert docker.changes == []
