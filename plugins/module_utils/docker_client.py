@@ -123,12 +123,13 @@ class DockerVolumeClient:
             names.append(container_names[0].lstrip('/'))
         return sorted(names)
 
-    def list_volumes(self):
-        """Every volume on the host, as the volume list reports it (name, driver, options, labels, mountpoint)."""
+    def list_volumes(self, fresh=True):
+        """Every volume on the host, as the volume list reports it (name, driver, options, labels, mountpoint).
+        Every call reads Docker (``fresh`` is for the list form's ListedVolumes, which may answer from its listing)."""
         return (self._call('docker volume ls', self.api.volumes) or {}).get('Volumes') or []
 
-    def list_containers(self):
-        """Every container on the host, running or stopped, with its mounts."""
+    def list_containers(self, fresh=True):
+        """Every container on the host, running or stopped, with its mounts (every call reads Docker)."""
         return self._call('docker ps --all', self.api.containers, all=True) or []
 
     def container_pid(self, container_id):

@@ -63,6 +63,7 @@ description:
   - With O(state=absent), removes the Docker volume, refused while a container (running or stopped)
     uses it, naming the containers, and refused for a volume that is not this module's (see above). The data
     on GlusterFS stays unless O(purge=true).
+  - With O(volumes), manages many Docker volumes of the host in one task (see there).
 author:
   - glusterdock developers (@glusterdock)
 extends_documentation_fragment:
@@ -73,9 +74,41 @@ options:
     description:
       - The name of the Docker volume.
       - Docker's rule applies, two or more characters of C([a-zA-Z0-9_.-]), the first a letter or digit.
+      - One of O(name) and O(volumes) is required.
     type: str
-    required: true
     aliases: [volume_name]
+  volumes:
+    description:
+      - The list form. Several Docker volumes of the host in one task, each entry a dictionary of the options of one
+        Docker volume as the single form takes them (O(name) required; O(state), O(gluster_volume), O(servers),
+        O(mount_point), O(mount_options), O(mount), O(subdirectory), O(owner), O(group), O(mode), O(labels),
+        O(driver), O(driver_options), O(recreate), O(purge), O(purge_without_volume) and O(restart_containers)),
+        with the same aliases, defaults and checks. The Docker connection options are given once, beside the list;
+        the other options go in the entries. Excludes O(name).
+      - Every entry is checked before any Docker, mount or file-system call, and every bad entry is reported at once,
+        each named by its index (from 0) and name, such as C(volumes[3] (name web-data)).
+      - "Entries are also checked together: a Docker volume listed twice is refused; entries on one GlusterFS volume
+        share its mount (the mount settings are the host's, not one Docker volume's), so those that use it (O(state=present),
+        or O(purge=true)) must give the same O(mount_point), O(servers), O(mount_options), O(mount) and
+        O(restart_containers); two GlusterFS volumes cannot share a mount point; and a purge whose subdirectory is,
+        contains or lies inside the subdirectory of an entry with O(state=present) on the same GlusterFS volume is
+        refused, whatever the order."
+      - Reads the Docker volumes of the host with one listing (not one inspect per entry), then plans every entry
+        with the single form's checks (a Docker volume that is not this module's, one in use that would be recreated
+        or removed, a purge the labels do not allow), all before the first change, so such a refusal changes nothing.
+        The checks that must look at the subdirectory (symbolic links, other file systems, what a purge would reach)
+        come, as in the single form, after the mount and before that entry changes anything; a purge reads the Docker
+        volumes and containers again right before it deletes.
+      - Then applies the entries one by one, in list order, with the single form's steps. The mount of a GlusterFS
+        volume is checked (and made, or made again when dead) once, by the first entry that needs it; the other
+        entries on that volume use it. Last, the containers left on a dead mount (RV(stale_containers)) are looked
+        for once per GlusterFS mount, and restarted with O(restart_containers=true).
+      - The run stops at the first entry that fails. The entries after it are not attempted; RV(results) lists the
+        entries done before it and the failed one, and the message names them.
+      - A run that changes nothing makes one Docker volume listing and one container listing in all, and one mount
+        check per GlusterFS volume; an empty list makes no call.
+    type: list
+    elements: dict
   state:
     description:
       - V(present) makes sure the GlusterFS mount, the subdirectory and the Docker volume exist.
@@ -288,6 +321,14 @@ EXAMPLES = r'''
     state: absent
     purge: true
 
+- name: Several Docker volumes in one task, on two GlusterFS volumes (one mount check each)
+  glusterdock.storage.docker_gluster_volume:
+    volumes:
+      - {name: site, gluster_volume: web, servers: [node1, node2, node3], owner: "33", group: "33"}
+      - {name: uploads, gluster_volume: web, servers: [node1, node2, node3], subdirectory: site/uploads}
+      - {name: pg, gluster_volume: db, servers: [node1, node2, node3], owner: "999", mode: "0700"}
+      - {name: old-cache, state: absent}
+
 - name: Delete the files of a Docker volume that was already removed without purge
   glusterdock.storage.docker_gluster_volume:
     name: site
@@ -303,10 +344,47 @@ changed:
   description: Whether anything was changed (in check mode, would be).
   returned: always
   type: bool
+results:
+  description:
+    - With O(volumes), one entry per Docker volume attempted, in list order. The entries after a failed one are not
+      attempted and not listed; when an entry is refused before the first change, only that entry is listed.
+    - Each has RV(results[].name), RV(results[].entry), RV(results[].changed), RV(results[].failed), and as the
+      single form returns them its own RV(actions), RV(commands), RV(differences), RV(volume),
+      RV(data_directory), RV(mount), RV(diff) in diff mode, and for a failure RV(results[].msg) and the single form's
+      failure details (RV(cmd), RV(rc), RV(conflicts), C(containers)...).
+    - RV(stale_containers) and RV(restarted_containers) are the task's, not an entry's.
+  returned: with O(volumes)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The Docker volume's name.
+      type: str
+    entry:
+      description: How messages name the entry, such as C(volumes[3] (name web-data)).
+      type: str
+    changed:
+      description: Whether this entry changed (would change in check mode).
+      type: bool
+    failed:
+      description: Whether this entry failed (only the last one listed can).
+      type: bool
+    msg:
+      description: Why it failed.
+      type: str
+mounts:
+  description: With O(volumes), the GlusterFS mounts checked, one per GlusterFS volume, in the order they were checked;
+    each as RV(mount), with its C(gluster_volume) and the C(entries) that use it.
+  returned: with O(volumes)
+  type: list
+  elements: dict
+  sample: [{"gluster_volume": "web", "mount_point": "/mnt/glusterfs/web", "live": true, "mounted_by_task": false,
+            "fstype": "fuse.glusterfs", "source": "node1:/web", "entries": ["volumes[0] (name site)"]}]
 actions:
   description:
     - What the task did, or in check mode would do, as the equivalent shell commands.
     - Docker calls go through the API; they are listed as the matching C(docker) commands.
+    - With O(volumes), those of every entry in order, then the container restarts.
   returned: always
   type: list
   elements: str
@@ -321,30 +399,33 @@ commands:
   elements: str
 differences:
   description: How the existing Docker volume differs from the wanted one (before it was recreated, if it was).
-  returned: always
+  returned: without O(volumes) (with it, in each of RV(results))
   type: list
   elements: dict
   sample: [{"parameter": "labels.app", "before": "old", "after": "web"}]
 diff:
-  description: The state before and after.
+  description:
+    - The state before and after.
+    - With O(volumes), a list with one such diff per entry, each with a C(before_header) and C(after_header) naming
+      the Docker volume.
   returned: in diff mode
-  type: dict
+  type: raw
   sample:
     before: {exists: false, mounted: false}
     after: {exists: true, mounted: true, driver: local}
 volume:
   description: The Docker volume as C(docker volume inspect) shows it after the task; empty when it does not exist
     (or, in check mode, would be created).
-  returned: always
+  returned: without O(volumes) (with it, in each of RV(results))
   type: dict
 data_directory:
   description: The directory on the GlusterFS mount that holds the data.
-  returned: when the GlusterFS volume is known
+  returned: when the GlusterFS volume is known, without O(volumes) (with it, in each of RV(results))
   type: str
   sample: /mnt/glusterfs/web/site
 mount:
   description: What was checked at the mount point.
-  returned: when the mount was looked at
+  returned: when the mount was looked at, without O(volumes) (with it, in each of RV(results) and in RV(mounts))
   type: dict
   contains:
     mount_point:
@@ -422,6 +503,7 @@ other_file_systems:
 '''
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client import (
     DOCKER_CONNECTION_ARGUMENT_SPEC, DOCKER_CONNECTION_REQUIRED_TOGETHER, DockerVolumeClient,
@@ -430,6 +512,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_client 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_mount import (
     DEFAULT_STAT_TIMEOUT, NoAnswer, data_access, dead_mount_refusal, found_mount_state, hung_mount_refusal, leftover_mount_problem,
     mount_argv, mount_problem, umount_argv, unverified_mount_message,
+)
+from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_list import (
+    ListedVolumes, SharedMount, check_entries, entry_label, failure_message, sentence, uses_mount,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     create_command, differences, directory_changes, in_use_message, purge_refusal, quote_argument, remove_command,
@@ -444,7 +529,9 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_
     HOLDING_STATES, containers_on_mount, foreign_volume_message, gluster_location, normalise_path, ownership,
     purge_conflict_message, purge_conflicts, purge_holders, stale_container_warning,
 )
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, StateError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import (
+    GlusterdockError, RequestError, StateError,
+)
 
 
 class GlusterVolumeManager:
@@ -452,13 +539,21 @@ class GlusterVolumeManager:
 
     The decisions interleave with reads (the subdirectory can be looked at only once the mount is
     checked live in this run), so the module records each change as it makes it rather than
-    planning them all up front."""
+    planning them all up front. plan() makes the reads and refusals that come before the first change,
+    apply() the rest; the list form plans every entry before it applies any."""
 
-    def __init__(self, module, settings, client, files=None):
+    def __init__(self, module, settings, client, files=None, params=None, shared_mount=None, defer_stale=False):
         self.module = module
         self.settings = settings
+        # The task's arguments, or in the list form the entry's.
+        self.params = module.params if params is None else params
         self.client = client
         self.files = files or HostFiles()
+        # The list form: the mount check of this GlusterFS volume shared with the other entries on it,
+        # and the stale-container check left to the end of the task (once per mount).
+        self.shared_mount = shared_mount
+        self.defer_stale = defer_stale
+        self.planned = None
         self.check_mode = module.check_mode
         self.changed = False
         self.actions = []
@@ -497,9 +592,23 @@ class GlusterVolumeManager:
 
     def ensure_mount(self):
         """Mount the GlusterFS volume when needed (again, when its mount is dead), then require a live
-        mount of the right volume.
+        mount of the right volume; in the list form only once per GlusterFS volume (the first entry that
+        needs it does it, the others take its outcome).
 
         Sets mount_live only when the check passed; outside check mode it fails otherwise."""
+        shared = self.shared_mount
+        if shared is not None and shared.checked:
+            self.mount_live, self.mount_report = shared.live, shared.report
+            # After the first entry's mount, unless check mode only predicted it.
+            self.before['mounted'] = shared.mounted_before if self.check_mode else shared.mounted_after
+            self.after['mounted'] = shared.mounted_after
+            return
+        self.check_mount()
+        if shared is not None:
+            shared.save(self.mount_live, self.mount_report, self.before['mounted'], self.after.get('mounted', False))
+
+    def check_mount(self):
+        """ensure_mount's check (and mount) of the mount point."""
         mount_point = self.settings['mount_point']
         gluster_volume = self.settings['gluster_volume']
         seconds = self.settings['stat_timeout']
@@ -519,7 +628,7 @@ class GlusterVolumeManager:
                                  source=entry.source if entry else None, live=False, mounted_by_task=False)
         mounted_now = False
         if entry is None:
-            if not self.module.params['mount']:
+            if not self.params['mount']:
                 raise StateError('%s is not mounted: mount the GlusterFS volume %s there, or set mount=true. '
                                  'Nothing was created.' % (mount_point, gluster_volume))
             entry = self.mount()
@@ -551,7 +660,7 @@ class GlusterVolumeManager:
         returns. Nothing below the mount point is touched: the dead mount holds no reachable data, and
         the new one is checked live before anything else runs."""
         mount_point = self.settings['mount_point']
-        if not self.module.params['mount']:
+        if not self.params['mount']:
             raise StateError(dead_mount_refusal(mount_point, stat_failure))
         self.before['mounted'] = False
         self.mount_report['remounted_dead_mount'] = True
@@ -605,7 +714,7 @@ class GlusterVolumeManager:
                       if candidates else [])
         if not self.stale:
             return
-        if not self.module.params['restart_containers']:
+        if not self.params['restart_containers']:
             self.module.warn(stale_container_warning(mount_point, self.stale,
                                                      bool(self.mount_report.get('remounted_dead_mount'))))
             return
@@ -698,21 +807,25 @@ class GlusterVolumeManager:
             raise with_details(StateError(in_use_message(self.settings['name'], containers, doing)),
                                containers=containers)
 
-    def present(self):
-        owner_id = resolve_id(self.module.params['owner'], 'owner', self.files)
-        group_id = resolve_id(self.module.params['group'], 'group', self.files)
+    def plan_present(self):
+        """Every read and refusal of state=present that comes before the first change."""
+        owner_id = resolve_id(self.params['owner'], 'owner', self.files)
+        group_id = resolve_id(self.params['group'], 'group', self.files)
         wanted = wanted_volume(self.settings)
         self.volume = self.client.inspect_volume(self.settings['name'])
         existing = volume_config(self.volume)
         self.differences = differences(existing, wanted) if existing else []
-        recreate = bool(self.differences) and self.module.params['recreate'] == 'options_changed'
+        recreate = bool(self.differences) and self.params['recreate'] == 'options_changed'
         # Before anything changes, the mount included: another's volume of this name is left alone.
         self.refuse_if_not_ours('recreate' if recreate else 'use')
         if recreate:
             # Before anything changes: a volume in use is never recreated.
             self.refuse_if_in_use('recreate')
         self.before.update(self.describe_volume(existing))
+        self.planned = (owner_id, group_id, wanted, existing, recreate)
 
+    def present(self):
+        owner_id, group_id, wanted, existing, recreate = self.planned
         self.ensure_mount()
         self.ensure_directory(owner_id, group_id, self.settings['mode'])
         if recreate:
@@ -727,21 +840,29 @@ class GlusterVolumeManager:
                                  'to recreate it.' % (self.settings['name'], ', '.join(
                                      difference[0] for difference in self.differences)))
         # Last: the task's own work is done before any container is restarted.
-        self.tend_stale_containers()
+        if not self.defer_stale:
+            self.tend_stale_containers()
 
-    def absent(self):
+    def plan_absent(self):
+        """Every read and refusal of state=absent that comes before the first change (those that must
+        look at the subdirectory come after the mount, in absent())."""
         self.volume = self.client.inspect_volume(self.settings['name'])
         existing = volume_config(self.volume)
         self.before.update(self.describe_volume(existing))
         self.after['exists'] = False
-        purge = self.module.params['purge']
-        purge_without_volume = self.module.params['purge_without_volume']
         if existing is not None:
             self.refuse_if_not_ours('remove')
             self.refuse_if_in_use('remove')
-        if purge:
+        if self.params['purge']:
             # Purge only the data the Docker volume's labels say it holds.
-            self.refuse_purge(purge_refusal(existing, self.settings, purge_without_volume, None))
+            self.refuse_purge(purge_refusal(existing, self.settings, self.params['purge_without_volume'], None))
+        self.planned = existing
+
+    def absent(self):
+        existing = self.planned
+        purge = self.params['purge']
+        purge_without_volume = self.params['purge_without_volume']
+        if purge:
             # Only on a live mount of the right volume: never delete from the bare mount point.
             self.ensure_mount()
             # Every purge check runs before the Docker volume is removed.
@@ -750,7 +871,8 @@ class GlusterVolumeManager:
             self.remove_volume()
         if purge:
             self.purge(purge_path)
-            self.tend_stale_containers()
+            if not self.defer_stale:
+                self.tend_stale_containers()
 
     @staticmethod
     def refuse_purge(refusal):
@@ -787,8 +909,9 @@ class GlusterVolumeManager:
         path = self.settings['path']
         target = [('host', None, normalise_path(self.files.realpath(path))),
                   gluster_location(self.settings['gluster_volume'], self.settings['subdirectory'])]
-        holders = purge_holders(self.client.list_volumes(), self.client.list_containers(), self.files.mountinfo(),
-                                self.files.realpath, self.settings['name'])
+        # Read now, not from an earlier listing: the purge judges the host as it is right before it deletes.
+        holders = purge_holders(self.client.list_volumes(fresh=True), self.client.list_containers(fresh=True),
+                                self.files.mountinfo(), self.files.realpath, self.settings['name'])
         conflicts = purge_conflicts(target, holders)
         if conflicts:
             raise with_details(StateError(purge_conflict_message(path, conflicts)), conflicts=conflicts)
@@ -805,68 +928,231 @@ class GlusterVolumeManager:
         if not self.check_mode:
             self.files.rmtree(path)
 
+    def plan(self):
+        """Read and refuse, before any change (in the list form, every entry's before the first change)."""
+        if self.settings['state'] == 'present':
+            self.plan_present()
+        else:
+            self.plan_absent()
+
+    def apply(self):
+        """Change what plan() left to change (record it only, in check mode)."""
+        if self.settings['state'] == 'present':
+            self.present()
+        else:
+            self.absent()
+        if not self.check_mode and self.changed and self.settings['state'] == 'present':
+            self.volume = self.client.inspect_volume(self.settings['name'])
+
     def run(self):
         try:
-            if self.settings['state'] == 'present':
-                self.present()
-            else:
-                self.absent()
-            if not self.check_mode and self.changed and self.settings['state'] == 'present':
-                self.volume = self.client.inspect_volume(self.settings['name'])
-        except GlusterdockError as error:
+            self.plan()
+            self.apply()
+        except (GlusterdockError, OSError) as error:
             # DockerClientError included: a failed Docker call is reported like any other failure.
-            self.module.fail_json(msg=str(error), **dict(self.result(), **getattr(error, 'details', {})))
-        except OSError as error:
-            self.module.fail_json(msg='%s: %s' % (error.filename or '', error.strerror), **self.result())
+            message, details = failure(error)
+            self.module.fail_json(msg=message, **dict(self.result(), **details))
         self.module.exit_json(**self.result())
+
+
+# One Docker volume's options: the single form's arguments, and those of each entry of volumes.
+VOLUME_ARGUMENT_SPEC = dict(
+    name=dict(type='str', aliases=['volume_name']),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    gluster_volume=dict(type='str'),
+    servers=dict(type='list', elements='str'),
+    mount_point=dict(type='path'),
+    mount_options=dict(type='raw'),
+    mount=dict(type='bool', default=True),
+    stat_timeout=dict(type='int', default=DEFAULT_STAT_TIMEOUT),
+    subdirectory=dict(type='str'),
+    owner=dict(type='str'),
+    group=dict(type='str'),
+    mode=dict(type='raw'),
+    labels=dict(type='dict'),
+    driver=dict(type='str', default='local'),
+    driver_options=dict(type='dict'),
+    recreate=dict(type='str', default='never', choices=['never', 'options_changed']),
+    purge=dict(type='bool', default=False),
+    purge_without_volume=dict(type='bool', default=False),
+    restart_containers=dict(type='bool', default=False),
+)
+ENTRY_ARGUMENT_SPEC = dict(VOLUME_ARGUMENT_SPEC, name=dict(VOLUME_ARGUMENT_SPEC['name'], required=True))
 
 
 def build_module():
     """The AnsibleModule with this module's arguments (read from the task)."""
-    argument_spec = dict(
-        name=dict(type='str', required=True, aliases=['volume_name']),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        gluster_volume=dict(type='str'),
-        servers=dict(type='list', elements='str'),
-        mount_point=dict(type='path'),
-        mount_options=dict(type='raw'),
-        mount=dict(type='bool', default=True),
-        stat_timeout=dict(type='int', default=DEFAULT_STAT_TIMEOUT),
-        subdirectory=dict(type='str'),
-        owner=dict(type='str'),
-        group=dict(type='str'),
-        mode=dict(type='raw'),
-        labels=dict(type='dict'),
-        driver=dict(type='str', default='local'),
-        driver_options=dict(type='dict'),
-        recreate=dict(type='str', default='never', choices=['never', 'options_changed']),
-        purge=dict(type='bool', default=False),
-        purge_without_volume=dict(type='bool', default=False),
-        restart_containers=dict(type='bool', default=False),
-    )
+    argument_spec = dict(VOLUME_ARGUMENT_SPEC, volumes=dict(type='list', elements='dict'))
     argument_spec.update(DOCKER_CONNECTION_ARGUMENT_SPEC)
     return AnsibleModule(argument_spec=argument_spec, required_together=DOCKER_CONNECTION_REQUIRED_TOGETHER,
+                         mutually_exclusive=[('name', 'volumes')], required_one_of=[('name', 'volumes')],
                          supports_check_mode=True)
+
+
+def failure(error):
+    """(message, details for the result) of an error a manager lets through."""
+    if isinstance(error, OSError):
+        return '%s: %s' % (error.filename or '', error.strerror), {}
+    return str(error), getattr(error, 'details', {})
+
+
+def connect(module, nothing_done):
+    """The Docker client of the task's connection options; fail_json when there is none."""
+    sdk_traceback = missing_sdk()
+    if sdk_traceback:
+        module.fail_json(msg=missing_required_lib('Docker SDK for Python (python3-docker on Debian and Ubuntu, '
+                                                  'or pip install docker)'), exception=sdk_traceback, **nothing_done)
+    try:
+        return DockerVolumeClient(connection_settings(module.params))
+    except GlusterdockError as error:
+        module.fail_json(msg=str(error), **nothing_done)
+
+
+# --- the list form ------------------------------------------------------------------------------
+
+def validate_entries(module, nothing_done):
+    """Every entry of ``volumes`` checked with the single form's argument spec and validate(), and
+    the entries checked together: [(label, settings, params)], or fail_json listing every bad entry."""
+    problems = ['%s: give it in each entry of volumes, not beside the list' % key
+                for key, spec in VOLUME_ARGUMENT_SPEC.items() if module.params[key] != spec.get('default')]
+    validator = ArgumentSpecValidator(ENTRY_ARGUMENT_SPEC)
+    entries = []
+    for index, entry in enumerate(module.params['volumes']):
+        label = entry_label(entry, index)
+        validation = validator.validate(entry)
+        if validation.unsupported_parameters:
+            problems.append('%s: unsupported parameters: %s (an entry takes the options of one Docker volume: %s)' % (
+                label, ', '.join(sorted(validation.unsupported_parameters)), ', '.join(sorted(ENTRY_ARGUMENT_SPEC))))
+            continue
+        if validation.error_messages:
+            problems.append('%s: %s' % (label, '; '.join(validation.error_messages)))
+            continue
+        try:
+            settings = validate(validation.validated_parameters)
+        except GlusterdockError as error:
+            problems.append('%s: %s' % (label, error))
+            continue
+        entries.append((label, settings, validation.validated_parameters))
+    if not problems:
+        try:
+            check_entries(entries)
+        except RequestError as error:
+            problems.append(str(error))
+    if problems:
+        module.fail_json(msg='; '.join(problems) + '. Nothing was changed.', **nothing_done)
+    return entries
+
+
+class VolumeListRun:
+    """The list form: every entry planned (read and checked) before the first change, from one Docker
+    volume listing; then applied in list order with the single form's manager, stopping at the first
+    failure; then the containers left on a dead mount, once per GlusterFS mount."""
+
+    def __init__(self, module, entries, client, files=None):
+        self.module = module
+        # The one Docker volume listing of the task.
+        self.client = ListedVolumes(client)
+        files = files or HostFiles()
+        self.mounts = {}
+        self.managers = []
+        for label, settings, params in entries:
+            shared = None
+            if uses_mount(params):
+                shared = self.mounts.setdefault(settings['gluster_volume'], SharedMount(settings['gluster_volume']))
+                shared.entries.append(label)
+            self.managers.append((label, GlusterVolumeManager(module, settings, self.client, files, params=params,
+                                                              shared_mount=shared, defer_stale=True)))
+        self.results = []
+        self.tail_actions = []
+        self.stale = []
+        self.restarted = []
+
+    def entry_result(self, label, manager, error=None):
+        """One entry's result: the single form's, without the mount-wide container lists."""
+        result = manager.result()
+        del result['stale_containers'], result['restarted_containers']
+        # As it is now: the stale-container check may add to the manager's actions later.
+        result['actions'] = result['commands'] = list(result['actions'])
+        result.update(name=manager.settings['name'], entry=label, failed=error is not None)
+        if error is not None:
+            message, details = failure(error)
+            result.update(details, msg=message)
+        return result
+
+    def report(self):
+        actions = [action for result in self.results for action in result['actions']] + self.tail_actions
+        report = dict(changed=any(result['changed'] for result in self.results) or bool(self.tail_actions),
+                      actions=actions, commands=actions, results=self.results, stale_containers=self.stale,
+                      restarted_containers=self.restarted,
+                      mounts=[dict(shared.report, gluster_volume=shared.gluster_volume, entries=shared.entries)
+                              for shared in self.mounts.values() if shared.checked])
+        if self.module._diff:
+            # A list of diffs, one per Docker volume: ansible shows each under its header.
+            report['diff'] = [dict(result['diff'], before_header='Docker volume %s' % result['name'],
+                                   after_header='Docker volume %s' % result['name'])
+                              for result in self.results if 'diff' in result]
+        return report
+
+    def run(self):
+        for label, manager in self.managers:
+            try:
+                manager.plan()
+            except (GlusterdockError, OSError) as error:
+                self.results = [self.entry_result(label, manager, error)]
+                self.module.fail_json(msg='%s: %s No entry was changed: every entry is checked before the first '
+                                          'change.' % (label, sentence(self.results[0]['msg'])), **self.report())
+        for index, (label, manager) in enumerate(self.managers):
+            try:
+                manager.apply()
+            except (GlusterdockError, OSError) as error:
+                done = [(result['entry'], result['changed']) for result in self.results]
+                self.results.append(self.entry_result(label, manager, error))
+                self.module.fail_json(msg=failure_message(label, self.results[-1]['msg'], done, [
+                    later for later, _manager in self.managers[index + 1:]]), **self.report())
+            self.results.append(self.entry_result(label, manager))
+        self.tend_stale_containers()
+        self.module.exit_json(**self.report())
+
+    def tend_stale_containers(self):
+        """The single form's check for containers still holding a dead bind, once per GlusterFS mount,
+        after every entry's own work (run by the last entry on that mount)."""
+        for shared in self.mounts.values():
+            manager = [manager for label, manager in self.managers if label == shared.entries[-1]][0]
+            first_action = len(manager.actions)
+            try:
+                manager.tend_stale_containers()
+            except GlusterdockError as error:
+                message, details = failure(error)
+                self.module.fail_json(msg='Every entry was done, but restarting the containers left on the dead mount '
+                                          '%s failed: %s' % (manager.settings['mount_point'], message),
+                                      **dict(self.report(), **details))
+            finally:
+                self.tail_actions.extend(manager.actions[first_action:])
+            self.stale.extend(manager.stale)
+            self.restarted.extend(manager.restarted)
 
 
 def main():
     module = build_module()
     nothing_done = dict(changed=False, actions=[], commands=[])
     # Bad input fails here, before any mount, file system or Docker call.
+    if module.params['volumes'] is not None:
+        entries = validate_entries(module, nothing_done)
+        if not entries:
+            # An empty list needs no Docker or host call.
+            module.exit_json(changed=False, actions=[], commands=[], results=[], stale_containers=[],
+                             restarted_containers=[], mounts=[])
+        try:
+            run = VolumeListRun(module, entries, connect(module, nothing_done))
+        except GlusterdockError as error:
+            # The one listing failed: nothing was looked at or changed.
+            module.fail_json(msg=str(error), results=[], **nothing_done)
+        run.run()
     try:
         settings = validate(module.params)
     except GlusterdockError as error:
         module.fail_json(msg=str(error), **nothing_done)
-
-    sdk_traceback = missing_sdk()
-    if sdk_traceback:
-        module.fail_json(msg=missing_required_lib('Docker SDK for Python (python3-docker on Debian and Ubuntu, '
-                                                  'or pip install docker)'), exception=sdk_traceback, **nothing_done)
-    try:
-        client = DockerVolumeClient(connection_settings(module.params))
-    except GlusterdockError as error:
-        module.fail_json(msg=str(error), **nothing_done)
-    GlusterVolumeManager(module, settings, client).run()
+    GlusterVolumeManager(module, settings, connect(module, nothing_done)).run()
 
 
 if __name__ == '__main__':

@@ -801,3 +801,232 @@ def test_hung_mount_is_refused_within_its_time_and_nothing_changes(web):
     safety_matrix.verify_and_record(web, 'web', sums, 'docker_gluster_volume on a hung GlusterFS mount',
                                     'replica 3, 2 Docker hosts', 'FUSE client stopped (SIGSTOP) on a Docker host',
                                     'refused within stat_timeout, nothing changed', subdirectory='hung')
+
+
+# --- the list form: many Docker volumes in one task -------------------------------------------------
+
+DATA_MOUNT_POINT = '/mnt/glusterfs/data'
+# Five Docker volumes on two GlusterFS volumes (web and data); they hold the data the tests write.
+LIST_ENTRIES = [
+    {'name': 'l-site', 'gluster_volume': 'web', 'owner': '33', 'group': '33', 'mode': '0750'},
+    {'name': 'l-logs', 'gluster_volume': 'data'},
+    {'name': 'l-assets', 'gluster_volume': 'web', 'subdirectory': 'l-site-assets', 'labels': {'app': 'web'}},
+    {'name': 'l-db', 'gluster_volume': 'data', 'subdirectory': 'pg/main', 'mode': '0700'},
+    {'name': 'l-cache', 'gluster_volume': 'web'},
+]
+# Counts the Docker API requests of a module run: a socket that forwards to dockerd's and logs what
+# the client sends (the request lines are what counts).
+API_PROXY = r'''
+import os, socket, sys, threading
+listen, target, log = sys.argv[1:4]
+
+def pump(source, sink, logged):
+    try:
+        while True:
+            data = source.recv(65536)
+            if not data:
+                break
+            if logged:
+                with open(log, 'ab') as handle:
+                    handle.write(data)
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for end in (source, sink):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+def serve(client):
+    upstream = socket.socket(socket.AF_UNIX)
+    upstream.connect(target)
+    threading.Thread(target=pump, args=(client, upstream, True), daemon=True).start()
+    pump(upstream, client, False)
+
+if os.path.exists(listen):
+    os.unlink(listen)
+server = socket.socket(socket.AF_UNIX)
+server.bind(listen)
+server.listen(16)
+while True:
+    threading.Thread(target=serve, args=(server.accept()[0],), daemon=True).start()
+'''
+COUNTED_SOCKET = '/run/glusterdock-counted-docker.sock'
+API_LOG = '/tmp/glusterdock-docker-api.log'
+
+
+def list_args(entries=None, **task):
+    """The list-form task: every entry with the servers (the mount point is the default one)."""
+    return dict(task, volumes=[dict(entry, servers=list(SERVERS)) for entry in (entries or LIST_ENTRIES)])
+
+
+@pytest.fixture(scope='module')
+def web_and_data(web):
+    """web, and the started replica 3 volume data."""
+    for node in web.nodes:
+        web.sh(node, 'mkdir -p /bricks/data')
+    web.gluster('node1', 'volume', 'create', 'data', 'replica', '3', *['%s:/bricks/data/b' % node for node in web.nodes])
+    web.gluster('node1', 'volume', 'start', 'data')
+    assert 'Started' in web.gluster('node1', 'volume', 'info', 'data')
+    return web
+
+
+@pytest.fixture(scope='module')
+def docker_api_counter(web_and_data):
+    """count() -> the Docker API requests made through COUNTED_SOCKET on docker1 since the last call,
+    as 'METHOD /path' (the API version left out)."""
+    lab = web_and_data
+    lab.sh('docker1', 'cat > /usr/local/bin/glusterdock-api-proxy', stdin=API_PROXY)
+    lab.sh('docker1', 'systemctl stop glusterdock-api-proxy 2>/dev/null; systemctl reset-failed glusterdock-api-proxy '
+                      '2>/dev/null; systemd-run --unit glusterdock-api-proxy /usr/bin/python3 /usr/local/bin/glusterdock-api-proxy '
+                      '%s /var/run/docker.sock %s && for i in $(seq 1 50); do test -S %s && exit 0; sleep 0.2; done; '
+                      'exit 1' % (COUNTED_SOCKET, API_LOG, COUNTED_SOCKET))
+
+    def count():
+        text = lab.sh('docker1', 'cat %s 2>/dev/null; : > %s' % (API_LOG, API_LOG)).stdout
+        # Anywhere in the stream: a request right after a body without a final newline starts mid-line.
+        return ['%s %s' % (method, path) for method, _version, path in
+                re.findall(r'(GET|POST|PUT|DELETE|HEAD) (/v[\d.]+)?(/\S*) HTTP/1\.[01]\r?\n', text)]
+
+    yield count
+    lab.sh('docker1', 'systemctl stop glusterdock-api-proxy', check=False)
+
+
+def list_entries_gone(lab):
+    """Both Docker hosts bare, and the list entries' data gone from web and data."""
+    bare_docker_hosts(lab)
+    for host in lab.docker_hosts:
+        lab.sh(host, 'rmdir %s /mnt/glusterfs 2>/dev/null; true' % DATA_MOUNT_POINT)
+    remove_from_web(lab, 'l-site', 'l-site-assets', 'l-cache')
+    path = brick_data.mount(lab, 'node1', 'data')
+    lab.sh('node1', 'rm -rf %s/l-logs %s/pg' % (path, path))
+
+
+def volume_listings(requests):
+    return [request for request in requests if request.split('?')[0] == 'GET /volumes']
+
+
+def test_list_form_creates_five_volumes_on_two_gluster_volumes_in_one_task(web_and_data, docker_api_counter):
+    lab = web_and_data
+    list_entries_gone(lab)
+    docker_api_counter()
+    result = succeeded(run(lab, 'docker1', list_args(docker_host='unix://' + COUNTED_SOCKET), diff=True))
+    requests = docker_api_counter()
+    assert result['changed']
+    assert [action for action in result['actions'] if action.startswith('mount ')] == [
+        'mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/web %s' % MOUNT_POINT,
+        'mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/data %s' % DATA_MOUNT_POINT]
+    assert [action.split()[-1] for action in result['actions'] if action.startswith('docker volume create')] == [
+        entry['name'] for entry in LIST_ENTRIES]
+    # One volume listing for the task; no inspect of a volume that did not exist (one after each create).
+    assert len(volume_listings(requests)) == 1, requests
+    assert [request for request in requests if request.startswith('GET /volumes/')] == [
+        'GET /volumes/%s' % entry['name'] for entry in LIST_ENTRIES], requests
+    assert [(mount['gluster_volume'], mount['live'], mount['mounted_by_task'], len(mount['entries']))
+            for mount in result['mounts']] == [('web', True, True, 3), ('data', True, True, 2)]
+    assert [(item['name'], item['changed'], item['failed']) for item in result['results']] == [
+        (entry['name'], True, False) for entry in LIST_ENTRIES]
+    assert [diff['before_header'] for diff in result['diff']] == ['Docker volume %s' % entry['name']
+                                                                  for entry in LIST_ENTRIES]
+    assert sorted(docker_volumes(lab, 'docker1')) == sorted(entry['name'] for entry in LIST_ENTRIES)
+    assert lab.sh('docker1', 'stat -c "%%a %%u" %s/pg/main %s/l-site' % (DATA_MOUNT_POINT, MOUNT_POINT)).stdout.split() \
+        == ['700', '0', '750', '33']
+
+    # Data written through the Docker volumes, then a second run: nothing changes, nothing is touched.
+    in_container(lab, 'docker1', 'mkdir -p /data/a && for i in 1 2 3 4 5 6 7 8; do dd if=/dev/urandom '
+                                 'of=/data/a/f$i bs=1k count=32 2>/dev/null; done', volume='l-site')
+    in_container(lab, 'docker1', 'for i in 1 2 3 4 5 6; do dd if=/dev/urandom of=/data/db$i bs=1k count=16 '
+                                 '2>/dev/null; done', volume='l-db')
+    site_sums, db_sums = gluster_sums(lab, 'l-site'), brick_data.checksums(lab, 'docker1', DATA_MOUNT_POINT + '/pg/main')
+    docker_api_counter()
+    again = succeeded(run(lab, 'docker1', list_args(docker_host='unix://' + COUNTED_SOCKET), diff=True))
+    requests = docker_api_counter()
+    assert not again['changed'] and again['actions'] == [], again
+    # What the listing reports compares as equal to what the entries want, as inspect did: no difference.
+    assert all(not item['changed'] and item['differences'] == [] and item['diff']['before'] == item['diff']['after']
+               for item in again['results']), again['results']
+    # The whole no-op: one volume listing and one container listing for five Docker volumes, one mount
+    # check per GlusterFS volume (two, found live and not mounted again).
+    assert len(volume_listings(requests)) == 1 and not [request for request in requests
+                                                        if request.startswith('GET /volumes/')], requests
+    assert len([request for request in requests if request.startswith('GET /containers/json')]) == 1, requests
+    assert [(mount['gluster_volume'], mount['live'], mount['mounted_by_task']) for mount in again['mounts']] == [
+        ('web', True, False), ('data', True, False)]
+    assert len(gluster_mounts(lab, 'docker1')) == 2
+    safety_matrix.verify_and_record(lab, 'web', site_sums, 'second run of a list of 5 Docker volumes',
+                                    'replica 3, 2 Docker hosts', 'none', 'nothing changed', subdirectory='l-site')
+    safety_matrix.verify_and_record(lab, 'data', db_sums, 'second run of a list of 5 Docker volumes',
+                                    'replica 3, 2 Docker hosts', 'none', 'nothing changed', subdirectory='pg/main')
+
+
+def test_list_form_check_mode_lists_every_action_and_does_nothing(web_and_data):
+    lab = web_and_data
+    list_entries_gone(lab)
+    before = host_state(lab, 'docker1')
+    result = succeeded(run(lab, 'docker1', list_args(), check=True))
+    assert result['changed']
+    assert result['actions'] == [
+        'mkdir -p %s' % MOUNT_POINT,
+        'mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/web %s' % MOUNT_POINT,
+        'mkdir -p %s/l-site (owner 33, group 33, mode 0750) (if missing)' % MOUNT_POINT,
+        result['actions'][3],
+        'mkdir -p %s' % DATA_MOUNT_POINT,
+        'mount -t glusterfs -o backup-volfile-servers=node2:node3 node1:/data %s' % DATA_MOUNT_POINT,
+        'mkdir -p %s/l-logs (if missing)' % DATA_MOUNT_POINT,
+        result['actions'][7],
+        'mkdir -p %s/l-site-assets (if missing)' % MOUNT_POINT,
+        result['actions'][9],
+        'mkdir -p %s/pg/main (mode 0700) (if missing)' % DATA_MOUNT_POINT,
+        result['actions'][11],
+        'mkdir -p %s/l-cache (if missing)' % MOUNT_POINT,
+        result['actions'][13]]
+    assert [result['actions'][index].split()[-1] for index in (3, 7, 9, 11, 13)] == [
+        entry['name'] for entry in LIST_ENTRIES]
+    assert all(result['actions'][index].startswith('docker volume create --driver local') for index in (3, 7, 9, 11, 13))
+    assert [(mount['gluster_volume'], mount['live'], mount['mounted_by_task']) for mount in result['mounts']] == [
+        ('web', False, True), ('data', False, True)]
+    assert host_state(lab, 'docker1') == before
+
+
+def test_list_form_refuses_a_bad_entry_before_anything_is_touched(web_and_data):
+    lab = web_and_data
+    list_entries_gone(lab)
+    before = host_state(lab, 'docker1')
+    # Bad input: refused before any Docker call (the socket does not exist) or mount.
+    entries = LIST_ENTRIES[:3] + [dict(LIST_ENTRIES[3], name='web-data', subdirectory='../../etc')] + LIST_ENTRIES[4:]
+    result = failed(run(lab, 'docker1', list_args(entries, docker_host='unix:///nonexistent/docker.sock')))
+    assert result['msg'] == ("volumes[3] (name web-data): subdirectory: '../../etc' must not contain \"..\" (it would "
+                             "leave the GlusterFS mount). Nothing was changed."), result
+    assert result['actions'] == [] and host_state(lab, 'docker1') == before
+    # A plain local volume of an entry's name: every entry is checked against Docker before the first change,
+    # so the entries before it are not created either and nothing is mounted.
+    local_sums = local_volume_mine(lab)
+    before = host_state(lab, 'docker1')
+    entries = LIST_ENTRIES[:4] + [{'name': 'mine', 'gluster_volume': 'web'}] + LIST_ENTRIES[4:]
+    result = failed(run(lab, 'docker1', list_args(entries)))
+    assert result['msg'].startswith('volumes[4] (name mine): Refusing to use the Docker volume mine: it is not one '
+                                    'this collection made for GlusterFS volume web, subdirectory mine'), result
+    assert result['msg'].endswith('No entry was changed: every entry is checked before the first change.')
+    assert result['actions'] == [] and not result['changed']
+    assert host_state(lab, 'docker1') == before and gluster_mounts(lab, 'docker1') == []
+    record_local_volume(lab, 'docker1', 'mine', local_sums, 'a list of Docker volumes with one of a plain local '
+                        "volume's name", 'refused before any change')
+
+
+def test_role_applies_its_list_in_one_task(web_and_data):
+    lab = web_and_data
+    list_entries_gone(lab)
+    items = [dict(entry, subdirectory='role-' + entry.get('subdirectory', entry['name']).replace('/', '-'))
+             for entry in LIST_ENTRIES]
+    created = lab.run_play(volumes_play('docker1', items))
+    assert created.returncode == 0, created.stdout[-3000:]
+    task_output = [chunk for chunk in created.stdout.split('TASK [')
+                   if chunk.split(']')[0].endswith('Create or remove the Docker volumes on GlusterFS')]
+    # One task for the five Docker volumes, not one item each.
+    assert len(task_output) == 1 and 'item=' not in task_output[0] and 'changed: [docker1]' in task_output[0], \
+        task_output
+    assert set(entry['name'] for entry in LIST_ENTRIES) <= set(docker_volumes(lab, 'docker1'))
+    again = lab.run_play(volumes_play('docker1', items))
+    assert again.returncode == 0 and recap(again.stdout, 'docker1')['changed'] == 0, again.stdout[-3000:]

@@ -55,10 +55,10 @@ class FakeDockerClient:
         self._named(name)
         return self.using
 
-    def list_volumes(self):
+    def list_volumes(self, fresh=True):
         return ([dict(self.volume, Name=NAME)] if self.volume else []) + self.others
 
-    def list_containers(self):
+    def list_containers(self, fresh=True):
         return self.containers
 
     def container_pid(self, container_id):
@@ -185,7 +185,7 @@ STR = "(str|<class 'str'>)"
 
 
 @pytest.mark.parametrize('args, pattern', [
-    (dict(gluster_volume='web'), 'missing required arguments: name$'),
+    (dict(gluster_volume='web'), 'one of the following is required: name, volumes$'),
     (task(state='gone'), 'value of state must be one of: present, absent, got: gone$'),
     (task(recreate='always'), 'value of recreate must be one of: never, options_changed, got: always$'),
     (task(mount='maybe'), "argument 'mount' is of type %s and we were unable to convert to bool: "
@@ -685,7 +685,7 @@ def test_purge_after_a_repaired_mount_proven_live(run, tmp_path, data):
 
 def test_a_live_mount_without_running_containers_costs_one_container_listing(run, tmp_path, data):
     class NoVolumeListing(FakeDockerClient):
-        def list_volumes(self):
+        def list_volumes(self, fresh=True):
             pytest.fail('no running container: the volume list is not needed')
 
     client = NoVolumeListing(bound_volume(data), containers=[dict(using_site('old', 'o1'), State='exited')])
