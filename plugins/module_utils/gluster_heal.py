@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import List, Optional
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError, StateError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_plan import Plan, Step
