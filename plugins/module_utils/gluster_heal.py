@@ -142,8 +142,8 @@ def _describe_split_brain(in_split_brain, entries):
             described.append('%s (in it, %s %s copies that differ in gfid or type on the bricks)'
                              % (name, ', '.join(names), 'has' if len(names) == 1 else 'have'))
         elif name in entries:
-            described.append('%s (a directory: a name in it has copies that differ in gfid or type on the bricks, '
-                             'and heal info gives that name only by gfid)' % name)
+            described.append('%s (a directory, which gluster resolves only by source-brick, as a conservative '
+                             'merge that keeps every name of every brick)' % name)
         else:
             described.append(name)
     return ', '.join(described)
@@ -162,8 +162,9 @@ def plan_heal(request, volume, summary, split_brain_files, pending_files=None):
 
     Raises StateError before any change: a volume that is not started or has no copies to heal,
     split-brain without a policy, a named file that is neither in split-brain nor a name in a
-    directory in entry split-brain, a source brick that is not one of the volume's, or a policy for
-    every file when a directory in entry split-brain names none of its entries by path.
+    directory in entry split-brain, a source brick that is not one of the volume's, or bigger-file
+    or latest-mtime for every file when a directory in split-brain has no name known by path (a
+    directory is resolved only by source-brick).
     """
     if volume is None:
         raise StateError('volume %s does not exist' % request.volume, 'volume')
@@ -179,7 +180,7 @@ def plan_heal(request, volume, summary, split_brain_files, pending_files=None):
         noun = ('entry' if count == 1 else 'entries') if entries else ('file' if count == 1 else 'files')
         named = [name for names in entries.values() for name in names]
         how = ('; gluster resolves a name whose copies differ in gfid only when it is named by its path '
-               '(split_brain.files: [%s])' % ', '.join(named or ['/dir/name'])) if entries else ''
+               '(split_brain.files: [%s])' % ', '.join(named)) if named else ''
         raise StateError('volume %s has %d %s in split-brain: %s. Nothing was changed. Choose how to resolve them: '
                          'split_brain.policy bigger-file, latest-mtime or source-brick (with source_brick), for '
                          'named files or all%s' % (request.volume, count, noun,

@@ -275,3 +275,13 @@ def test_a_name_in_gfid_split_brain_given_by_gfid_is_refused_before_any_change(v
         plan_heal(request('entry', split_brain={'policy': 'latest-mtime', 'files': ['gfid:%s' % gfid]}),
                   *entry_state(version))
     assert 'Transport endpoint is not connected' in text_fixture(version, 'entry-split-brain-latest-mtime-gfid')
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_directory_left_in_split_brain_is_refused_without_a_policy_saying_source_brick_resolves_it(version):
+    """The state once its names are resolved: only the directory is listed, and no name waits."""
+    with pytest.raises(StateError) as error:
+        plan_heal(request('entry'), *entry_state(version, waiting=False))
+    assert str(error.value).startswith(
+        'volume entry has 1 entry in split-brain: / (a directory, which gluster resolves only by source-brick, as a '
+        'conservative merge that keeps every name of every brick). Nothing was changed.'), str(error.value)
