@@ -10,6 +10,8 @@ import subprocess
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from . import safety_matrix
+
 LAB_NODES = 3
 LAB_DOCKER_HOSTS = 1
 MODULE = 'glusterdock.storage.gluster_info'
@@ -112,20 +114,34 @@ def test_a_killed_brick_with_writes_pending_heal(web):
 
 
 @contextlib.contextmanager
-def split_brain(lab):
-    """Volume split (replica 2 on node1 and node2, client quorum and every heal off) whose file
-    /torn is in data split-brain: each brick killed in turn while the file was written. The
-    self-heal daemon is on again when the block runs; the volume is deleted after it."""
+def replica_2_without_heals(lab, volume):
+    """Volume VOLUME, replica 2 on node1 and node2 with client quorum and every heal off, started;
+    after the block its mount on node3 is removed, the volume deleted and its bricks wiped."""
     for node in ('node1', 'node2'):
-        lab.sh(node, 'mkdir -p /bricks/split')
-    lab.gluster('node1', 'volume', 'create', 'split', 'replica', '2', 'node1:/bricks/split/b', 'node2:/bricks/split/b',
-                'force')
+        lab.sh(node, 'mkdir -p /bricks/%s' % volume)
+    lab.gluster('node1', 'volume', 'create', volume, 'replica', '2', 'node1:/bricks/%s/b' % volume,
+                'node2:/bricks/%s/b' % volume, 'force')
     for key, value in (('cluster.quorum-type', 'none'), ('cluster.self-heal-daemon', 'off'),
                        ('cluster.data-self-heal', 'off'), ('cluster.metadata-self-heal', 'off'),
                        ('cluster.entry-self-heal', 'off')):
-        lab.gluster('node1', 'volume', 'set', 'split', key, value)
-    lab.gluster('node1', 'volume', 'start', 'split')
+        lab.gluster('node1', 'volume', 'set', volume, key, value)
+    lab.gluster('node1', 'volume', 'start', volume)
     try:
+        yield
+    finally:
+        lab.unmount('node3', '/mnt/%s' % volume)
+        lab.gluster('node1', 'volume', 'stop', volume)
+        lab.gluster('node1', 'volume', 'delete', volume)
+        for node in ('node1', 'node2'):
+            lab.sh(node, 'rm -rf /bricks/%s' % volume)
+
+
+@contextlib.contextmanager
+def split_brain(lab):
+    """Volume split (replica_2_without_heals) whose file /torn is in data split-brain: each brick
+    killed in turn while the file was written. The self-heal daemon is on again when the block
+    runs; the volume is deleted after it."""
+    with replica_2_without_heals(lab, 'split'):
         lab.sh('node3', 'mkdir -p /mnt/split && mount -t glusterfs node1:/split /mnt/split && echo both > /mnt/split/torn')
         for side in ('node2', 'node1'):
             lab.sh(side, 'kill %s' % brick_pid(lab, side, 'split'))
@@ -141,12 +157,6 @@ def split_brain(lab):
         lab.gluster('node1', 'volume', 'set', 'split', 'cluster.self-heal-daemon', 'on')
         wait_until(lab, 'node1', 'gluster.real volume heal split info split-brain | grep -q torn')
         yield
-    finally:
-        lab.unmount('node3', '/mnt/split')
-        lab.gluster('node1', 'volume', 'stop', 'split')
-        lab.gluster('node1', 'volume', 'delete', 'split')
-        for node in ('node1', 'node2'):
-            lab.sh(node, 'rm -rf /bricks/split')
 
 
 def heal(lab, args, check=False):
@@ -192,6 +202,114 @@ def test_split_brain_is_resolved_only_by_an_explicit_policy(web):
             assert web.sh(node, 'cat /bricks/split/b/torn').stdout.strip() == 'written-without-node1'
         again, calls = heal(web, keep_node2)
         assert (again['changed'], again['commands']) == (False, []) and len(calls) == 2, calls
+
+
+ENTRY_BRICKS = {'node1': '/bricks/entry/b', 'node2': '/bricks/entry/b'}
+NEWER_COPY = 'written-without-node2'
+
+
+@contextlib.contextmanager
+def entry_split_brain(lab, kind):
+    """Volume entry (replica_2_without_heals) with one name created twice, each time through a
+    fresh mount while the other brick was down, so the bricks disagree on the entry itself: kind
+    'gfid' makes /g a file on both with different gfids (node1's copy, NEWER_COPY, written last and
+    shorter), kind 'type' makes /d a directory on node1 and a file on node2. The self-heal daemon is
+    on again when the block runs; the volume is deleted after it."""
+    writes = {('gfid', 'node2'): 'echo written-without-node1-and-longer > /mnt/entry/g',
+              ('gfid', 'node1'): 'echo %s > /mnt/entry/g' % NEWER_COPY,
+              ('type', 'node2'): 'echo a-file > /mnt/entry/d',
+              ('type', 'node1'): 'mkdir /mnt/entry/d && echo in-the-directory > /mnt/entry/d/inside'}
+    with replica_2_without_heals(lab, 'entry'):
+        wait_until(lab, 'node1', '[ "$(gluster.real volume status entry | grep -c "^Brick.* Y ")" = 2 ]')
+        for down, up in (('node1', 'node2'), ('node2', 'node1')):
+            lab.sh(down, 'kill %s' % brick_pid(lab, down, 'entry'))
+            wait_until(lab, 'node1', 'gluster.real volume status entry | grep "^Brick %s" | grep -q " N "' % down)
+            # A fresh mount sees only the brick that is up, so the name is new to it.
+            lab.sh('node3', 'mkdir -p /mnt/entry && mount -t glusterfs node1:/entry /mnt/entry && sleep 1 && %s'
+                   % writes[(kind, up)])
+            lab.unmount('node3', '/mnt/entry')
+            lab.gluster('node1', 'volume', 'start', 'entry', 'force')
+            wait_until(lab, 'node1', '[ "$(gluster.real volume status entry | grep -c "^Brick.* Y ")" = 2 ]')
+        name = {'gfid': 'g', 'type': 'd'}[kind]
+        gfids = [brick_gfid(lab, node, '%s/%s' % (path, name)) for node, path in ENTRY_BRICKS.items()]
+        assert gfids[0] != gfids[1], gfids
+        lab.gluster('node1', 'volume', 'set', 'entry', 'cluster.self-heal-daemon', 'on')
+        wait_until(lab, 'node1', 'gluster.real volume heal entry info summary | grep -q "split-brain: [1-9]"')
+        yield
+
+
+def brick_gfid(lab, node, path):
+    """The gfid of PATH in a brick on NODE, as hex."""
+    return lab.sh(node, "getfattr -h -n trusted.gfid -e hex %s 2>/dev/null | sed -n 's/^trusted.gfid=//p'" % path).stdout.strip()
+
+
+def brick_entry(lab, name):
+    """Per brick of volume entry: the type of NAME there, its gfid and the checksums of what it holds."""
+    return {node: [lab.sh(node, 'stat -c %%F %s/%s' % (path, name)).stdout.strip(), brick_gfid(lab, node, '%s/%s' % (path, name))]
+            + lab.sh(node, 'cd %s && find %s -type f | sort | xargs md5sum' % (path, name)).stdout.splitlines()
+            for node, path in ENTRY_BRICKS.items()}
+
+
+def changing_calls(calls):
+    return [call for call in calls if ' info' not in call]
+
+
+def test_a_gfid_split_brain_is_resolved_only_for_a_named_file_by_an_explicit_policy(web):
+    with entry_split_brain(web, 'gfid'):
+        before = brick_entry(web, 'g')
+        refused, calls = heal(web, {'volume': 'entry'})
+        assert refused['failed'] and refused['commands'] == [] and changing_calls(calls) == [], calls
+        assert refused['msg'].startswith(
+            'volume entry has 1 entry in split-brain: / (in it, /g has copies that differ in gfid or type on the '
+            'bricks). Nothing was changed.'), refused['msg']
+        assert brick_entry(web, 'g') == before
+
+        newest = {'volume': 'entry', 'split_brain': {'policy': 'latest-mtime', 'files': ['/g']}}
+        planned, calls = heal(web, newest, check=True)
+        assert planned['changed'] and planned['commands'] == [
+            'gluster --mode=script volume heal entry split-brain latest-mtime /g',
+            'gluster --mode=script volume heal entry'], planned
+        assert changing_calls(calls) == [] and brick_entry(web, 'g') == before
+
+        resolved, _calls = heal(web, dict(newest, timeout=300))
+        assert not resolved.get('failed') and resolved['changed'], resolved.get('msg')
+        assert resolved['resolutions'] == [{'file': '/g', 'policy': 'latest-mtime', 'source_brick': None}]
+        after = brick_entry(web, 'g')
+        assert after['node1'][1] == after['node2'][1] == before['node1'][1], (before, after)
+        # The directory stays in split-brain (both bricks blame each other for its metadata), which
+        # only source-brick resolves; the task says so.
+        assert any(warning.startswith('directory / stays in split-brain after its names are resolved')
+                   for warning in resolved['warnings']), resolved['warnings']
+        merge = {'volume': 'entry', 'timeout': 300,
+                 'split_brain': {'policy': 'source-brick', 'source_brick': 'node1:/bricks/entry/b'}}
+        merged, _calls = heal(web, merge)
+        assert not merged.get('failed') and merged['commands'] == [
+            'gluster --mode=script volume heal entry split-brain source-brick node1:/bricks/entry/b '
+            'gfid:00000000-0000-0000-0000-000000000001', 'gluster --mode=script volume heal entry'], merged
+        split = web.gluster('node1', 'volume', 'heal', 'entry', 'info', 'split-brain')
+        assert split.count('Number of entries in split-brain: 0') == 2, split
+        newer = web.sh('node3', 'echo %s | md5sum' % NEWER_COPY).stdout.split()[0]
+        safety_matrix.verify_and_record(web, 'entry', ['%s  ./g' % newer], 'resolve a gfid split-brain by latest-mtime',
+                                        'replica 2', 'same name created on each brick while the other was down',
+                                        'done, newer copy kept, heal verified', node='node3')
+        again, calls = heal(web, merge)
+        assert (again['changed'], again['commands']) == (False, []) and len(calls) == 2, calls
+
+
+def test_a_type_mismatch_is_refused_with_what_to_do(web):
+    with entry_split_brain(web, 'type'):
+        before = brick_entry(web, 'd')
+        assert [before['node1'][0], before['node2'][0]] == ['directory', 'regular file']
+        for args in ({'volume': 'entry', 'split_brain': {'policy': 'latest-mtime', 'files': ['/d']}},
+                     {'volume': 'entry', 'split_brain': {'policy': 'source-brick', 'source_brick': 'node1:/bricks/entry/b'}}):
+            refused, calls = heal(web, args)
+            assert refused['failed'], refused
+            assert ('/d has copies of different types: directory on node1:/bricks/entry/b, regular file on '
+                    'node2:/bricks/entry/b. gluster cannot resolve this') in refused['msg'], refused['msg']
+            assert 'remove the entry and its .glusterfs gfid link on that brick' in refused['msg'], refused['msg']
+            # Both copies as they were, on their bricks (through the volume the name answers EIO
+            # until the operator removes one).
+            assert brick_entry(web, 'd') == before
 
 
 def test_a_heal_is_started_and_waited_for(web):
