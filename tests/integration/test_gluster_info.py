@@ -319,9 +319,14 @@ def test_a_heal_is_started_and_waited_for(web):
     web.gluster('node1', 'volume', 'start', 'web', 'force')
     wait_until(web, 'node1', '[ "$(gluster.real volume status web | grep -c "^Brick.* Y ")" = 3 ]')
     result, _calls = heal(web, {'volume': 'web', 'timeout': 300})
-    assert not result.get('failed') and result['changed'], result.get('msg')
-    assert result['commands'] == ['gluster --mode=script volume heal web']
-    assert result['progress'] and result['progress'][-1]['pending'] == 0
+    assert not result.get('failed'), result.get('msg')
+    # The self-heal daemon crawls a brick's index as soon as the brick is back, so on a slow run it
+    # may have healed everything before the module reads: then there is rightly nothing to start.
+    if result['changed']:
+        assert result['commands'] == ['gluster --mode=script volume heal web']
+        assert result['progress'] and result['progress'][-1]['pending'] == 0
+    else:
+        assert result['commands'] == [] and all(brick['pending'] == 0 for brick in result['heal']), result
     for number in range(1, 6):
         assert web.sh('node2', 'cat /bricks/web/b/h%d' % number).stdout.strip() == 'healed'
     again, calls = heal(web, {'volume': 'web'})
