@@ -94,7 +94,7 @@ def pki(lab):
 @pytest.fixture(scope='module')
 def secure_cluster(lab, pki):
     """The site roles with TLS, run once from scratch on node1-3 and docker1."""
-    rc, output, _ = run_playbook(lab, site_plays(), site_variables(pki))
+    rc, output = run_playbook(lab, site_plays(), site_variables(pki))[:2]
     assert rc == 0, output[-6000:]
     return lab
 
@@ -264,7 +264,7 @@ def test_tls_on_a_server_that_runs_without_it_is_refused_before_any_change(lab, 
     pid = lab.sh('node4', 'systemctl show --property=MainPID --value glusterd').stdout.strip()
     lab.reset_call_log()
     play = {'hosts': 'node4', 'gather_facts': False, 'roles': [{'role': 'glusterdock.storage.gluster_server'}]}
-    rc, output, _ = run_playbook(lab, [play], site_variables(pki))
+    rc, output = run_playbook(lab, [play], site_variables(pki))[:2]
     assert rc != 0
     assert 'node4 already runs GlusterFS without TLS (vols/plain' in output, output[-4000:]
     assert 'converting a running cluster is not supported yet. Nothing was changed.' in output
@@ -289,7 +289,7 @@ def test_a_started_volume_is_not_switched_to_tls(secure_cluster, pki):
     variables = dict(site_variables(pki), gluster_volumes_list=[{'name': 'secure', 'replica': 3},
                                                                 {'name': 'plainvol', 'bricks': ['node1:/bricks/plainvol/brick1']}])
     play = {'hosts': ':'.join(SERVERS), 'gather_facts': False, 'roles': [{'role': 'glusterdock.storage.gluster_volumes'}]}
-    rc, output, _ = run_playbook(lab, [play], variables)
+    rc, output = run_playbook(lab, [play], variables)[:2]
     assert rc != 0
     assert ('gluster_tls_enabled: plainvol (client.ssl, server.ssl) would be switched to TLS while started.'
             in output), output[-4000:]
