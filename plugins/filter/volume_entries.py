@@ -63,10 +63,11 @@ def volume_definition_problems(definitions, servers):
     return [problem for problem in problems if problem]
 
 
-def volume_entry(definition, servers, brick_root, auth_allow=None):
+def volume_entry(definition, servers, brick_root, auth_allow=None, default_options=None):
     """One definition of gluster_volumes_list as an entry of gluster_volume's ``volumes``: bricks
-    explicit or derived from the servers, ``auth.allow`` unless the definition sets it, and only
-    the keys the module takes (``quota`` and ``bricks_per_server`` are the role's own)."""
+    explicit or derived from the servers, ``auth.allow`` and ``default_options`` (the TLS options)
+    unless the definition sets them, and only the keys the module takes (``quota`` and
+    ``bricks_per_server`` are the role's own)."""
     if not isinstance(definition, dict) or not definition.get('name'):
         raise AnsibleFilterError('volume_entries: every definition needs a name, got %r' % (definition,))
     name = definition['name']
@@ -76,6 +77,7 @@ def volume_entry(definition, servers, brick_root, auth_allow=None):
     entry = {'name': name, 'state': definition.get('state', 'present'), 'bricks': bricks}
     entry.update((key, definition[key]) for key in LAYOUT_KEYS if definition.get(key) is not None)
     options = {'auth.allow': auth_allow} if auth_allow else {}
+    options.update(default_options or {})
     options.update(definition.get('options') or {})
     entry['options'] = options
     # Passed only when a definition still sets the deprecated key, so the module warns only then.
@@ -85,9 +87,11 @@ def volume_entry(definition, servers, brick_root, auth_allow=None):
     return entry
 
 
-def volume_entries(definitions, servers, brick_root, auth_allow=None):
+def volume_entries(definitions, servers, brick_root, auth_allow=None, default_options=None):
     """Every definition as an entry of gluster_volume's ``volumes``, in order."""
-    return [volume_entry(definition, servers, brick_root, auth_allow) for definition in definitions or []]
+    if default_options is not None and not isinstance(default_options, dict):
+        raise AnsibleFilterError('volume_entries: default_options must be a dictionary, got %r' % (default_options,))
+    return [volume_entry(definition, servers, brick_root, auth_allow, default_options) for definition in definitions or []]
 
 
 class FilterModule(object):

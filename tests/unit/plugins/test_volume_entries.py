@@ -36,6 +36,22 @@ def test_without_restricting_clients_options_are_the_definitions_own():
     assert volume_entries([], SERVERS, '/bricks') == []
 
 
+def test_tls_options_go_to_every_volume_unless_its_definition_sets_them():
+    tls = {'client.ssl': 'on', 'server.ssl': 'on', 'auth.ssl-allow': 'node1,node2,node3,docker1'}
+    definitions = [{'name': 'web', 'replica': 3},
+                   {'name': 'open', 'replica': 3, 'options': {'auth.ssl-allow': '*', 'auth.allow': '10.0.0.9'}}]
+    entries = volume_entries(definitions, SERVERS, '/bricks', '127.0.0.1', tls)
+    assert entries[0]['options'] == dict(tls, **{'auth.allow': '127.0.0.1'})
+    assert entries[1]['options'] == dict(tls, **{'auth.ssl-allow': '*', 'auth.allow': '10.0.0.9'})
+    # What the module's list form parses: options created with the volume, before it starts.
+    assert [spec.name for spec in parse_volume_list(entries)] == ['web', 'open']
+
+
+def test_default_options_that_are_not_a_dictionary_are_refused():
+    with pytest.raises(AnsibleFilterError, match='default_options must be a dictionary'):
+        volume_entries([{'name': 'web'}], SERVERS, '/bricks', '', 'client.ssl=on')
+
+
 def test_a_definition_without_a_name_is_refused():
     with pytest.raises(AnsibleFilterError, match='every definition needs a name'):
         volume_entries([{'replica': 3}], SERVERS, '/bricks')

@@ -1,0 +1,297 @@
+"""TLS on a new cluster: the site playbook's roles with gluster_tls_enabled, from scratch, on three
+servers and a Docker host, then what TLS must guarantee: glusterd and the bricks log SSL on, port
+24007 talks only to a certificate signed by the CA, a host without a certificate and a certificate
+whose common name is not in auth.ssl-allow cannot read the volume, data written through the Docker
+volume reads back, and a second run and --check change nothing.
+
+node4 is a server outside the pool that already serves a volume without TLS: the roles must refuse
+to turn TLS on there before they change anything (converting a running cluster is not supported).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+import yaml
+
+from . import brick_data
+from .safety_matrix import verify_and_record
+
+LAB_NODES = 4
+LAB_DOCKER_HOSTS = 1
+SERVERS = ['node1', 'node2', 'node3']
+ALLOWED = SERVERS + ['docker1']
+BUSYBOX = 'glusterdock/busybox'
+# Where each Debian release's GlusterFS reads glusterfs.{pem,key,ca} (10.3: OpenSSL's directory;
+# 11.1: Debian's patch).
+TLS_DIRECTORY = {'bookworm': '/usr/lib/ssl', 'trixie': '/etc/ssl'}
+DATA_MOUNT = '/mnt/glusterfs/secure/data'
+
+
+def site_variables(pki_directory):
+    return {
+        'gluster_tls_enabled': True,
+        'gluster_tls_pki_directory': pki_directory,
+        'gluster_server_brick_directories': ['/bricks'],
+        'gluster_pool_members': SERVERS,
+        'gluster_volumes_servers': SERVERS,
+        'gluster_volumes_auth_allow_hosts': ALLOWED,
+        'gluster_volumes_tls_allow': ALLOWED,
+        'gluster_volumes_list': [{'name': 'secure', 'replica': 3}],
+        'docker_gluster_volumes_servers': SERVERS,
+        'docker_gluster_volumes_purge_check_hosts': ['docker1'],
+        'docker_gluster_volumes_list': [{'name': 'secure-data', 'gluster_volume': 'secure', 'subdirectory': 'data'}],
+        # Docker in a lab container cannot change IPv6 settings of its containers' interfaces.
+        'docker_host_daemon_environment': {'DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE': '1'},
+    }
+
+
+def site_plays():
+    """playbooks/site.yml's plays (without the containers), on the three pool servers."""
+    servers = ':'.join(SERVERS)
+
+    def play(hosts, role):
+        return {'name': role, 'hosts': hosts, 'gather_facts': False,
+                'roles': [{'role': 'glusterdock.storage.' + role}]}
+    return [play(servers, 'gluster_server'), play(servers, 'gluster_pool'), play('docker_hosts', 'docker_host'),
+            play(servers, 'gluster_volumes'), play('docker_hosts', 'docker_gluster_volumes')]
+
+
+def run_playbook(lab, plays, variables, check=False):
+    """ansible-playbook with PLAYS and VARIABLES (as extra vars); returns (rc, output, {host: changed})."""
+    with tempfile.TemporaryDirectory() as folder:
+        playbook = os.path.join(folder, 'site.yml')
+        extra = os.path.join(folder, 'vars.json')
+        with open(playbook, 'w') as handle:
+            yaml.safe_dump(plays, handle)
+        with open(extra, 'w') as handle:
+            json.dump(variables, handle)
+        command = ['ansible-playbook', '-i', lab.inventory, playbook, '-e', '@' + extra] + (['--check'] if check else [])
+        completed = subprocess.run(command, capture_output=True, text=True, cwd=lab.root, check=False,
+                                   env=dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
+                                            # One docker exec per task instead of four.
+                                            ANSIBLE_PIPELINING='1'))
+    changed = {host: int(count) for host, count in re.findall(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', completed.stdout, re.M)}
+    return completed.returncode, completed.stdout + completed.stderr, changed
+
+
+def changed_tasks(output):
+    """The names of the tasks that reported changed, for a failure message."""
+    return re.findall(r'TASK \[([^\]]+)\][^\n]*\n(?:[^\n]*\n)*?changed: \[([^\]]+)\]', output)
+
+
+@pytest.fixture(scope='module')
+def pki(lab):
+    """The controller's TLS directory of this lab (the CA and the issued host certificates)."""
+    folder = tempfile.mkdtemp(prefix='%s-pki-' % lab.name)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope='module')
+def secure_cluster(lab, pki):
+    """The site roles with TLS, run once from scratch on node1-3 and docker1."""
+    rc, output = run_playbook(lab, site_plays(), site_variables(pki))[:2]
+    assert rc == 0, output[-6000:]
+    return lab
+
+
+def tls_directory(lab):
+    return TLS_DIRECTORY[lab.suite]
+
+
+def container_address(lab, host):
+    return subprocess.run(['docker', 'inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+                           lab.container(host)], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def openssl(*args, stdin=None):
+    return subprocess.run(['openssl'] + list(args), input=stdin, capture_output=True, text=True, check=False,
+                          timeout=60)
+
+
+def issue(folder, name, common_name, ca_certificate, ca_key):
+    """A key and a certificate with COMMON_NAME, signed by CA (or self-signed when CA is None)."""
+    key, certificate = os.path.join(folder, name + '.key'), os.path.join(folder, name + '.pem')
+    request = os.path.join(folder, name + '.csr')
+    assert openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-subj', '/CN=' + common_name,
+                   '-out', request).returncode == 0
+    signing = (['-CA', ca_certificate, '-CAkey', ca_key, '-CAcreateserial'] if ca_certificate
+               else ['-signkey', key])
+    result = openssl('x509', '-req', '-in', request, '-days', '2', '-out', certificate, *signing)
+    assert result.returncode == 0, result.stderr
+    return key, certificate
+
+
+def handshake(lab, pki, key=None, certificate=None):
+    """openssl s_client to node1:24007 (TLS 1.2, where a refused client certificate fails the
+    handshake itself); returns the CompletedProcess."""
+    arguments = ['s_client', '-connect', '%s:24007' % container_address(lab, 'node1'), '-tls1_2',
+                 '-CAfile', os.path.join(pki, 'ca.pem'), '-verify_return_error']
+    if certificate:
+        arguments += ['-cert', certificate, '-key', key]
+    return openssl(*arguments, stdin='')
+
+
+def cannot_read(lab, point, name):
+    """Mount the volume at POINT on docker1 and try to read NAME; True when the read failed. The
+    mount point is a fresh empty directory, so a failed mount cannot show a file."""
+    result = lab.sh('docker1', 'mkdir -p {p} && timeout 90 mount -t glusterfs node1:/secure {p}; '
+                               'timeout 60 cat {p}/data/{n} >/dev/null'.format(p=point, n=name), check=False)
+    lab.unmount('docker1', point)
+    lab.sh('docker1', 'rmdir %s' % point, check=False)
+    return result.returncode != 0
+
+
+def write_through_docker_volume(lab, name, count=20):
+    """COUNT files written by a container into the Docker volume secure-data; their checksums as
+    read back through docker1's mount ('md5  ./path' lines)."""
+    script = ('mkdir -p /data/{n} && for i in $(seq 1 {c}); do head -c $((i * 3001)) /dev/urandom > /data/{n}/f$i; done'
+              .format(n=name, c=count))
+    lab.sh('docker1', "docker run --rm -v secure-data:/data %s sh -c '%s'" % (BUSYBOX, script))
+    return brick_data.checksums(lab, 'docker1', DATA_MOUNT + '/' + name)
+
+
+def test_site_from_scratch_encrypts_management_and_io(secure_cluster):
+    lab = secure_cluster
+    directory = tls_directory(lab)
+    for host in SERVERS + ['docker1']:
+        assert lab.sh(host, 'test -e /var/lib/glusterd/secure-access', check=False).returncode == 0, host
+        modes = lab.sh(host, 'stat -c "%%n %%a" %s/glusterfs.ca %s/glusterfs.pem %s/glusterfs.key'
+                       % (directory, directory, directory)).stdout.split()
+        assert modes == ['%s/glusterfs.ca' % directory, '644', '%s/glusterfs.pem' % directory, '644',
+                         '%s/glusterfs.key' % directory, '600'], host
+        subject = lab.sh(host, 'python3 -c "import ssl,sys; print(ssl._ssl._test_decode_cert(sys.argv[1])[\'subject\'])" '
+                               '%s/glusterfs.pem' % directory).stdout
+        assert "('commonName', '%s')" % host in subject, subject
+    # glusterd's own listener and the bricks' both log it when they start.
+    glusterd_log = lab.sh('node1', 'cat /var/log/glusterfs/glusterd.log').stdout
+    assert 'SSL support for MGMT is ENABLED' in glusterd_log, glusterd_log[-3000:]
+    brick_log = lab.sh('node1', 'cat /var/log/glusterfs/bricks/bricks-secure-brick1.log').stdout
+    assert 'SSL support for MGMT is ENABLED IO path is ENABLED' in brick_log, brick_log[-3000:]
+    options = lab.gluster('node1', 'volume', 'info', 'secure')
+    assert 'client.ssl: on' in options and 'server.ssl: on' in options, options
+    assert 'auth.ssl-allow: %s' % ','.join(ALLOWED) in options, options
+    assert lab.gluster('node1', 'pool', 'list').count('Connected') == 3
+    assert ' /mnt/glusterfs/secure fuse.glusterfs ' in lab.sh('docker1', 'cat /proc/mounts').stdout
+
+
+def test_port_24007_talks_only_to_a_certificate_signed_by_the_ca(secure_cluster, pki):
+    lab = secure_cluster
+    with tempfile.TemporaryDirectory() as folder:
+        signed = issue(folder, 'signed', 'docker1', os.path.join(pki, 'ca.pem'), os.path.join(pki, 'ca.key'))
+        stranger = issue(folder, 'stranger', 'docker1', None, None)
+        without = handshake(lab, pki)
+        with_signed = handshake(lab, pki, *signed)
+        with_stranger = handshake(lab, pki, *stranger)
+    assert with_signed.returncode == 0 and 'Verify return code: 0 (ok)' in with_signed.stdout, with_signed.stdout[-2000:]
+    assert without.returncode != 0, without.stdout[-2000:]
+    assert with_stranger.returncode != 0, with_stranger.stdout[-2000:]
+
+
+def test_a_host_without_a_certificate_cannot_read_the_volume(secure_cluster):
+    lab = secure_cluster
+    directory = tls_directory(lab)
+    write_through_docker_volume(lab, 'nocert', count=1)
+    files = '/var/lib/glusterd/secure-access %s/glusterfs.pem %s/glusterfs.key' % (directory, directory)
+    try:
+        # Without its certificate, with management encryption still on, and then as a plain client.
+        lab.sh('docker1', 'for f in %s; do cp -p $f $f.saved; done; rm %s/glusterfs.pem %s/glusterfs.key'
+               % (files, directory, directory))
+        assert cannot_read(lab, '/mnt/nocert', 'nocert/f1')
+        lab.sh('docker1', 'rm /var/lib/glusterd/secure-access')
+        assert cannot_read(lab, '/mnt/plain', 'nocert/f1')
+    finally:
+        lab.sh('docker1', 'for f in %s; do mv -f $f.saved $f; done' % files)
+    # The same host with its certificate back reads it.
+    assert not cannot_read(lab, '/mnt/withcert', 'nocert/f1')
+
+
+def test_a_certificate_whose_common_name_is_not_allowed_cannot_read_the_volume(secure_cluster, pki):
+    lab = secure_cluster
+    directory = tls_directory(lab)
+    write_through_docker_volume(lab, 'intruder', count=1)
+    with tempfile.TemporaryDirectory() as folder:
+        key, certificate = issue(folder, 'intruder', 'intruder', os.path.join(pki, 'ca.pem'), os.path.join(pki, 'ca.key'))
+        try:
+            lab.sh('docker1', 'cp -p {d}/glusterfs.pem {d}/glusterfs.pem.saved && cp -p {d}/glusterfs.key {d}/glusterfs.key.saved'
+                   .format(d=directory))
+            subprocess.run(['docker', 'cp', certificate, '%s:%s/glusterfs.pem' % (lab.container('docker1'), directory)], check=True)
+            subprocess.run(['docker', 'cp', key, '%s:%s/glusterfs.key' % (lab.container('docker1'), directory)], check=True)
+            assert cannot_read(lab, '/mnt/intruder', 'intruder/f1')
+        finally:
+            lab.sh('docker1', 'mv -f {d}/glusterfs.pem.saved {d}/glusterfs.pem && mv -f {d}/glusterfs.key.saved {d}/glusterfs.key'
+                   .format(d=directory))
+    # auth.ssl-allow turned it away at the bricks: management (any certificate of the CA) let it in.
+    client_log = lab.sh('docker1', 'cat /var/log/glusterfs/mnt-intruder.log').stdout
+    assert 'SETVOLUME on remote-host failed' in client_log and 'Authentication failed' in client_log, client_log[-3000:]
+
+
+def test_data_written_through_the_docker_volume_reads_back_over_tls(secure_cluster):
+    lab = secure_cluster
+    sums = write_through_docker_volume(lab, 'checked', count=40)
+    assert len(sums) == 40
+    verify_and_record(lab, 'secure', sums, 'TLS on a new cluster (site roles), files written by a container',
+                      'replica 3', 'none', 'done, read back over TLS', subdirectory='data/checked')
+
+
+def test_a_second_run_and_check_mode_change_nothing(secure_cluster, pki):
+    lab = secure_cluster
+    rc, output, changed = run_playbook(lab, site_plays(), site_variables(pki))
+    assert rc == 0, output[-6000:]
+    assert changed and set(changed.values()) == {0}, (changed, changed_tasks(output))
+    before = lab.gluster('node1', 'volume', 'info', '--xml')
+    started = {host: lab.sh(host, 'systemctl show --property=ExecMainStartTimestamp --value glusterd').stdout
+               for host in SERVERS}
+    rc, output, changed = run_playbook(lab, site_plays(), site_variables(pki), check=True)
+    assert rc == 0, output[-6000:]
+    assert changed and set(changed.values()) == {0}, (changed, changed_tasks(output))
+    assert lab.gluster('node1', 'volume', 'info', '--xml') == before
+    assert {host: lab.sh(host, 'systemctl show --property=ExecMainStartTimestamp --value glusterd').stdout
+            for host in SERVERS} == started
+
+
+def test_tls_on_a_server_that_runs_without_it_is_refused_before_any_change(lab, pki):
+    # node4 is outside the pool and serves a volume of its own without TLS.
+    if 'plain' not in lab.gluster('node4', 'volume', 'list'):
+        lab.sh('node4', 'mkdir -p /bricks/plain')
+        lab.gluster('node4', 'volume', 'create', 'plain', 'node4:/bricks/plain/brick1')
+        lab.gluster('node4', 'volume', 'start', 'plain')
+    directory = tls_directory(lab)
+    pid = lab.sh('node4', 'systemctl show --property=MainPID --value glusterd').stdout.strip()
+    lab.reset_call_log()
+    play = {'hosts': 'node4', 'gather_facts': False, 'roles': [{'role': 'glusterdock.storage.gluster_server'}]}
+    rc, output = run_playbook(lab, [play], site_variables(pki))[:2]
+    assert rc != 0
+    assert 'node4 already runs GlusterFS without TLS (vols/plain' in output, output[-4000:]
+    assert 'converting a running cluster is not supported yet. Nothing was changed.' in output
+    for path in ('/var/lib/glusterd/secure-access', directory + '/glusterfs.pem', directory + '/glusterfs.key',
+                 directory + '/glusterfs.ca'):
+        assert lab.sh('node4', 'test -e %s' % path, check=False).returncode != 0, path
+    assert not os.path.exists(os.path.join(pki, 'hosts', 'node4.key'))
+    assert lab.sh('node4', 'systemctl show --property=MainPID --value glusterd').stdout.strip() == pid
+    assert lab.call_log('node4') == []
+    assert 'Started' in lab.gluster('node4', 'volume', 'info', 'plain')
+
+
+def test_a_started_volume_is_not_switched_to_tls(secure_cluster, pki):
+    lab = secure_cluster
+    # Made by hand in the TLS pool, started without TLS: the role must not switch it while started.
+    if 'plainvol' not in lab.gluster('node1', 'volume', 'list'):
+        lab.sh('node1', 'mkdir -p /bricks/plainvol')
+        lab.gluster('node1', 'volume', 'create', 'plainvol', 'node1:/bricks/plainvol/brick1')
+        lab.gluster('node1', 'volume', 'start', 'plainvol')
+    before = lab.gluster('node1', 'volume', 'info', '--xml')
+    lab.reset_call_log()
+    variables = dict(site_variables(pki), gluster_volumes_list=[{'name': 'secure', 'replica': 3},
+                                                                {'name': 'plainvol', 'bricks': ['node1:/bricks/plainvol/brick1']}])
+    play = {'hosts': ':'.join(SERVERS), 'gather_facts': False, 'roles': [{'role': 'glusterdock.storage.gluster_volumes'}]}
+    rc, output = run_playbook(lab, [play], variables)[:2]
+    assert rc != 0
+    assert ('gluster_tls_enabled: plainvol (client.ssl, server.ssl) would be switched to TLS while started.'
+            in output), output[-4000:]
+    assert lab.gluster('node1', 'volume', 'info', '--xml') == before
+    assert [call for node in SERVERS for call in lab.call_log(node)] == ['--mode=script volume info --xml']
