@@ -33,3 +33,25 @@ class RequestError(GlusterdockError):
 
 class StateError(GlusterdockError):
     """The request cannot be met safely from the current state: raised before any change."""
+
+
+def entry_argument_problem(label, validation, what, entry_spec):
+    """What is wrong with one entry of a module's list form, as the single form's argument spec
+    found it (``validation``: what ArgumentSpecValidator.validate returned), or None. ``label``
+    names the entry, ``what`` is what one entry describes ('one volume')."""
+    if validation.unsupported_parameters:
+        return '%s: unsupported parameters: %s (an entry takes the options of %s: %s)' % (
+            label, ', '.join(sorted(validation.unsupported_parameters)), what, ', '.join(sorted(entry_spec)))
+    if validation.error_messages:
+        return '%s: %s' % (label, '; '.join(validation.error_messages))
+    return None
+
+
+def entry_validations(entries, validate, label_of, what, entry_spec):
+    """(label, validation, problem) of each entry of a module's list form, in order: ``validate``
+    is the single form's ArgumentSpecValidator.validate, ``label_of(entry, index)`` names an entry,
+    and problem is entry_argument_problem's (None for an entry the spec accepts)."""
+    for index, entry in enumerate(entries):
+        label = label_of(entry, index)
+        validation = validate(entry)
+        yield label, validation, entry_argument_problem(label, validation, what, entry_spec)

@@ -530,7 +530,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_
     purge_conflict_message, purge_conflicts, purge_holders, stale_container_warning,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import (
-    GlusterdockError, RequestError, StateError,
+    GlusterdockError, RequestError, StateError, entry_validations,
 )
 
 
@@ -1017,15 +1017,10 @@ def validate_entries(module, nothing_done):
                 for key, spec in VOLUME_ARGUMENT_SPEC.items() if module.params[key] != spec.get('default')]
     validator = ArgumentSpecValidator(ENTRY_ARGUMENT_SPEC)
     entries = []
-    for index, entry in enumerate(module.params['volumes']):
-        label = entry_label(entry, index)
-        validation = validator.validate(entry)
-        if validation.unsupported_parameters:
-            problems.append('%s: unsupported parameters: %s (an entry takes the options of one Docker volume: %s)' % (
-                label, ', '.join(sorted(validation.unsupported_parameters)), ', '.join(sorted(ENTRY_ARGUMENT_SPEC))))
-            continue
-        if validation.error_messages:
-            problems.append('%s: %s' % (label, '; '.join(validation.error_messages)))
+    for label, validation, problem in entry_validations(module.params['volumes'], validator.validate, entry_label,
+                                                        'one Docker volume', ENTRY_ARGUMENT_SPEC):
+        if problem:
+            problems.append(problem)
             continue
         try:
             settings = validate(validation.validated_parameters)

@@ -498,7 +498,7 @@ import uuid
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, entry_validations
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError, cli_for_module
 from ansible_collections.glusterdock.storage.plugins.module_utils.local_host import local_host_names
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout import FixLayoutFailed, fix_layout_after_grow
@@ -834,15 +834,10 @@ def validate_entries(module):
         module.fail_json(msg='only_check_brick_paths: give name (one volume), not volumes', commands=[])
     validator = ArgumentSpecValidator(ENTRY_ARGUMENT_SPEC)
     entries = []
-    for index, entry in enumerate(module.params['volumes']):
-        label = entry_label(entry, index)
-        validation = validator.validate(entry)
-        if validation.unsupported_parameters:
-            module.fail_json(msg='%s: unsupported parameters: %s (an entry takes the options of one volume: %s)' % (
-                label, ', '.join(sorted(validation.unsupported_parameters)), ', '.join(sorted(ENTRY_ARGUMENT_SPEC))),
-                commands=[])
-        if validation.error_messages:
-            module.fail_json(msg='%s: %s' % (label, validation.error_messages[0]), commands=[])
+    for label, validation, problem in entry_validations(module.params['volumes'], validator.validate, entry_label,
+                                                        'one volume', ENTRY_ARGUMENT_SPEC):
+        if problem:
+            module.fail_json(msg=problem, commands=[])
         # The deprecations AnsibleModule reports for the single form's own arguments (it reads the same attribute).
         for deprecation in validation._deprecations:
             module.deprecate('%s: %s' % (label, deprecation['msg']), version=deprecation.get('version'),
