@@ -404,7 +404,7 @@ def tls_problems(tls, warning_days=DEFAULT_TLS_EXPIRY_WARNING_DAYS):
     if tls is None or not tls.enabled:
         return []
     if tls.directory is None:
-        return ['TLS is on on %s (%s) but where its GlusterFS reads %s could not be told: set tls_directory'
+        return ['TLS is in use on %s (%s exists) but where its GlusterFS reads %s could not be told: set tls_directory'
                 % (tls.node, SECURE_ACCESS, TLS_CERTIFICATE)]
     found = []
     for what, tls_file in (('certificate', tls.certificate), ('CA certificate', tls.ca)):

@@ -130,7 +130,7 @@ def test_tls_half_set_up_is_a_problem_that_names_what_is_missing():
         'TLS private key /usr/lib/ssl/glusterfs.key of node1 is missing',
     ]
     assert tls_problems(node({SECURE_ACCESS: b''}, directory=None)) == [
-        'TLS is on on node1 (/var/lib/glusterd/secure-access) but where its GlusterFS reads glusterfs.pem could not '
+        'TLS is in use on node1 (/var/lib/glusterd/secure-access exists) but where its GlusterFS reads glusterfs.pem could not '
         'be told: set tls_directory']
 
 
