@@ -7,6 +7,8 @@ node_exporter's textfile format."""
 
 from __future__ import annotations
 
+import datetime
+
 from ansible.errors import AnsibleFilterError
 
 TABLE_COLUMNS = ('volume', 'type', 'status', 'bricks', 'heal', 'split-brain', 'fullest brick', 'clients',
@@ -132,7 +134,19 @@ METRICS = (
     ('gluster_split_brain_entries', 'gauge', 'Entries in split-brain in the volume.'),
     ('gluster_volume_clients', 'gauge', 'Client processes connected to the volume.'),
     ('gluster_mount_live', 'gauge', '1 when the GlusterFS mount on the Docker host answers.'),
+    ('gluster_tls_certificate_expiry_timestamp_seconds', 'gauge',
+     'When a TLS certificate of the node gluster_info ran on expires (notAfter, Unix time).'),
 )
+
+
+def _tls_certificates(tls):
+    """(labels, notAfter as Unix time) of each certificate in gluster_info's ``tls`` (a file's chain too)."""
+    for key in ('certificate', 'ca'):
+        entry = (tls or {}).get(key) or {}
+        for certificate in ([entry] if entry.get('not_after') else []) + list(entry.get('chain') or ()):
+            moment = datetime.datetime.strptime(certificate['not_after'], '%Y-%m-%dT%H:%M:%SZ')
+            yield ({'node': tls['node'], 'path': entry['path'], 'subject': certificate['subject'] or ''},
+                   int(moment.replace(tzinfo=datetime.timezone.utc).timestamp()))
 
 
 def gluster_health_metrics(info, mounts=None):
@@ -161,6 +175,8 @@ def gluster_health_metrics(info, mounts=None):
             samples['gluster_split_brain_entries'].append(({'volume': name}, volume['heal']['split_brain']))
         if 'clients' in volume:
             samples['gluster_volume_clients'].append(({'volume': name}, len(volume['clients'])))
+    for labels, not_after in _tls_certificates(info.get('tls')):
+        samples['gluster_tls_certificate_expiry_timestamp_seconds'].append((labels, not_after))
     for host, checked in _hosts(mounts):
         for mount in checked or ():
             samples['gluster_mount_live'].append(({'host': host, 'volume': mount['volume'],

@@ -13,6 +13,8 @@ split-brain list only when the summary counts split-brain entries).
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -27,11 +29,18 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
     parse_volume_statuses,
     split_brick,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.x509_certificate import certificates_or_error
 
-SUBSETS = ('pool', 'volumes', 'status', 'heal', 'quota', 'clients')
+SUBSETS = ('pool', 'volumes', 'status', 'heal', 'quota', 'clients', 'tls')
 VOLUME_SUBSETS = frozenset(('status', 'heal', 'quota', 'clients'))
 DEFAULT_FULL_PERCENT = 90
 DEFAULT_SPLIT_BRAIN_FILES = 100
+DEFAULT_TLS_EXPIRY_WARNING_DAYS = 30
+# Every GlusterFS process turns management encryption on when this file exists.
+SECURE_ACCESS = '/var/lib/glusterd/secure-access'
+TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_CA = 'glusterfs.pem', 'glusterfs.key', 'glusterfs.ca'
+# The socket transport names the certificate file it opens (Debian 13 patches it to /etc/ssl).
+TRANSPORT_CERTIFICATE_PATH = re.compile(rb'/[A-Za-z0-9_./-]*/glusterfs[.]pem')
 GFID_PREFIX = '<gfid:'
 # volume status names daemons '<daemon> on <host>'.
 SELF_HEAL_DAEMON = 'Self-heal Daemon'
@@ -44,6 +53,8 @@ class InfoRequest:
     volumes: Optional[List[str]]
     full_percent: int = DEFAULT_FULL_PERCENT
     split_brain_files: int = DEFAULT_SPLIT_BRAIN_FILES
+    tls_directory: Optional[str] = None
+    tls_expiry_warning_days: int = DEFAULT_TLS_EXPIRY_WARNING_DAYS
 
     def wants(self, subset):
         return subset in self.subsets
@@ -78,7 +89,16 @@ def parse_info_request(params, validate_volume_name):
     files = params.get('split_brain_files', DEFAULT_SPLIT_BRAIN_FILES)
     if files < 0:
         raise RequestError('%d is negative; 0 lists no file (the count stays)' % files, 'split_brain_files')
-    return InfoRequest(subsets=subsets, volumes=names, full_percent=full_percent, split_brain_files=files)
+    tls_directory = params.get('tls_directory')
+    if tls_directory is not None and not tls_directory.startswith('/'):
+        raise RequestError('%r is not an absolute path' % tls_directory, 'tls_directory')
+    warning_days = params.get('tls_expiry_warning_days', DEFAULT_TLS_EXPIRY_WARNING_DAYS)
+    if warning_days < 0:
+        raise RequestError('%d is negative; 0 makes only an expired certificate a problem' % warning_days,
+                           'tls_expiry_warning_days')
+    return InfoRequest(subsets=subsets, volumes=names, full_percent=full_percent, split_brain_files=files,
+                       tls_directory=tls_directory.rstrip('/') or '/' if tls_directory else None,
+                       tls_expiry_warning_days=warning_days)
 
 
 # ---- parsers -----------------------------------------------------------------------------------
@@ -217,6 +237,7 @@ class PoolFacts:
     split_brain: Dict[str, SplitBrain] = field(default_factory=dict)
     quota: Dict[str, object] = field(default_factory=dict)        # name -> gluster_quota.QuotaState
     clients: Optional[dict] = None            # name -> [Client]
+    tls: Optional['TlsFacts'] = None
     read_errors: List[str] = field(default_factory=list)
 
 
@@ -225,9 +246,10 @@ def heals(volume):
     return bool(volume.replica_count or volume.disperse_count)
 
 
-def problems(facts, full_percent=DEFAULT_FULL_PERCENT):
+def problems(facts, full_percent=DEFAULT_FULL_PERCENT, tls_expiry_warning_days=DEFAULT_TLS_EXPIRY_WARNING_DAYS):
     """One plain sentence per thing that is wrong, in a stable order: peers, bricks, daemons,
-    heal, split-brain, space, quota, then reads that failed (a health check fails closed)."""
+    heal, split-brain, space, quota, TLS certificates, then reads that failed (a health check
+    fails closed)."""
     found = []
     for peer in facts.peers or ():
         if not peer.is_self and not peer.connected:
@@ -287,8 +309,147 @@ def problems(facts, full_percent=DEFAULT_FULL_PERCENT):
                 found.append('volume %s: directory %s over its quota hard limit' % (name, path))
             elif limit.soft_limit_exceeded:
                 found.append('volume %s: directory %s over its quota soft limit' % (name, path))
+    found.extend(tls_problems(facts.tls, tls_expiry_warning_days))
     found.extend(facts.read_errors)
     return found
+
+
+# ---- TLS certificates (files, not gluster calls) -----------------------------------------------
+
+@dataclass
+class TlsFile:
+    """A file of certificates GlusterFS reads: its certificates in order (the host's own first, then
+    any chain; or the CAs), or why they could not be read. ``exists`` False: there is no such file."""
+    path: str
+    exists: bool
+    certificates: list = field(default_factory=list)   # [x509_certificate.Certificate]
+    error: Optional[str] = None
+
+
+@dataclass
+class TlsFacts:
+    """The TLS files of the node gluster_info ran on, read at ``now`` (UTC). ``directory`` None: it
+    could not be told where the installed GlusterFS reads them."""
+    node: str
+    directory: Optional[str]
+    management: bool
+    now: datetime.datetime
+    certificate: Optional[TlsFile] = None
+    ca: Optional[TlsFile] = None
+    private_key_exists: bool = False
+
+    @property
+    def enabled(self):
+        """TLS is in use: management encryption is on, or any of the files is there (I/O encryption
+        alone, per volume, needs them too)."""
+        return self.management or self.private_key_exists or any(
+            tls_file is not None and tls_file.exists for tls_file in (self.certificate, self.ca))
+
+
+def tls_directory_from_transport(data):
+    """The directory of glusterfs.pem that a GlusterFS socket transport (rpc-transport/socket.so,
+    its bytes) opens, or None when it names none."""
+    match = TRANSPORT_CERTIFICATE_PATH.search(data)
+    return match.group(0).decode('ascii').rpartition('/')[0] if match else None
+
+
+def read_tls(node, directory, exists, read, now):
+    """TlsFacts of this node: ``exists(path)`` -> bool, ``read(path)`` -> bytes (OSError when it
+    cannot), ``now`` an aware datetime. The private key is only looked for, never read."""
+    facts = TlsFacts(node=node, directory=directory, management=exists(SECURE_ACCESS), now=now)
+    if directory is None:
+        return facts
+    facts.certificate = _read_tls_file('%s/%s' % (directory.rstrip('/'), TLS_CERTIFICATE), exists, read)
+    facts.ca = _read_tls_file('%s/%s' % (directory.rstrip('/'), TLS_CA), exists, read)
+    facts.private_key_exists = exists('%s/%s' % (directory.rstrip('/'), TLS_PRIVATE_KEY))
+    return facts
+
+
+def _read_tls_file(path, exists, read):
+    if not exists(path):
+        return TlsFile(path, exists=False)
+    try:
+        data = read(path)
+    except OSError as error:
+        return TlsFile(path, exists=True, error=error.strerror or str(error))
+    certificates, error = certificates_or_error(data)
+    return TlsFile(path, exists=True, certificates=certificates, error=error)
+
+
+def days_left(certificate, now):
+    """Whole days until the certificate expires, rounded toward zero (negative once expired)."""
+    seconds = (certificate.not_after - now).total_seconds()
+    return int(seconds // 86400) if seconds >= 0 else -int(-seconds // 86400)
+
+
+def _days(count):
+    return 'less than a day' if count == 0 else '1 day' if count == 1 else '%d days' % count
+
+
+def _certificate_problem(certificate, now, warning_days):
+    """What is wrong with one certificate at ``now``, as the end of a sentence, or None."""
+    if now < certificate.not_before:
+        return 'is not valid before %s (is a clock wrong?)' % _iso(certificate.not_before)
+    date = certificate.not_after.date().isoformat()
+    if now >= certificate.not_after:
+        return 'expired %s ago (%s)' % (_days(-days_left(certificate, now)), date)
+    if certificate.not_after - now < datetime.timedelta(days=warning_days):
+        return 'expires in %s (%s)' % (_days(days_left(certificate, now)), date)
+    return None
+
+
+def tls_problems(tls, warning_days=DEFAULT_TLS_EXPIRY_WARNING_DAYS):
+    """Sentences about the node's TLS files: missing, unreadable, expired, expiring within
+    ``warning_days``, not yet valid. [] when TLS is not in use."""
+    if tls is None or not tls.enabled:
+        return []
+    if tls.directory is None:
+        return ['TLS is in use on %s (%s exists) but where its GlusterFS reads %s could not be told: set tls_directory'
+                % (tls.node, SECURE_ACCESS, TLS_CERTIFICATE)]
+    found = []
+    for what, tls_file in (('certificate', tls.certificate), ('CA certificate', tls.ca)):
+        label = 'TLS %s %s of %s' % (what, tls_file.path, tls.node)
+        if not tls_file.exists:
+            found.append('%s is missing' % label)
+        elif tls_file.error:
+            found.append('%s could not be read: %s' % (label, tls_file.error))
+        for number, certificate in enumerate(tls_file.certificates, 1):
+            problem = _certificate_problem(certificate, tls.now, warning_days)
+            if problem:
+                # A chain's or a second CA's expiry breaks TLS as surely as the first's.
+                name = label if number == 1 else '%s (certificate %d in it, %s)' % (
+                    label, number, certificate.subject or 'no common name')
+                found.append('%s %s' % (name, problem))
+    if not tls.private_key_exists:
+        found.append('TLS private key %s/%s of %s is missing' % (tls.directory.rstrip('/'), TLS_PRIVATE_KEY, tls.node))
+    return found
+
+
+def _iso(moment):
+    return moment.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def _certificate_to_dict(certificate, now):
+    return {'subject': certificate.subject, 'issuer': certificate.issuer, 'not_before': _iso(certificate.not_before),
+            'not_after': _iso(certificate.not_after), 'days_left': days_left(certificate, now),
+            'expired': now >= certificate.not_after}
+
+
+def _tls_file_to_dict(tls_file, now):
+    if tls_file is None or not tls_file.exists:
+        return None
+    entry = {'path': tls_file.path, 'error': tls_file.error}
+    if tls_file.certificates:
+        entry.update(_certificate_to_dict(tls_file.certificates[0], now))
+        entry['chain'] = [_certificate_to_dict(certificate, now) for certificate in tls_file.certificates[1:]]
+    return entry
+
+
+def tls_to_dict(tls):
+    """gluster_info's ``tls``: where the files are, whether TLS is on, and what each certificate says."""
+    return {'enabled': tls.enabled, 'node': tls.node, 'directory': tls.directory, 'management': tls.management,
+            'certificate': _tls_file_to_dict(tls.certificate, tls.now), 'ca': _tls_file_to_dict(tls.ca, tls.now),
+            'private_key_present': tls.private_key_exists}
 
 
 # ---- reads -------------------------------------------------------------------------------------
@@ -425,7 +586,7 @@ def _volume_to_dict(volume, facts):
 
 def facts_to_dict(facts, request):
     """What gluster_info returns besides ``changed``: healthy, problems, and what was read."""
-    found = problems(facts, request.full_percent)
+    found = problems(facts, request.full_percent, request.tls_expiry_warning_days)
     result = {'healthy': not found, 'problems': found, 'gathered': list(request.subsets)}
     if facts.peers is not None:
         result['pool'] = {
@@ -436,4 +597,6 @@ def facts_to_dict(facts, request):
         }
     if facts.volumes is not None:
         result['volumes'] = [_volume_to_dict(volume, facts) for _name, volume in sorted(facts.volumes.items())]
+    if facts.tls is not None:
+        result['tls'] = tls_to_dict(facts.tls)
     return result

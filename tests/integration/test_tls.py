@@ -7,6 +7,7 @@ volume reads back, and a second run and --check change nothing.
 node4 is a server outside the pool that already serves a volume without TLS: the roles must refuse
 to turn TLS on there before they change anything (converting a running cluster is not supported).
 """
+import datetime
 import json
 import os
 import re
@@ -113,15 +114,15 @@ def openssl(*args, stdin=None):
                           timeout=60)
 
 
-def issue(folder, name, common_name, ca_certificate, ca_key):
-    """A key and a certificate with COMMON_NAME, signed by CA (or self-signed when CA is None)."""
+def issue(folder, name, common_name, ca_certificate, ca_key, days=2):
+    """A key and a certificate with COMMON_NAME valid DAYS, signed by CA (or self-signed when CA is None)."""
     key, certificate = os.path.join(folder, name + '.key'), os.path.join(folder, name + '.pem')
     request = os.path.join(folder, name + '.csr')
     assert openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-subj', '/CN=' + common_name,
                    '-out', request).returncode == 0
     signing = (['-CA', ca_certificate, '-CAkey', ca_key, '-CAcreateserial'] if ca_certificate
                else ['-signkey', key])
-    result = openssl('x509', '-req', '-in', request, '-days', '2', '-out', certificate, *signing)
+    result = openssl('x509', '-req', '-in', request, '-days', str(days), '-out', certificate, *signing)
     assert result.returncode == 0, result.stderr
     return key, certificate
 
@@ -228,6 +229,62 @@ def test_a_certificate_whose_common_name_is_not_allowed_cannot_read_the_volume(s
     # auth.ssl-allow turned it away at the bricks: management (any certificate of the CA) let it in.
     client_log = lab.sh('docker1', 'cat /var/log/glusterfs/mnt-intruder.log').stdout
     assert 'SETVOLUME on remote-host failed' in client_log and 'Authentication failed' in client_log, client_log[-3000:]
+
+
+def not_after(pem):
+    """notAfter of a PEM certificate, as openssl reads it (an aware UTC datetime)."""
+    result = openssl('x509', '-noout', '-enddate', stdin=pem)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.strip().split('=', 1)[1]
+    return datetime.datetime.strptime(text, '%b %d %H:%M:%S %Y %Z').replace(tzinfo=datetime.timezone.utc)
+
+
+def test_gluster_info_reports_the_certificates_expiry_and_a_problem_when_it_is_near(secure_cluster, pki):
+    lab = secure_cluster
+    directory = tls_directory(lab)
+    lab.reset_call_log()
+    # The peers and the TLS files: what other tests of this lab leave behind in volumes is not this test's.
+    result = lab.run_module('node1', 'glusterdock.storage.gluster_info', {'gather_subset': ['pool', 'tls']})
+    assert not result.get('failed'), result.get('msg')
+    assert result['healthy'] and result['problems'] == [], result['problems']
+    # Reading the certificates adds no gluster call: pool list and volume get all all.
+    assert result['gathered'] == ['pool', 'tls'] and len(lab.call_log('node1')) == result['calls'] == 2
+    tls = result['tls']
+    assert (tls['enabled'], tls['management'], tls['node'], tls['directory'], tls['private_key_present']) == (
+        True, True, 'node1', directory, True)
+    for key, name, subject in (('certificate', 'glusterfs.pem', 'node1'), ('ca', 'glusterfs.ca', 'glusterdock GlusterFS CA')):
+        issued = not_after(lab.sh('node1', 'cat %s/%s' % (directory, name)).stdout)
+        days = (issued - datetime.datetime.now(datetime.timezone.utc)).days
+        entry = tls[key]
+        assert (entry['path'], entry['subject'], entry['issuer'], entry['not_after'], entry['expired']) == (
+            '%s/%s' % (directory, name), subject, 'glusterdock GlusterFS CA', issued.strftime('%Y-%m-%dT%H:%M:%SZ'),
+            False), entry
+        assert days <= entry['days_left'] <= days + 1 and entry['days_left'] > 3000, (entry, days)
+
+    # A certificate of the lab's CA valid 5 days, in a directory of its own (glusterd keeps its own).
+    with tempfile.TemporaryDirectory() as folder:
+        key, certificate = issue(folder, 'expiring', 'node1', os.path.join(pki, 'ca.pem'), os.path.join(pki, 'ca.key'),
+                                 days=5)
+        with open(certificate) as handle:
+            ends = not_after(handle.read())
+        lab.sh('node1', 'rm -rf /tmp/tls-expiring && mkdir /tmp/tls-expiring && cp %s/glusterfs.ca /tmp/tls-expiring/'
+               % directory)
+        # Through the container's shell: on Debian 13 its /tmp is a tmpfs that docker cp does not see.
+        for source, name in ((certificate, 'glusterfs.pem'), (key, 'glusterfs.key')):
+            with open(source) as handle:
+                lab.sh('node1', 'cat > /tmp/tls-expiring/%s' % name, stdin=handle.read())
+    result = lab.run_module('node1', 'glusterdock.storage.gluster_info',
+                            {'gather_subset': ['tls'], 'tls_directory': '/tmp/tls-expiring'})
+    assert not result.get('failed'), result.get('msg')
+    assert result['calls'] == 0 and result['tls']['certificate']['days_left'] == 4
+    assert not result['healthy']
+    assert result['problems'] == ['TLS certificate /tmp/tls-expiring/glusterfs.pem of node1 expires in 4 days (%s)'
+                                  % ends.date().isoformat()]
+    # The warning threshold is the user's: under 4 days nothing is due yet.
+    result = lab.run_module('node1', 'glusterdock.storage.gluster_info',
+                            {'gather_subset': ['tls'], 'tls_directory': '/tmp/tls-expiring', 'tls_expiry_warning_days': 4})
+    assert result['healthy'], result['problems']
+    lab.sh('node1', 'rm -rf /tmp/tls-expiring')
 
 
 def test_data_written_through_the_docker_volume_reads_back_over_tls(secure_cluster):

@@ -59,6 +59,25 @@ def test_metrics_parse_and_say_what_the_table_says():
                                           ('volume', 'rep')))] == 0
 
 
+def test_each_tls_certificate_has_its_expiry_as_a_timestamp():
+    info = dict(report('10.3', HEALTHY)[0], tls={
+        'enabled': True, 'node': 'node1', 'directory': '/etc/ssl', 'management': True, 'private_key_present': True,
+        'certificate': {'path': '/etc/ssl/glusterfs.pem', 'error': None, 'subject': 'node1', 'issuer': 'CA',
+                        'not_before': '2026-11-01T00:00:00Z', 'not_after': '2026-12-11T12:00:00Z', 'days_left': 12,
+                        'expired': False, 'chain': [{'subject': 'CA', 'issuer': 'CA', 'not_before': '2026-01-01T00:00:00Z',
+                                                     'not_after': '2036-01-01T00:00:00Z', 'days_left': 3320,
+                                                     'expired': False}]},
+        'ca': {'path': '/etc/ssl/glusterfs.ca', 'error': 'no PEM certificate (-----BEGIN CERTIFICATE-----) in it'}})
+    parsed = samples(gluster_health_metrics(info))
+    expiry = dict((labels, value) for (name, labels), value in parsed.items()
+                  if name == 'gluster_tls_certificate_expiry_timestamp_seconds')
+    assert expiry == {(('node', 'node1'), ('path', '/etc/ssl/glusterfs.pem'), ('subject', 'node1')): 1796990400,
+                      (('node', 'node1'), ('path', '/etc/ssl/glusterfs.pem'), ('subject', 'CA')): 2082758400}
+    # No TLS read or none in use: no such metric.
+    assert 'gluster_tls' not in gluster_health_metrics(dict(info, tls={'enabled': False, 'node': 'node1',
+                                                                       'certificate': None, 'ca': None}))
+
+
 def test_label_values_are_escaped():
     info = {'healthy': True, 'problems': [], 'volumes': [{'name': 'v', 'type': 'Distribute', 'status': 'started',
                                                           'bricks': [{'name': 'n:/a"b\\c', 'online': True}]}]}
