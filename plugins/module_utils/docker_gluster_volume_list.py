@@ -76,10 +76,11 @@ def mount_value(option, settings, params):
 
 
 def refuse_purge_of_listed_directories(entries):
-    """A purge must not delete the directory another entry keeps (state present) on the same
-    GlusterFS volume, whatever the order: the run would create it only to delete it, or delete it
-    only to create it empty."""
-    kept = [(label, settings) for label, settings, params in entries if params['state'] == 'present']
+    """A purge must not delete the directory another entry keeps on the same GlusterFS volume,
+    whatever the order: one with state present (the run would create it only to delete it, or delete
+    it only to create it empty), and one removed without purge, whose data the task was told to keep
+    (once its Docker volume is gone, nothing on the host would hold the purge back)."""
+    kept = [(label, settings) for label, settings, params in entries if not params['purge']]
     for label, settings, params in entries:
         if not params['purge']:
             continue

@@ -214,10 +214,23 @@ def test_a_purge_before_a_kept_parent_is_refused_whatever_the_order(run, tmp_pat
     result = run(dict(volumes=[purge, entry(tmp_path, 'inner', 'web', subdirectory='apps/inner')]))
     assert 'volumes[0] (name old): purge: the subdirectory apps contains the subdirectory apps/inner that volumes[1] ' \
            '(name inner) keeps' in result['msg']
-    # Other GlusterFS volumes, and Docker volumes only removed (not purged), are no conflict.
+    # Another GlusterFS volume is no conflict.
     result = run(dict(volumes=[purge, entry(tmp_path, 'inner', 'data', subdirectory='apps/inner')]),
                  client=CountingDocker(), host=MountTable())
     assert not result['failed'], result['msg']
+
+
+def test_a_purge_of_the_parent_of_a_volume_removed_without_purge_is_refused_whatever_the_order(run, tmp_path):
+    """A Docker volume removed with purge false keeps its data: once it is gone nothing on the host
+    holds a later purge of its parent back, so the list itself must."""
+    keep_data = entry(tmp_path, 'app', 'web', subdirectory='proj/app', state='absent')
+    purge = entry(tmp_path, 'proj', 'web', subdirectory='proj', state='absent', purge=True)
+    for volumes, purging in (([keep_data, purge], 'volumes[1] (name proj)'), ([purge, keep_data], 'volumes[0] (name proj)')):
+        docker, host = CountingDocker(), MountTable()
+        result = run(dict(volumes=volumes), client=docker, host=host)
+        assert result['failed'] and ('%s: purge: the subdirectory proj contains the subdirectory proj/app that '
+                                     % purging) in result['msg'], result['msg']
+        assert result['actions'] == [] and docker.changes == [] and host.ran == []
 
 
 def test_entries_on_one_volume_without_the_mount_need_not_agree(run, tmp_path):
