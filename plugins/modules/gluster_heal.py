@@ -281,7 +281,11 @@ class HealManager:
     def failure_message(self, error, details):
         """gluster's failure, with what to do when the CLI cannot resolve the name at all."""
         step = self.failed_step
-        if step is not None and 'split-brain' in step.args and self.volume is not None:
+        reply = ('%s %s' % (error.stdout or '', error.stderr or '')).lower()
+        # gluster answers a name whose copies differ in type with an I/O error on its lookup; only
+        # then can glfsheal's log say which brick holds which type (any other failure has no such line
+        # of this run, and an older line must not send the operator to delete a brick's copy).
+        if step is not None and 'split-brain' in step.args and self.volume is not None and 'input/output error' in reply:
             mismatch = type_mismatch_message(self.volume, step.args[-1], read_log_tail(GLFSHEAL_LOG % self.volume.name))
             if mismatch:
                 return '%s (gluster: %s). %s' % (mismatch, ' '.join((error.stdout or '').split()),

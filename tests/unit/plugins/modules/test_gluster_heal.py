@@ -61,6 +61,21 @@ def test_a_policy_that_cannot_choose_fails_with_glusters_answer(run_module):
     assert 'no earlier command of this run had run' in result['msg']
 
 
+def test_an_old_type_mismatch_in_the_log_does_not_explain_another_failure(run_module, tmp_path, monkeypatch):
+    """Only an I/O error on the lookup means a type mismatch: an older log line for the same name
+    must not send the operator to delete a brick's copy when the policy merely could not choose."""
+    (tmp_path / 'glfsheal-split.log').write_text(
+        '[2026-11-01 10:00:00.000000 +0000] W [MSGID: 108008] [afr-self-heal-name.c:187:'
+        'afr_selfheal_name_type_mismatch_check] 0-split-replicate-0: Type mismatch for '
+        '<gfid:00000000-0000-0000-0000-000000000001>/torn: DIRECTORY on split-client-1 and REGULAR FILE on '
+        'split-client-0\n')
+    monkeypatch.setattr(gluster_heal, 'GLFSHEAL_LOG', str(tmp_path / 'glfsheal-%s.log'))
+    result, _gluster = run(run_module, {'volume': 'split', 'split_brain': {'policy': 'bigger-file', 'files': ['/torn']}},
+                           READS + [reply(VERSION, 'health-split-brain-bigger-file')])
+    assert result['failed'] and 'Healing /torn failed: No bigger file.' in result['msg']
+    assert 'different types' not in result['msg'] and 'gfid link' not in result['msg'], result['msg']
+
+
 def test_split_brain_without_a_policy_fails_before_any_change(run_module):
     result, _gluster = run(run_module, {'volume': 'split'}, READS)
     assert result['failed'] and result['commands'] == []
