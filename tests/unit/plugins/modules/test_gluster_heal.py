@@ -148,13 +148,20 @@ def test_a_type_mismatch_fails_with_the_brick_of_each_type_and_what_to_do(run_mo
     assert result['msg'].endswith('no earlier command of this run had run')
 
 
-def test_a_gfid_split_brain_named_by_path_is_resolved_then_healed_and_waited_for(run_module):
-    expected = ENTRY_READS + [reply(ENTRY_VERSION, 'entry-split-brain-latest-mtime-path'),
+def resolved_by_latest_mtime(run_module, name, resolution_reply):
+    """gluster_heal with latest-mtime for NAME, gluster answering RESOLUTION_REPLY, then a heal
+    started and waited for: the result, after the checks every such run must pass."""
+    expected = ENTRY_READS + [reply(ENTRY_VERSION, resolution_reply),
                               reply(ENTRY_VERSION, 'entry-heal-start'), reply(ENTRY_VERSION, 'entry-heal-summary-resolved')]
-    result, _gluster = run(run_module, {'volume': 'entry', 'split_brain': {'policy': 'latest-mtime', 'files': ['/g']}},
+    result, _gluster = run(run_module, {'volume': 'entry', 'split_brain': {'policy': 'latest-mtime', 'files': [name]}},
                            expected, version=ENTRY_VERSION)
     assert not result['failed'] and result['changed'], result.get('msg')
-    assert result['commands'] == ['gluster --mode=script volume heal entry split-brain latest-mtime /g', ENTRY_START]
+    assert result['commands'] == ['gluster --mode=script volume heal entry split-brain latest-mtime %s' % name, ENTRY_START]
+    return result
+
+
+def test_a_gfid_split_brain_named_by_path_is_resolved_then_healed_and_waited_for(run_module):
+    result = resolved_by_latest_mtime(run_module, '/g', 'entry-split-brain-latest-mtime-path')
     assert result['resolutions'] == [{'file': '/g', 'policy': 'latest-mtime', 'source_brick': None}]
     assert result['progress'][-1]['pending'] == 0
     # Its directory stays in split-brain, which only source-brick resolves: the task says how.
@@ -166,9 +173,4 @@ def test_a_gfid_split_brain_named_by_path_is_resolved_then_healed_and_waited_for
 
 def test_a_name_that_only_waits_for_heal_is_left_to_the_heal_start(run_module):
     """gluster answers "File not in split-brain" for a name in the directory whose copies agree."""
-    expected = ENTRY_READS + [reply(ENTRY_VERSION, 'entry-split-brain-latest-mtime-pending'),
-                              reply(ENTRY_VERSION, 'entry-heal-start'), reply(ENTRY_VERSION, 'entry-heal-summary-resolved')]
-    result, _gluster = run(run_module, {'volume': 'entry', 'split_brain': {'policy': 'latest-mtime', 'files': ['/p']}},
-                           expected, version=ENTRY_VERSION)
-    assert not result['failed'] and result['changed'], result.get('msg')
-    assert result['commands'] == ['gluster --mode=script volume heal entry split-brain latest-mtime /p', ENTRY_START]
+    resolved_by_latest_mtime(run_module, '/p', 'entry-split-brain-latest-mtime-pending')
