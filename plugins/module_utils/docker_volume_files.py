@@ -51,7 +51,8 @@ def bounded_stat(path, seconds, argv=None):
     ends it (none at all once the client has taken the request): so the module itself never stats
     a mount point it has not proven answers, and it never waits for the killed child. The child has
     no stdin, stdout or stderr of the module's, so a leftover one cannot hold up Ansible either.
-    ``argv`` replaces the child's command (tests)."""
+    ``argv`` replaces the child's command (tests). Not run_command: it waits for its child to
+    end, and a child blocked in the kernel never does."""
     child = subprocess.Popen(argv or [sys.executable, '-I', '-S', '-c', STAT_CHILD, path],
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              close_fds=True, start_new_session=True)
