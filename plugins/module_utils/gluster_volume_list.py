@@ -5,10 +5,11 @@
 
 Pure of Ansible. ``parse_volume_list(entries)`` validates every entry (each the single form's
 arguments) before any gluster call and names the entry in its errors (``volumes[web]: ...``).
-``converge_volume_list(managers, volumes_by_name, check_mode)`` plans every volume from one
-``volume info`` of all volumes (a refusal of any volume stops the run before the first change),
-then applies them one by one in list order and stops at the first failure: the volumes after
-it are not attempted, and the results say what was done.
+``converge_volume_list(managers, volumes_by_name, check_mode, read_volumes)`` plans every volume
+from one ``volume info`` of all volumes (a refusal of any volume stops the run before the first
+change), then applies them one by one in list order and stops at the first failure: the volumes
+after it are not attempted, and the results say what was done. The volumes changed are read back
+with one more ``volume info`` of all volumes at the end, not one read each.
 
 A manager is the single form's per-volume worker (gluster_volume's VolumeManager): the same
 reads, safety checks and apply, so the two forms cannot drift apart.
@@ -76,17 +77,21 @@ def parse_volume_list(entries):
     return specs
 
 
-def converge_volume_list(managers, volumes_by_name, check_mode=False):
+def converge_volume_list(managers, volumes_by_name, check_mode=False, read_volumes=None):
     """Bring every volume of ``managers`` (in list order) to its spec.
 
     ``volumes_by_name``: ``parse_volume_info`` of one ``volume info`` of every volume.
     Each manager has ``spec``, ``plan_checked(volume) -> (volume, plan)``, ``read_and_plan()``
-    and ``converge(volume, plan) -> result``, the last three raising VolumeFailed.
+    and ``converge(volume, plan, read_back=False) -> result``, the last three raising VolumeFailed.
+    ``read_volumes()``: every volume as results report it (name -> dict), read once after the
+    changes (VolumeFailed when that read fails); None when nothing is to be read back.
 
     Returns ``(results, failure)``: one result per volume attempted (the single form's result
     with ``name``; a failed one has ``failed`` and ``msg``), and None or the failure message for
     the whole task.
     """
+    if check_mode:
+        read_volumes = None  # nothing changed to read back
     planned = []
     for manager in managers:
         try:
@@ -99,16 +104,48 @@ def converge_volume_list(managers, volumes_by_name, check_mode=False):
     for index, (manager, (volume, plan)) in enumerate(zip(managers, planned)):
         try:
             if plan.changed and not check_mode and any(result['changed'] for result in results):
-                # Earlier volumes changed, which takes time (a fix-layout can take minutes):
-                # plan again from a fresh read, so the checks before a change (clients, bricks
-                # online, heal, brick paths) judge the volume as it is now.
-                volume, plan = manager.read_and_plan()
-            result = dict(manager.converge(volume, plan), name=manager.spec.name, failed=False)
+                volume, plan = plan_again(manager, volume)
+            result = dict(manager.converge(volume, plan, read_back=False), name=manager.spec.name, failed=False)
         except VolumeFailed as failed:
             results.append(failed_result(manager.spec.name, failed))
-            return results, failure_message(results, [later.spec.name for later in managers[index + 1:]])
+            message = failure_message(results, [later.spec.name for later in managers[index + 1:]])
+            try:
+                read_back(results[:-1], read_volumes)
+            except VolumeFailed as read_failed:
+                message += ' Reading the volumes done back failed too: %s' % read_failed.details.get('msg')
+            return results, message
         results.append(result)
+    try:
+        read_back(results, read_volumes)
+    except VolumeFailed as failed:
+        return results, 'every volume was applied (%s), but reading them back failed: %s' % (
+            ', '.join('%s (%s)' % (result['name'], 'changed' if result['changed'] else 'unchanged') for result in results),
+            failed.details.get('msg'))
     return results, None
+
+
+def plan_again(manager, volume):
+    """The plan of a volume that changes after earlier volumes changed, which takes time (a
+    fix-layout can take minutes), so that the checks before a change (clients, bricks online,
+    heal, brick paths) judge the volume as it is now: an existing volume is read and planned
+    again. A volume that did not exist is planned again from the same absence without a read:
+    its only checks that can go stale are of its brick paths on this node (made again here, from
+    the file system), and glusterd refuses to create a volume whose name was taken meanwhile."""
+    if volume is None:
+        return manager.plan_checked(None)
+    return manager.read_and_plan()
+
+
+def read_back(results, read_volumes):
+    """Give the changed volumes of ``results`` their state after the run, from one read of every
+    volume (``read_volumes``); nothing is read when none changed. A failed read is left to the
+    caller (VolumeFailed)."""
+    changed = [result for result in results if result['changed'] and not result['failed']]
+    if not changed or read_volumes is None:
+        return
+    volumes = read_volumes()
+    for result in changed:
+        result['volume'] = volumes.get(result['name'], {})
 
 
 def failed_result(name, failed):

@@ -775,9 +775,11 @@ class VolumeManager:
         except GlusterdockError as error:
             raise VolumeFailed(dict(msg=str(error), commands=self.commands, volume=volume_to_dict(volume)))
 
-    def converge(self, volume, plan):
+    def converge(self, volume, plan, read_back=True):
         """Apply ``plan`` (only record it in check mode) and return the result; VolumeFailed
-        naming what was done and the state left when a command fails."""
+        naming what was done and the state left when a command fails. ``read_back=False``: the
+        result keeps ``volume`` as planned from, for a caller that reads every volume back at once
+        (the list form)."""
         self.first_command = len(self.cli.commands)
         for warning in plan.warnings:
             self.module.warn(warning)
@@ -788,7 +790,7 @@ class VolumeManager:
         except FixLayoutFailed as error:
             raise VolumeFailed(dict(msg='volume %s: %s' % (self.spec.name, error), changed=True, commands=self.commands,
                                     volume=volume_to_dict(self.read_volume())))
-        if plan.changed and not self.cli.check_mode:
+        if plan.changed and not self.cli.check_mode and read_back:
             volume = self.read_volume()
         result = dict(changed=plan.changed, commands=self.commands, volume=volume_to_dict(volume))
         if self.module._diff:
@@ -861,7 +863,8 @@ def run_list(module, checked):
             volumes = parse_volume_info(cli.read('volume', 'info'))
         except GlusterCommandError as error:
             module.fail_json(commands=[], results=[], **error.details())
-    results, failure = converge_volume_list(managers, volumes, check_mode=module.check_mode)
+    results, failure = converge_volume_list(managers, volumes, check_mode=module.check_mode,
+                                            read_volumes=lambda: read_every_volume(cli))
     report = dict(changed=any(result['changed'] for result in results), commands=cli.commands, results=results)
     if module._diff:
         # A list of diffs, one per volume: ansible shows each under its header.
@@ -871,6 +874,15 @@ def run_list(module, checked):
     if failure:
         module.fail_json(msg=failure, **report)
     module.exit_json(**report)
+
+
+def read_every_volume(cli):
+    """Every volume as the results report it, from one ``volume info`` (VolumeFailed when it fails)."""
+    try:
+        volumes = parse_volume_info(cli.read('volume', 'info'))
+    except GlusterCommandError as error:
+        raise VolumeFailed(error.details())
+    return {name: volume_to_dict(volume) for name, volume in volumes.items()}
 
 
 def checked_bricks(module):

@@ -605,7 +605,10 @@ def test_list_form_creates_three_volumes_then_one_read_for_all(pool):
                                                 ('listb', True, 'Replicate', 'started'),
                                                 ('listc', True, 'Disperse', 'started')]
     assert created['results'][1]['volume']['options']['performance.cache-size'] == '64MB'
-    assert calls[0] == '--mode=script volume info --xml'
+    # gluster's own commands, one read before and one after: none of each volume before its create
+    # or after its start.
+    assert calls == ['--mode=script volume info --xml'] + [
+        command[len('gluster '):] for command in planned['commands']] + ['--mode=script volume info --xml']
 
     again, calls = run(pool, dict(volumes=volumes))
     assert (again['changed'], again['commands']) == (False, [])

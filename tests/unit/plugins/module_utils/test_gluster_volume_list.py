@@ -85,7 +85,8 @@ class RecordingManager:
         self.log.append(('read and plan', self.spec.name))
         return 'fresh', self._plan(self.fresh_changes)
 
-    def converge(self, volume, plan):
+    def converge(self, volume, plan, read_back=True):
+        assert not read_back  # the list form reads every volume back at once
         self.log.append(('apply', self.spec.name, volume))
         if self.fail:
             raise VolumeFailed(dict(msg=self.fail, changed=False, commands=['gluster volume delete %s' % self.spec.name]))
@@ -112,6 +113,62 @@ def test_a_volume_changing_after_an_earlier_change_is_read_and_planned_again():
     # b has nothing to do: its plan stands. c had: the fresh read finds it done meanwhile.
     assert log[3:] == [('apply', 'a', 'A'), ('apply', 'b', 'B'), ('read and plan', 'c'), ('apply', 'c', 'fresh')]
     assert [result['changed'] for result in results] == [True, False, False]
+
+
+def test_a_volume_to_create_after_an_earlier_change_is_planned_again_without_a_read():
+    # Creating many volumes: a read before each would cost a gluster call per volume; a volume
+    # that did not exist is planned again (its brick paths checked again) from the same absence.
+    log = []
+    managers = [RecordingManager(name, log, changes=True) for name in ('a', 'b', 'c')]
+    results, failure = converge_volume_list(managers, {})
+    assert failure is None
+    assert log[3:] == [('apply', 'a', None), ('plan', 'b', None), ('apply', 'b', None), ('plan', 'c', None),
+                       ('apply', 'c', None)]
+
+
+def test_the_volumes_changed_are_read_back_once_at_the_end():
+    log = []
+    reads = []
+
+    def read_volumes():
+        reads.append(len(log))
+        return {'a': {'name': 'a', 'status': 'started'}, 'b': {'name': 'b', 'status': 'started'}}
+
+    managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log), RecordingManager('c', log, changes=True)]
+    results, failure = converge_volume_list(managers, {'b': 'B'}, read_volumes=read_volumes)
+    assert failure is None and reads == [len(log)]
+    # A volume deleted by the run is read back as absent ({}); one left alone keeps what was read.
+    assert [result.get('volume') for result in results] == [{'name': 'a', 'status': 'started'}, None, {}]
+
+
+def test_nothing_is_read_back_in_check_mode_or_when_nothing_changed():
+    def read_volumes():
+        raise AssertionError('read back')
+
+    log = []
+    converge_volume_list([RecordingManager('a', log, changes=True)], {}, check_mode=True, read_volumes=read_volumes)
+    converge_volume_list([RecordingManager('a', log)], {'a': 'A'}, read_volumes=read_volumes)
+
+
+def test_a_failed_read_back_fails_the_task_saying_every_volume_was_applied():
+    def read_volumes():
+        raise VolumeFailed(dict(msg='gluster --mode=script volume info --xml failed: Request timed out'))
+
+    log = []
+    results, failure = converge_volume_list([RecordingManager('a', log, changes=True), RecordingManager('b', log)], {},
+                                            read_volumes=read_volumes)
+    assert failure == ('every volume was applied (a (changed), b (unchanged)), but reading them back failed: gluster '
+                       '--mode=script volume info --xml failed: Request timed out')
+    assert [result['failed'] for result in results] == [False, False]
+
+
+def test_after_a_failure_the_volumes_done_are_read_back():
+    reads = []
+    log = []
+    managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log, changes=True, fail='boom')]
+    results, failure = converge_volume_list(managers, {}, read_volumes=lambda: reads.append(1) or {'a': {'name': 'a'}})
+    assert failure == 'volumes[b]: boom Volumes done before it: a (changed).'
+    assert reads == [1] and results[0]['volume'] == {'name': 'a'}
 
 
 def test_check_mode_plans_once_from_the_one_read():

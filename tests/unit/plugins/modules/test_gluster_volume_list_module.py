@@ -67,15 +67,14 @@ def test_a_mixed_run_sets_options_in_one_command_and_plans_again_after_a_change(
         # volume info lists neither option: volume get tells whether they are set already.
         reply(VERSION, 'volume-get-all'),
         reply(VERSION, 'volume-set', set_both),
-        reply(VERSION, 'volume-info-rep'),
         # ec changes after rep did: read and planned again first.
         reply(VERSION, 'volume-info-ec'),
         reply(VERSION, 'volume-stop'),
-        reply(VERSION, 'volume-info-ec'),
+        # The volumes changed are read back once, at the end.
+        reply(VERSION, 'volume-info-all'),
     ])
     assert not result['failed'] and result['changed']
-    assert calls.calls == ['volume info', 'volume get rep all', set_both, 'volume info rep', 'volume info ec',
-                           'volume stop ec', 'volume info ec']
+    assert calls.calls == ['volume info', 'volume get rep all', set_both, 'volume info ec', 'volume stop ec', 'volume info']
     assert result['commands'] == [gluster(set_both), gluster('volume stop ec')]
     assert [(item['name'], item['changed'], item['failed'], item['commands']) for item in result['results']] == [
         ('dist', False, False, []),
@@ -84,6 +83,26 @@ def test_a_mixed_run_sets_options_in_one_command_and_plans_again_after_a_change(
         ('arb', False, False, []),
     ]
     assert 'diff' not in result
+
+
+def test_creating_volumes_makes_their_commands_and_one_read_before_and_after(run_module):
+    # As gluster's own create and start of each volume, plus one volume info before and one after:
+    # no read of each volume before its create (it did not exist) nor after its start.
+    web = ['node1:/bricks/web/b', 'node2:/bricks/web/b']
+    create_new, create_web = 'volume create new replica 3 %s' % ' '.join(NEW), 'volume create web %s' % ' '.join(web)
+    volumes = [dict(name='new', bricks=NEW, replica=3), dict(name='web', bricks=web)]
+    result, calls = run_module(gluster_volume.main, dict(volumes=volumes), VERSION, [
+        reply(VERSION, 'volume-info-all'),
+        reply(VERSION, 'volume-create-replicate', create_new), reply(VERSION, 'volume-start', 'volume start new'),
+        reply(VERSION, 'volume-create-distribute', create_web), reply(VERSION, 'volume-start', 'volume start web'),
+        reply(VERSION, 'volume-info-all'),
+    ])
+    assert not result['failed'] and result['changed']
+    assert calls.calls == ['volume info', create_new, 'volume start new', create_web, 'volume start web', 'volume info']
+    assert result['commands'] == [gluster(create_new), gluster('volume start new'), gluster(create_web),
+                                  gluster('volume start web')]
+    assert [(item['name'], item['changed'], item['volume']) for item in result['results']] == [
+        ('new', True, {}), ('web', True, {})]  # the capture holds neither: read back as absent
 
 
 def test_check_mode_lists_every_command_from_one_read(run_module):
@@ -159,13 +178,16 @@ def test_a_failure_stops_the_run_and_reports_what_was_done(run_module):
         reply(VERSION, 'volume-info-all'),
         reply(VERSION, 'volume-get-all'),
         reply(VERSION, 'volume-stop'),
-        reply(VERSION, 'volume-info-ec'),  # read back as it was: no capture holds ec stopped
         reply(VERSION, 'volume-info-rep'),
         reply(VERSION, 'volume-get-all'),
         reply(VERSION, 'volume-set-bad-value'),
         reply(VERSION, 'volume-info-rep'),
+        # ec, done before the failure, read back: as it was (no capture holds ec stopped).
+        reply(VERSION, 'volume-info-all'),
     ])
     assert result['failed'] and result['changed']
+    assert calls.calls == ['volume info', 'volume get rep all', 'volume stop ec', 'volume info rep', 'volume get rep all',
+                           'volume set rep performance.cache-size lots', 'volume info rep', 'volume info']
     assert result['commands'] == [gluster('volume stop ec'), set_lots]
     assert result['msg'] == (
         'volumes[rep]: %s failed: invalid number format "lots" in option "cache-size". Left: volume rep exists and is '
