@@ -4,7 +4,7 @@
 """The list form of gluster_volume: many volumes in one task, planned from one read.
 
 Pure of Ansible. ``parse_volume_list(entries)`` validates every entry (each the single form's
-arguments) before any gluster call and names the entry in its errors (``volumes[web]: ...``).
+arguments) before any gluster call and names the entry in its errors (``volumes[3] (name web): ...``).
 ``converge_volume_list(managers, volumes_by_name, check_mode, read_volumes)`` plans every volume
 from one ``volume info`` of all volumes (a refusal of any volume stops the run before the first
 change), then applies them one by one in list order and stops at the first failure: the volumes
@@ -17,16 +17,16 @@ reads, safety checks and apply, so the two forms cannot drift apart.
 
 from __future__ import annotations
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, named_entry_label
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import entry_label as shared_entry_label
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
-    VOLUME_NAME_PATTERN,
     VolumeSpecError,
     parse_volume_spec,
 )
 
 
 class VolumeListError(RequestError):
-    """An entry of ``volumes`` is refused; ``argument`` names it (``volumes[web]``)."""
+    """An entry of ``volumes`` is refused; ``argument`` names it (``volumes[3] (name web)``)."""
 
 
 class VolumeFailed(Exception):
@@ -39,13 +39,9 @@ class VolumeFailed(Exception):
 
 
 def entry_label(entry, index):
-    """How errors name an entry: ``volumes[NAME]``, or ``volumes[INDEX]`` (from 0) when the entry
-    has no usable name."""
-    if isinstance(entry, dict):
-        name = entry.get('name', entry.get('volume'))
-        if isinstance(name, str) and VOLUME_NAME_PATTERN.match(name):
-            return 'volumes[%s]' % name
-    return 'volumes[%d]' % index
+    """How errors name an entry: ``volumes[3] (name web)`` (errors.entry_label, shared with
+    docker_gluster_volume's list form)."""
+    return shared_entry_label(entry, index, ('name', 'volume'))
 
 
 def parse_volume_list(entries):
@@ -65,14 +61,12 @@ def parse_volume_list(entries):
         except VolumeSpecError as error:
             raise VolumeListError(str(error), argument=label)
         if spec.name in seen_names:
-            raise VolumeListError('volume %s is listed twice (entries %d and %d)' % (spec.name, seen_names[spec.name], index),
-                                  argument=label)
-        seen_names[spec.name] = index
+            raise VolumeListError('volume %s is listed twice (also %s)' % (spec.name, seen_names[spec.name]), argument=label)
+        seen_names[spec.name] = label
         for brick in () if spec.absent else spec.bricks or ():
             if brick in brick_owners:
-                raise VolumeListError('bricks: %s is also a brick of volumes[%s]' % (brick, brick_owners[brick]),
-                                      argument=label)
-            brick_owners.setdefault(brick, spec.name)
+                raise VolumeListError('bricks: %s is also a brick of %s' % (brick, brick_owners[brick]), argument=label)
+            brick_owners.setdefault(brick, label)
         specs.append(spec)
     return specs
 
@@ -93,13 +87,13 @@ def converge_volume_list(managers, volumes_by_name, check_mode=False, read_volum
     if check_mode:
         read_volumes = None  # nothing changed to read back
     planned = []
-    for manager in managers:
+    for index, manager in enumerate(managers):
         try:
             planned.append(manager.plan_checked(volumes_by_name.get(manager.spec.name)))
         except VolumeFailed as failed:
             result = failed_result(manager.spec.name, failed)
             return [result], '%s: %s; nothing was changed (every volume is planned before the first change)' % (
-                'volumes[%s]' % manager.spec.name, result['msg'])
+                named_entry_label(index, manager.spec.name), result['msg'])
     results = []
     for index, (manager, (volume, plan)) in enumerate(zip(managers, planned)):
         try:
@@ -155,9 +149,9 @@ def failed_result(name, failed):
 
 def failure_message(results, not_attempted):
     """The task's message when the last of ``results`` failed: its own message, what the volumes
-    before it did, and which were not attempted."""
+    before it did, and which were not attempted (``results`` are the entries from the first on)."""
     failed = results[-1]
-    message = 'volumes[%s]: %s' % (failed['name'], failed['msg'])
+    message = '%s: %s' % (named_entry_label(len(results) - 1, failed['name']), failed['msg'])
     done = results[:-1]
     if done:
         message += ' Volumes done before it: %s.' % ', '.join(

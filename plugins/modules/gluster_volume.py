@@ -67,7 +67,7 @@ options:
         flags), with the same aliases, defaults and checks. O(brick_paths_checked) is given once, beside the
         list; the other options go in the entries. Excludes O(name) and O(only_check_brick_paths).
       - Every entry is checked before any gluster call; an error starts with the entry it is about, such as
-        C(volumes[web]) (or its index when it has no usable name). A volume listed twice, or a brick listed by two entries, is refused.
+        C(volumes[3] (name web)) (its index from 0 and its name). A volume listed twice, or a brick listed by two entries, is refused.
       - Reads C(volume info) of every volume once, then plans each volume from it (with the same extra reads as
         the single form, only for a volume that needs them, such as C(volume get NAME all)). Every volume is
         planned, with its checks, before the first change, so a refusal changes nothing.
