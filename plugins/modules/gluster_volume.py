@@ -72,9 +72,12 @@ options:
         the single form, only for a volume that needs them, such as C(volume get NAME all)). Every volume is
         planned, with its checks, before the first change, so a refusal changes nothing.
       - Then applies the volumes one by one, in list order, with the same checks and steps as the single form.
-        A volume that changes after an earlier one changed is read and planned again first, so its checks
-        judge it as it is then. The changed options of one volume are set with one C(volume set NAME KEY1 VALUE1
-        KEY2 VALUE2 ...) (glusterd checks every pair before setting any).
+        An existing volume that changes after an earlier one changed is read and planned again first, so its checks
+        judge it as it is then; a volume to create is planned again without a read (the paths of its bricks on this
+        node are checked again; glusterd refuses a name taken meanwhile). The changed options of one volume are set
+        with one C(volume set NAME KEY1 VALUE1 KEY2 VALUE2 ...) (glusterd checks every pair before setting any).
+      - The volumes changed are read back with one C(volume info) of every volume at the end, so creating N volumes
+        makes gluster's own C(volume create) and C(volume start) of each and two reads in all.
       - The run stops at the first volume that fails. The volumes after it are not attempted; RV(results) lists
         the volumes done before it and the failed one.
       - A run that changes nothing makes one gluster call in all (C(volume info)), or none for an empty list.
