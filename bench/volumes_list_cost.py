@@ -28,11 +28,12 @@ A no-op converge of the volumes then there:
 Tasks are timed as the ansible.posix.json callback reports them (controller clock), the role as
 its whole play (first task start to last task end); gluster calls are counted on node1 by the
 lab's wrapper around the CLI. One warm-up round of every case with 2 volumes comes first.
-Writes the table to bench/results/volumes_list_cost.md after every count (a later failure or a
-stop keeps the counts done), and the raw figures to volumes_list_cost.json beside it.
+Writes the table to bench/results/volumes_list_cost.md after every round (a later failure or a
+stop keeps the rounds done), and the raw figures to volumes_list_cost.json beside it; ``--append``
+adds a run's figures to those already there (for counts measured by another run).
 
     scripts/bench volumes [--repeat N] [--large-repeat N] [--suite bookworm|trixie]
-                          [--counts 10,100,300] [--loop-counts 10,100]
+                          [--counts 10,100,300] [--loop-counts 10,100] [--cases floor,list,role] [--append]
 
 ``--repeat``: rounds at counts up to 100; ``--large-repeat``: rounds at larger counts.
 """
@@ -143,8 +144,9 @@ def run_role(lab, names, changing):
     return seconds(duration['end']) - seconds(duration['start']), len(lab.call_log('node1'))
 
 
-def creation_cases(lab, names):
-    """(label, run() -> (seconds, calls)) of each way of creating ``names`` from nothing."""
+def creation_cases(lab, names, chosen=('floor', 'list', 'role')):
+    """(label, run() -> (seconds, calls)) of each way of creating ``names`` from nothing, of those
+    ``chosen``."""
     def floor():
         make_brick_parents(lab, names)
         return run_task(lab, 'ansible.builtin.command', {'argv': ['sh', '-c', CREATE_AND_START, 'sh'] + names})
@@ -153,7 +155,9 @@ def creation_cases(lab, names):
         make_brick_parents(lab, names)
         return run_task(lab, MODULE, {'volumes': definitions(names)}, changing=True)
 
-    return [(FLOOR_CREATE, floor), (LIST_CREATE, list_form), (ROLE_CREATE, lambda: run_role(lab, names, changing=True))]
+    cases = {'floor': (FLOOR_CREATE, floor), 'list': (LIST_CREATE, list_form),
+             'role': (ROLE_CREATE, lambda: run_role(lab, names, changing=True))}
+    return [cases[name] for name in chosen]
 
 
 def noop_cases(lab, names, loops):
@@ -171,12 +175,14 @@ def noop_cases(lab, names, loops):
                     (ROLE_NOOP, lambda: run_role(lab, names, changing=False))]
 
 
-def measure_rounds(lab, count, rounds, loops, figures, record=True):
-    """Every case at ``count`` volumes, ``rounds`` times, in a new random order each round; the
-    figures go to ``figures[(kind, count, label)]`` as (seconds, calls) pairs."""
+def measure_rounds(lab, count, rounds, loops, figures, chosen, record=None):
+    """Every case at ``count`` volumes (of the creation cases those ``chosen``), ``rounds`` times,
+    in a new random order each round; the figures go to ``figures[(kind, count, label)]`` as
+    (seconds, calls) pairs, and ``record()`` is called after every round (None: a warm-up, nothing
+    kept)."""
     names = volume_names(count)
     for round_number in range(1, rounds + 1):
-        cases = creation_cases(lab, names)
+        cases = creation_cases(lab, names, chosen)
         random.shuffle(cases)
         for label, run in cases:
             delete_every_volume(lab)
@@ -185,6 +191,8 @@ def measure_rounds(lab, count, rounds, loops, figures, record=True):
             if record:
                 figures.setdefault(('create', count, label), []).append(measured)
             print('%d volumes, round %d, create, %s: %.2f s, %d calls' % ((count, round_number, label) + measured), flush=True)
+        if record:
+            record()
     # The last case of the last round created every volume: the no-ops run over them.
     for round_number in range(1, rounds + 1):
         cases = noop_cases(lab, names, loops)
@@ -194,6 +202,8 @@ def measure_rounds(lab, count, rounds, loops, figures, record=True):
             if record:
                 figures.setdefault(('no-op', count, label), []).append(measured)
             print('%d volumes, round %d, no-op, %s: %.2f s, %d calls' % ((count, round_number, label) + measured), flush=True)
+        if record:
+            record()
 
 
 def load_average():
@@ -206,23 +216,33 @@ def main():
     parser.add_argument('--large-repeat', type=int, default=2)
     parser.add_argument('--counts', default='10,100,300')
     parser.add_argument('--loop-counts', default='10,100')
+    parser.add_argument('--cases', default='floor,list,role', help='the creation cases to run')
+    parser.add_argument('--append', action='store_true',
+                        help='add to the figures of bench/results/volumes_list_cost.json (another run, other counts)')
     options = parser.parse_args()
     counts = [int(count) for count in options.counts.split(',')]
     loop_counts = {int(count) for count in options.loop_counts.split(',') if count}
+    chosen = options.cases.split(',')
 
-    figures = {}
+    figures = load_figures() if options.append else {}
     loads = ['start: %s' % load_average()]
     started = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
     with running_lab('gd-bench-vlist', nodes=1, suite=options.suite) as lab:
         version = gluster_version(lab)
         lab.gluster('node1', 'volume', 'set', 'all', 'cluster.brick-multiplex', 'on')
-        measure_rounds(lab, 2, 1, True, figures, record=False)
+        measure_rounds(lab, 2, 1, True, figures, chosen)
         for count in counts:
             rounds = options.repeat if count <= 100 else options.large_repeat
-            measure_rounds(lab, count, rounds, count in loop_counts, figures)
-            loads.append('after %d volumes: %s' % (count, load_average()))
-            # Written before the lab goes: a failed teardown must not lose the figures.
-            report(figures, version, options, started, loads)
+            # Written after every round, before the lab goes: a stop or a failed teardown keeps the figures.
+            measure_rounds(lab, count, rounds, count in loop_counts, figures, chosen,
+                           record=lambda: report(figures, version, options, started, loads + ['now: %s' % load_average()]))
+
+
+def load_figures():
+    """The figures of an earlier run, from bench/results/volumes_list_cost.json."""
+    with open(os.path.join(ROOT, 'bench', 'results', 'volumes_list_cost.json')) as handle:
+        return {(row['kind'], row['volumes'], row['case']): [(run['seconds'], run['gluster_calls']) for run in row['runs']]
+                for row in json.load(handle)}
 
 
 def summary(pairs):
