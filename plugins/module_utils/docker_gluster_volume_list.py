@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import relation
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import entry_label as shared_entry_label
 
 # The options that describe a GlusterFS volume's mount on the host: entries on one GlusterFS volume
 # share its mount, so they must give the same values (restart_containers too: the containers left on
@@ -23,12 +24,9 @@ MOUNT_OPTIONS = ('mount_point', 'servers', 'mount_options', 'mount', 'stat_timeo
 
 
 def entry_label(entry, index):
-    """How messages name an entry: ``volumes[3] (name web-data)``, or ``volumes[3]`` when it has no
-    usable name (the index counts from 0)."""
-    name = entry.get('name', entry.get('volume_name')) if isinstance(entry, dict) else None
-    if isinstance(name, str) and name and len(name) <= 100 and name.isprintable():
-        return 'volumes[%d] (name %s)' % (index, name)
-    return 'volumes[%d]' % index
+    """How messages name an entry: ``volumes[3] (name web-data)`` (errors.entry_label, shared with
+    gluster_volume's list form)."""
+    return shared_entry_label(entry, index, ('name', 'volume_name'))
 
 
 def uses_mount(entry):

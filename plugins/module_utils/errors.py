@@ -35,6 +35,22 @@ class StateError(GlusterdockError):
     """The request cannot be met safely from the current state: raised before any change."""
 
 
+def entry_label(entry, index, name_keys=('name',)):
+    """How a list form's messages name an entry of ``volumes``: ``volumes[3] (name web)``, by its
+    index (from 0) and its name (the first of ``name_keys`` the entry has). See named_entry_label."""
+    name = next((entry[key] for key in name_keys if key in entry), None) if isinstance(entry, dict) else None
+    return named_entry_label(index, name)
+
+
+def named_entry_label(index, name):
+    """``volumes[INDEX] (name NAME)``, or ``volumes[INDEX]`` when NAME is no printable string. The
+    index finds the entry whatever its name (a name can be a number, be listed twice or be the
+    invalid value the message is about); the name is what the operator recognises."""
+    if isinstance(name, str) and name and len(name) <= 255 and name.isprintable():
+        return 'volumes[%d] (name %s)' % (index, name)
+    return 'volumes[%d]' % index
+
+
 def entry_argument_problem(label, validation, what, entry_spec):
     """What is wrong with one entry of a module's list form, as the single form's argument spec
     found it (``validation``: what ArgumentSpecValidator.validate returned), or None. ``label``

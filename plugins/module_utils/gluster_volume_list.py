@@ -4,11 +4,12 @@
 """The list form of gluster_volume: many volumes in one task, planned from one read.
 
 Pure of Ansible. ``parse_volume_list(entries)`` validates every entry (each the single form's
-arguments) before any gluster call and names the entry in its errors (``volumes[web]: ...``).
-``converge_volume_list(managers, volumes_by_name, check_mode)`` plans every volume from one
-``volume info`` of all volumes (a refusal of any volume stops the run before the first change),
-then applies them one by one in list order and stops at the first failure: the volumes after
-it are not attempted, and the results say what was done.
+arguments) before any gluster call and names the entry in its errors (``volumes[3] (name web): ...``).
+``converge_volume_list(managers, volumes_by_name, check_mode, read_volumes)`` plans every volume
+from one ``volume info`` of all volumes (a refusal of any volume stops the run before the first
+change), then applies them one by one in list order and stops at the first failure: the volumes
+after it are not attempted, and the results say what was done. The volumes changed are read back
+with one more ``volume info`` of all volumes at the end, not one read each.
 
 A manager is the single form's per-volume worker (gluster_volume's VolumeManager): the same
 reads, safety checks and apply, so the two forms cannot drift apart.
@@ -16,16 +17,16 @@ reads, safety checks and apply, so the two forms cannot drift apart.
 
 from __future__ import annotations
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError, named_entry_label
+from ansible_collections.glusterdock.storage.plugins.module_utils.errors import entry_label as shared_entry_label
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
-    VOLUME_NAME_PATTERN,
     VolumeSpecError,
     parse_volume_spec,
 )
 
 
 class VolumeListError(RequestError):
-    """An entry of ``volumes`` is refused; ``argument`` names it (``volumes[web]``)."""
+    """An entry of ``volumes`` is refused; ``argument`` names it (``volumes[3] (name web)``)."""
 
 
 class VolumeFailed(Exception):
@@ -38,13 +39,9 @@ class VolumeFailed(Exception):
 
 
 def entry_label(entry, index):
-    """How errors name an entry: ``volumes[NAME]``, or ``volumes[INDEX]`` (from 0) when the entry
-    has no usable name."""
-    if isinstance(entry, dict):
-        name = entry.get('name', entry.get('volume'))
-        if isinstance(name, str) and VOLUME_NAME_PATTERN.match(name):
-            return 'volumes[%s]' % name
-    return 'volumes[%d]' % index
+    """How errors name an entry: ``volumes[3] (name web)`` (errors.entry_label, shared with
+    docker_gluster_volume's list form)."""
+    return shared_entry_label(entry, index, ('name', 'volume'))
 
 
 def parse_volume_list(entries):
@@ -64,51 +61,85 @@ def parse_volume_list(entries):
         except VolumeSpecError as error:
             raise VolumeListError(str(error), argument=label)
         if spec.name in seen_names:
-            raise VolumeListError('volume %s is listed twice (entries %d and %d)' % (spec.name, seen_names[spec.name], index),
-                                  argument=label)
-        seen_names[spec.name] = index
+            raise VolumeListError('volume %s is listed twice (also %s)' % (spec.name, seen_names[spec.name]), argument=label)
+        seen_names[spec.name] = label
         for brick in () if spec.absent else spec.bricks or ():
             if brick in brick_owners:
-                raise VolumeListError('bricks: %s is also a brick of volumes[%s]' % (brick, brick_owners[brick]),
-                                      argument=label)
-            brick_owners.setdefault(brick, spec.name)
+                raise VolumeListError('bricks: %s is also a brick of %s' % (brick, brick_owners[brick]), argument=label)
+            brick_owners.setdefault(brick, label)
         specs.append(spec)
     return specs
 
 
-def converge_volume_list(managers, volumes_by_name, check_mode=False):
+def converge_volume_list(managers, volumes_by_name, check_mode=False, read_volumes=None):
     """Bring every volume of ``managers`` (in list order) to its spec.
 
     ``volumes_by_name``: ``parse_volume_info`` of one ``volume info`` of every volume.
     Each manager has ``spec``, ``plan_checked(volume) -> (volume, plan)``, ``read_and_plan()``
-    and ``converge(volume, plan) -> result``, the last three raising VolumeFailed.
+    and ``converge(volume, plan, read_back=False) -> result``, the last three raising VolumeFailed.
+    ``read_volumes()``: every volume as results report it (name -> dict), read once after the
+    changes (VolumeFailed when that read fails); None when nothing is to be read back.
 
     Returns ``(results, failure)``: one result per volume attempted (the single form's result
     with ``name``; a failed one has ``failed`` and ``msg``), and None or the failure message for
     the whole task.
     """
+    if check_mode:
+        read_volumes = None  # nothing changed to read back
     planned = []
-    for manager in managers:
+    for index, manager in enumerate(managers):
         try:
             planned.append(manager.plan_checked(volumes_by_name.get(manager.spec.name)))
         except VolumeFailed as failed:
             result = failed_result(manager.spec.name, failed)
             return [result], '%s: %s; nothing was changed (every volume is planned before the first change)' % (
-                'volumes[%s]' % manager.spec.name, result['msg'])
+                named_entry_label(index, manager.spec.name), result['msg'])
     results = []
     for index, (manager, (volume, plan)) in enumerate(zip(managers, planned)):
         try:
             if plan.changed and not check_mode and any(result['changed'] for result in results):
-                # Earlier volumes changed, which takes time (a fix-layout can take minutes):
-                # plan again from a fresh read, so the checks before a change (clients, bricks
-                # online, heal, brick paths) judge the volume as it is now.
-                volume, plan = manager.read_and_plan()
-            result = dict(manager.converge(volume, plan), name=manager.spec.name, failed=False)
+                volume, plan = plan_again(manager, volume)
+            result = dict(manager.converge(volume, plan, read_back=False), name=manager.spec.name, failed=False)
         except VolumeFailed as failed:
             results.append(failed_result(manager.spec.name, failed))
-            return results, failure_message(results, [later.spec.name for later in managers[index + 1:]])
+            message = failure_message(results, [later.spec.name for later in managers[index + 1:]])
+            try:
+                read_back(results[:-1], read_volumes)
+            except VolumeFailed as read_failed:
+                message += ' Reading the volumes done back failed too: %s' % read_failed.details.get('msg')
+            return results, message
         results.append(result)
+    try:
+        read_back(results, read_volumes)
+    except VolumeFailed as failed:
+        return results, 'every volume was applied (%s), but reading them back failed: %s' % (
+            ', '.join('%s (%s)' % (result['name'], 'changed' if result['changed'] else 'unchanged') for result in results),
+            failed.details.get('msg'))
     return results, None
+
+
+def plan_again(manager, volume):
+    """The plan of a volume that changes after earlier volumes changed, which takes time (a
+    fix-layout can take minutes), so that the checks before a change (clients, bricks online,
+    heal, brick paths) judge the volume as it is now: an existing volume is read and planned
+    again. A volume that did not exist is planned again from the same absence without a read:
+    its only checks that can go stale are of its brick paths on this node (made again here, from
+    the file system), and glusterd refuses to create a volume whose name was taken meanwhile."""
+    if volume is None:
+        return manager.plan_checked(None)
+    return manager.read_and_plan()
+
+
+def read_back(results, read_volumes):
+    """Give the changed volumes of ``results`` their state after the run, from one read of every
+    volume (``read_volumes``); nothing is read when none changed. A failed read is left to the
+    caller (VolumeFailed)."""
+    changed = [result for result in results if result['changed'] and not result['failed']]
+    if not changed or read_volumes is None:
+        return
+    volumes = read_volumes()
+    for result in changed:
+        result['volume'] = volumes.get(result['name'], {})
 
 
 def failed_result(name, failed):
@@ -118,9 +149,9 @@ def failed_result(name, failed):
 
 def failure_message(results, not_attempted):
     """The task's message when the last of ``results`` failed: its own message, what the volumes
-    before it did, and which were not attempted."""
+    before it did, and which were not attempted (``results`` are the entries from the first on)."""
     failed = results[-1]
-    message = 'volumes[%s]: %s' % (failed['name'], failed['msg'])
+    message = '%s: %s' % (named_entry_label(len(results) - 1, failed['name']), failed['msg'])
     done = results[:-1]
     if done:
         message += ' Volumes done before it: %s.' % ', '.join(

@@ -67,14 +67,17 @@ options:
         flags), with the same aliases, defaults and checks. O(brick_paths_checked) is given once, beside the
         list; the other options go in the entries. Excludes O(name) and O(only_check_brick_paths).
       - Every entry is checked before any gluster call; an error starts with the entry it is about, such as
-        C(volumes[web]) (or its index when it has no usable name). A volume listed twice, or a brick listed by two entries, is refused.
+        C(volumes[3] (name web)) (its index from 0 and its name). A volume listed twice, or a brick listed by two entries, is refused.
       - Reads C(volume info) of every volume once, then plans each volume from it (with the same extra reads as
         the single form, only for a volume that needs them, such as C(volume get NAME all)). Every volume is
         planned, with its checks, before the first change, so a refusal changes nothing.
       - Then applies the volumes one by one, in list order, with the same checks and steps as the single form.
-        A volume that changes after an earlier one changed is read and planned again first, so its checks
-        judge it as it is then. The changed options of one volume are set with one C(volume set NAME KEY1 VALUE1
-        KEY2 VALUE2 ...) (glusterd checks every pair before setting any).
+        An existing volume that changes after an earlier one changed is read and planned again first, so its checks
+        judge it as it is then; a volume to create is planned again without a read (the paths of its bricks on this
+        node are checked again; glusterd refuses a name taken meanwhile). The changed options of one volume are set
+        with one C(volume set NAME KEY1 VALUE1 KEY2 VALUE2 ...) (glusterd checks every pair before setting any).
+      - The volumes changed are read back with one C(volume info) of every volume at the end, so creating N volumes
+        makes gluster's own C(volume create) and C(volume start) of each and two reads in all.
       - The run stops at the first volume that fails. The volumes after it are not attempted; RV(results) lists
         the volumes done before it and the failed one.
       - A run that changes nothing makes one gluster call in all (C(volume info)), or none for an empty list.
@@ -775,9 +778,11 @@ class VolumeManager:
         except GlusterdockError as error:
             raise VolumeFailed(dict(msg=str(error), commands=self.commands, volume=volume_to_dict(volume)))
 
-    def converge(self, volume, plan):
+    def converge(self, volume, plan, read_back=True):
         """Apply ``plan`` (only record it in check mode) and return the result; VolumeFailed
-        naming what was done and the state left when a command fails."""
+        naming what was done and the state left when a command fails. ``read_back=False``: the
+        result keeps ``volume`` as planned from, for a caller that reads every volume back at once
+        (the list form)."""
         self.first_command = len(self.cli.commands)
         for warning in plan.warnings:
             self.module.warn(warning)
@@ -788,7 +793,7 @@ class VolumeManager:
         except FixLayoutFailed as error:
             raise VolumeFailed(dict(msg='volume %s: %s' % (self.spec.name, error), changed=True, commands=self.commands,
                                     volume=volume_to_dict(self.read_volume())))
-        if plan.changed and not self.cli.check_mode:
+        if plan.changed and not self.cli.check_mode and read_back:
             volume = self.read_volume()
         result = dict(changed=plan.changed, commands=self.commands, volume=volume_to_dict(volume))
         if self.module._diff:
@@ -861,7 +866,8 @@ def run_list(module, checked):
             volumes = parse_volume_info(cli.read('volume', 'info'))
         except GlusterCommandError as error:
             module.fail_json(commands=[], results=[], **error.details())
-    results, failure = converge_volume_list(managers, volumes, check_mode=module.check_mode)
+    results, failure = converge_volume_list(managers, volumes, check_mode=module.check_mode,
+                                            read_volumes=lambda: read_every_volume(cli))
     report = dict(changed=any(result['changed'] for result in results), commands=cli.commands, results=results)
     if module._diff:
         # A list of diffs, one per volume: ansible shows each under its header.
@@ -871,6 +877,15 @@ def run_list(module, checked):
     if failure:
         module.fail_json(msg=failure, **report)
     module.exit_json(**report)
+
+
+def read_every_volume(cli):
+    """Every volume as the results report it, from one ``volume info`` (VolumeFailed when it fails)."""
+    try:
+        volumes = parse_volume_info(cli.read('volume', 'info'))
+    except GlusterCommandError as error:
+        raise VolumeFailed(error.details())
+    return {name: volume_to_dict(volume) for name, volume in volumes.items()}
 
 
 def checked_bricks(module):

@@ -580,7 +580,7 @@ def test_list_form_creates_three_volumes_then_one_read_for_all(pool):
     # A bad entry is refused naming it, before any gluster call.
     refused, calls = run(pool, dict(volumes=volumes + [dict(name='listd', bricks=['node1:bricks/listd'])]))
     assert refused['failed'] and calls == []
-    assert refused['msg'] == "volumes[listd]: bricks: 'node1:bricks/listd': the brick path must be absolute"
+    assert refused['msg'] == "volumes[3] (name listd): bricks: 'node1:bricks/listd': the brick path must be absolute"
 
     # Check mode: every command, planned from one read of every volume.
     planned, calls = run(pool, dict(volumes=volumes), check=True)
@@ -605,7 +605,10 @@ def test_list_form_creates_three_volumes_then_one_read_for_all(pool):
                                                 ('listb', True, 'Replicate', 'started'),
                                                 ('listc', True, 'Disperse', 'started')]
     assert created['results'][1]['volume']['options']['performance.cache-size'] == '64MB'
-    assert calls[0] == '--mode=script volume info --xml'
+    # gluster's own commands, one read before and one after: none of each volume before its create
+    # or after its start.
+    assert calls == ['--mode=script volume info --xml'] + [
+        command[len('gluster '):] for command in planned['commands']] + ['--mode=script volume info --xml']
 
     again, calls = run(pool, dict(volumes=volumes))
     assert (again['changed'], again['commands']) == (False, [])

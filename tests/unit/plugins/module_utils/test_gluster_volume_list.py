@@ -31,17 +31,17 @@ def test_entries_become_specs_in_order():
 
 @pytest.mark.parametrize('entries, message', [
     ([dict(name='web', bricks=WEB, replica=3), dict(name='db', bricks=['node1:db'])],
-     "volumes[db]: bricks: 'node1:db': the brick path must be absolute"),
+     "volumes[1] (name db): bricks: 'node1:db': the brick path must be absolute"),
     ([dict(name='web', bricks=WEB, replica=2)],
-     'volumes[web]: replica: 2 without an arbiter risks split-brain; use replica: 3 (optionally with arbiter: 1), or '
+     'volumes[0] (name web): replica: 2 without an arbiter risks split-brain; use replica: 3 (optionally with arbiter: 1), or '
      'set allow_replica_two: true to accept the risk'),
     ([dict(name='web', bricks=WEB, options={'write-behnd': 'off'})],
-     "volumes[web]: options: unknown option key 'write-behnd'; did you mean performance.write-behind?"),
-    ([dict(name='web', bricks=WEB), dict(name='all')], "volumes[all]: name: 'all' is a word reserved by the gluster CLI"),
+     "volumes[0] (name web): options: unknown option key 'write-behnd'; did you mean performance.write-behind?"),
+    ([dict(name='web', bricks=WEB), dict(name='all')], "volumes[1] (name all): name: 'all' is a word reserved by the gluster CLI"),
     ([dict(name='web', bricks=WEB), 'db'], "volumes[1]: each entry is a dictionary of one volume's options, not 'db'"),
-    ([dict(name='web', bricks=WEB), dict(name='web', state='absent')], 'volumes[web]: volume web is listed twice (entries 0 and 1)'),
+    ([dict(name='web', bricks=WEB), dict(name='web', state='absent')], 'volumes[1] (name web): volume web is listed twice (also volumes[0] (name web))'),
     ([dict(name='web', bricks=WEB), dict(name='db', bricks=WEB[:1])],
-     'volumes[db]: bricks: node1:/bricks/web/b is also a brick of volumes[web]'),
+     'volumes[1] (name db): bricks: node1:/bricks/web/b is also a brick of volumes[0] (name web)'),
 ])
 def test_a_bad_entry_is_refused_naming_it(entries, message):
     with pytest.raises(VolumeListError) as refused:
@@ -54,8 +54,10 @@ def test_a_deleted_volume_may_list_the_bricks_another_entry_keeps():
 
 
 @pytest.mark.parametrize('entry, label', [
-    (dict(name='web'), 'volumes[web]'), (dict(volume='web'), 'volumes[web]'), (dict(name='a b'), 'volumes[3]'),
-    (dict(), 'volumes[3]'), ('web', 'volumes[3]'),
+    (dict(name='web'), 'volumes[3] (name web)'), (dict(volume='web'), 'volumes[3] (name web)'),
+    # A name that is a number is no index; an invalid one is shown (the message is about it).
+    (dict(name='0'), 'volumes[3] (name 0)'), (dict(name='a b'), 'volumes[3] (name a b)'),
+    (dict(name='a\nb'), 'volumes[3]'), (dict(name=7), 'volumes[3]'), (dict(), 'volumes[3]'), ('web', 'volumes[3]'),
 ])
 def test_entry_label(entry, label):
     assert entry_label(entry, 3) == label
@@ -85,7 +87,8 @@ class RecordingManager:
         self.log.append(('read and plan', self.spec.name))
         return 'fresh', self._plan(self.fresh_changes)
 
-    def converge(self, volume, plan):
+    def converge(self, volume, plan, read_back=True):
+        assert not read_back  # the list form reads every volume back at once
         self.log.append(('apply', self.spec.name, volume))
         if self.fail:
             raise VolumeFailed(dict(msg=self.fail, changed=False, commands=['gluster volume delete %s' % self.spec.name]))
@@ -114,6 +117,62 @@ def test_a_volume_changing_after_an_earlier_change_is_read_and_planned_again():
     assert [result['changed'] for result in results] == [True, False, False]
 
 
+def test_a_volume_to_create_after_an_earlier_change_is_planned_again_without_a_read():
+    # Creating many volumes: a read before each would cost a gluster call per volume; a volume
+    # that did not exist is planned again (its brick paths checked again) from the same absence.
+    log = []
+    managers = [RecordingManager(name, log, changes=True) for name in ('a', 'b', 'c')]
+    results, failure = converge_volume_list(managers, {})
+    assert failure is None
+    assert log[3:] == [('apply', 'a', None), ('plan', 'b', None), ('apply', 'b', None), ('plan', 'c', None),
+                       ('apply', 'c', None)]
+
+
+def test_the_volumes_changed_are_read_back_once_at_the_end():
+    log = []
+    reads = []
+
+    def read_volumes():
+        reads.append(len(log))
+        return {'a': {'name': 'a', 'status': 'started'}, 'b': {'name': 'b', 'status': 'started'}}
+
+    managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log), RecordingManager('c', log, changes=True)]
+    results, failure = converge_volume_list(managers, {'b': 'B'}, read_volumes=read_volumes)
+    assert failure is None and reads == [len(log)]
+    # A volume deleted by the run is read back as absent ({}); one left alone keeps what was read.
+    assert [result.get('volume') for result in results] == [{'name': 'a', 'status': 'started'}, None, {}]
+
+
+def test_nothing_is_read_back_in_check_mode_or_when_nothing_changed():
+    def read_volumes():
+        raise AssertionError('read back')
+
+    log = []
+    converge_volume_list([RecordingManager('a', log, changes=True)], {}, check_mode=True, read_volumes=read_volumes)
+    converge_volume_list([RecordingManager('a', log)], {'a': 'A'}, read_volumes=read_volumes)
+
+
+def test_a_failed_read_back_fails_the_task_saying_every_volume_was_applied():
+    def read_volumes():
+        raise VolumeFailed(dict(msg='gluster --mode=script volume info --xml failed: Request timed out'))
+
+    log = []
+    results, failure = converge_volume_list([RecordingManager('a', log, changes=True), RecordingManager('b', log)], {},
+                                            read_volumes=read_volumes)
+    assert failure == ('every volume was applied (a (changed), b (unchanged)), but reading them back failed: gluster '
+                       '--mode=script volume info --xml failed: Request timed out')
+    assert [result['failed'] for result in results] == [False, False]
+
+
+def test_after_a_failure_the_volumes_done_are_read_back():
+    reads = []
+    log = []
+    managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log, changes=True, fail='boom')]
+    results, failure = converge_volume_list(managers, {}, read_volumes=lambda: reads.append(1) or {'a': {'name': 'a'}})
+    assert failure == 'volumes[1] (name b): boom Volumes done before it: a (changed).'
+    assert reads == [1] and results[0]['volume'] == {'name': 'a'}
+
+
 def test_check_mode_plans_once_from_the_one_read():
     log = []
     managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log, changes=True)]
@@ -126,7 +185,7 @@ def test_a_refused_plan_stops_the_run_before_any_change():
     managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log, refuse='volume b is in the way'),
                 RecordingManager('c', log)]
     results, failure = converge_volume_list(managers, {})
-    assert failure == 'volumes[b]: volume b is in the way; nothing was changed (every volume is planned before the first change)'
+    assert failure == 'volumes[1] (name b): volume b is in the way; nothing was changed (every volume is planned before the first change)'
     assert results == [dict(msg='volume b is in the way', commands=[], name='b', failed=True, changed=False)]
     assert [entry[0] for entry in log] == ['plan', 'plan']
 
@@ -136,7 +195,7 @@ def test_a_failure_stops_the_run_and_says_what_was_done_and_what_was_not_attempt
     managers = [RecordingManager('a', log, changes=True), RecordingManager('b', log), RecordingManager('c', log, fail='boom'),
                 RecordingManager('d', log), RecordingManager('e', log)]
     results, failure = converge_volume_list(managers, {})
-    assert failure == ('volumes[c]: boom Volumes done before it: a (changed), b (unchanged). Not attempted (the run stops '
+    assert failure == ('volumes[2] (name c): boom Volumes done before it: a (changed), b (unchanged). Not attempted (the run stops '
                        'at the first failure): d, e.')
     assert [(result['name'], result['failed']) for result in results] == [('a', False), ('b', False), ('c', True)]
     assert results[-1]['commands'] == ['gluster volume delete c']

@@ -67,15 +67,14 @@ def test_a_mixed_run_sets_options_in_one_command_and_plans_again_after_a_change(
         # volume info lists neither option: volume get tells whether they are set already.
         reply(VERSION, 'volume-get-all'),
         reply(VERSION, 'volume-set', set_both),
-        reply(VERSION, 'volume-info-rep'),
         # ec changes after rep did: read and planned again first.
         reply(VERSION, 'volume-info-ec'),
         reply(VERSION, 'volume-stop'),
-        reply(VERSION, 'volume-info-ec'),
+        # The volumes changed are read back once, at the end.
+        reply(VERSION, 'volume-info-all'),
     ])
     assert not result['failed'] and result['changed']
-    assert calls.calls == ['volume info', 'volume get rep all', set_both, 'volume info rep', 'volume info ec',
-                           'volume stop ec', 'volume info ec']
+    assert calls.calls == ['volume info', 'volume get rep all', set_both, 'volume info ec', 'volume stop ec', 'volume info']
     assert result['commands'] == [gluster(set_both), gluster('volume stop ec')]
     assert [(item['name'], item['changed'], item['failed'], item['commands']) for item in result['results']] == [
         ('dist', False, False, []),
@@ -84,6 +83,26 @@ def test_a_mixed_run_sets_options_in_one_command_and_plans_again_after_a_change(
         ('arb', False, False, []),
     ]
     assert 'diff' not in result
+
+
+def test_creating_volumes_makes_their_commands_and_one_read_before_and_after(run_module):
+    # As gluster's own create and start of each volume, plus one volume info before and one after:
+    # no read of each volume before its create (it did not exist) nor after its start.
+    web = ['node1:/bricks/web/b', 'node2:/bricks/web/b']
+    create_new, create_web = 'volume create new replica 3 %s' % ' '.join(NEW), 'volume create web %s' % ' '.join(web)
+    volumes = [dict(name='new', bricks=NEW, replica=3), dict(name='web', bricks=web)]
+    result, calls = run_module(gluster_volume.main, dict(volumes=volumes), VERSION, [
+        reply(VERSION, 'volume-info-all'),
+        reply(VERSION, 'volume-create-replicate', create_new), reply(VERSION, 'volume-start', 'volume start new'),
+        reply(VERSION, 'volume-create-distribute', create_web), reply(VERSION, 'volume-start', 'volume start web'),
+        reply(VERSION, 'volume-info-all'),
+    ])
+    assert not result['failed'] and result['changed']
+    assert calls.calls == ['volume info', create_new, 'volume start new', create_web, 'volume start web', 'volume info']
+    assert result['commands'] == [gluster(create_new), gluster('volume start new'), gluster(create_web),
+                                  gluster('volume start web')]
+    assert [(item['name'], item['changed'], item['volume']) for item in result['results']] == [
+        ('new', True, {}), ('web', True, {})]  # the capture holds neither: read back as absent
 
 
 def test_check_mode_lists_every_command_from_one_read(run_module):
@@ -103,21 +122,21 @@ def test_check_mode_lists_every_command_from_one_read(run_module):
 
 @pytest.mark.parametrize('params, message', [
     (dict(volumes=[dict(name='rep', bricks=REP, replica=3), dict(name='db', replica='three')]),
-     "volumes[db]: argument 'replica' is of type str and we were unable to convert to int: \"'three'\" cannot be "
+     "volumes[1] (name db): argument 'replica' is of type str and we were unable to convert to int: \"'three'\" cannot be "
      "converted to an int"),
     (dict(volumes=[dict(name='rep', state='running')]),
-     'volumes[rep]: value of state must be one of: present, started, stopped, absent, got: running'),
+     'volumes[0] (name rep): value of state must be one of: present, started, stopped, absent, got: running'),
     (dict(volumes=[dict(bricks=REP)]), 'volumes[0]: missing required arguments: name'),
     (dict(volumes=[dict(name='rep', only_check_brick_paths=True)]),
-     'volumes[rep]: unsupported parameters: only_check_brick_paths (an entry takes the options of one volume: '
+     'volumes[0] (name rep): unsupported parameters: only_check_brick_paths (an entry takes the options of one volume: '
      'allow_delete_with_clients, allow_replica_two, allow_root_filesystem_bricks, allow_stop_with_clients, arbiter, '
      'bricks, cluster, directory, disperse, force, name, options, quota, rebalance, redundancy, replica, '
      'start_on_create, state, stripe, timeout, transport)'),
     (dict(volumes=[dict(name='rep', bricks=REP, replica=3), dict(name='db', bricks=['node1:/var/lib/glusterd/db'])]),
-     "volumes[db]: bricks: 'node1:/var/lib/glusterd/db' is under /var/lib/glusterd, glusterd's own directory (refused "
+     "volumes[1] (name db): bricks: 'node1:/var/lib/glusterd/db' is under /var/lib/glusterd, glusterd's own directory (refused "
      "even with force)"),
-    (dict(volumes=[dict(name='rep'), dict(name='rep', state='absent')]), 'volumes[rep]: volume rep is listed twice '
-     '(entries 0 and 1)'),
+    (dict(volumes=[dict(name='rep'), dict(name='rep', state='absent')]), 'volumes[1] (name rep): volume rep is listed '
+     'twice (also volumes[0] (name rep))'),
     (dict(volumes=[dict(name='rep')], bricks=REP), 'volumes: give bricks in each entry of volumes, not beside it'),
     (dict(volumes=[dict(name='rep')], name='rep'), 'parameters are mutually exclusive: name|volumes'),
     (dict(volumes=[dict(name='rep')], only_check_brick_paths=True),
@@ -133,7 +152,7 @@ def test_a_deprecated_force_in_an_entry_is_reported_with_its_entry(run_module):
     result, calls = run_module(gluster_volume.main, dict(volumes=[dict(name='rep', bricks=REP, replica=3, force=False)]),
                                VERSION, [reply(VERSION, 'volume-info-all')])
     assert not result['failed'] and not result['changed']
-    assert result['deprecations'] == ["volumes[rep]: Param 'force' is deprecated. See the module docs for more information"]
+    assert result['deprecations'] == ["volumes[0] (name rep): Param 'force' is deprecated. See the module docs for more information"]
 
 
 def test_a_refused_plan_changes_nothing_even_for_the_volumes_before_it(run_module):
@@ -145,7 +164,7 @@ def test_a_refused_plan_changes_nothing_even_for_the_volumes_before_it(run_modul
     ])
     assert result['failed'] and not result['changed'] and result['commands'] == []
     assert result['msg'] == (
-        'volumes[rep]: volume rep has bricks not in bricks: node3:/bricks/rep/b. This module never removes bricks; to '
+        'volumes[1] (name rep): volume rep has bricks not in bricks: node3:/bricks/rep/b. This module never removes bricks; to '
         'shrink the volume use glusterdock.storage.gluster_brick with state: absent; nothing was changed (every volume '
         'is planned before the first change)')
     assert [item['name'] for item in result['results']] == ['rep']
@@ -159,16 +178,19 @@ def test_a_failure_stops_the_run_and_reports_what_was_done(run_module):
         reply(VERSION, 'volume-info-all'),
         reply(VERSION, 'volume-get-all'),
         reply(VERSION, 'volume-stop'),
-        reply(VERSION, 'volume-info-ec'),  # read back as it was: no capture holds ec stopped
         reply(VERSION, 'volume-info-rep'),
         reply(VERSION, 'volume-get-all'),
         reply(VERSION, 'volume-set-bad-value'),
         reply(VERSION, 'volume-info-rep'),
+        # ec, done before the failure, read back: as it was (no capture holds ec stopped).
+        reply(VERSION, 'volume-info-all'),
     ])
     assert result['failed'] and result['changed']
+    assert calls.calls == ['volume info', 'volume get rep all', 'volume stop ec', 'volume info rep', 'volume get rep all',
+                           'volume set rep performance.cache-size lots', 'volume info rep', 'volume info']
     assert result['commands'] == [gluster('volume stop ec'), set_lots]
     assert result['msg'] == (
-        'volumes[rep]: %s failed: invalid number format "lots" in option "cache-size". Left: volume rep exists and is '
+        'volumes[1] (name rep): %s failed: invalid number format "lots" in option "cache-size". Left: volume rep exists and is '
         'started; no earlier command of this run had run. Volumes done before it: ec (changed). Not attempted (the run '
         'stops at the first failure): arb.' % set_lots)
     failed = result['results'][-1]
@@ -188,6 +210,6 @@ def test_bricks_checked_on_their_nodes_let_an_entry_send_gluster_force(run_modul
     result, calls = run_module(gluster_volume.main, dict(volumes=volumes), VERSION, [reply(VERSION, 'volume-info-all')],
                                check_mode=True)
     assert result['failed'] and result['commands'] == [] and calls.calls == ['volume info']
-    assert result['msg'].startswith('volumes[new]: bricks: %s are on other nodes; allow_root_filesystem_bricks (or force) '
+    assert result['msg'].startswith('volumes[1] (name new): bricks: %s are on other nodes; allow_root_filesystem_bricks (or force) '
                                     'adds gluster\'s force' % ', '.join(NEW))
     assert result['msg'].endswith('; nothing was changed (every volume is planned before the first change)')
