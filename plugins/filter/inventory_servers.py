@@ -21,9 +21,12 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml im
 def grown_volumes(results):
     """Names of the volumes that gluster_volume's list form grew by whole sets (an ``add-brick``
     that does not raise the replica count), in check mode those it would grow: the volumes whose
-    existing files a rebalance should spread over the new sets."""
+    existing files a rebalance should spread over the new sets. Only started volumes: gluster
+    rebalances nothing else (a stopped volume's files stay reachable; rebalance it once started)."""
     names = []
     for result in results or []:
+        if (result.get('volume') or {}).get('status') != 'started':
+            continue
         for command in result.get('commands') or []:
             words = command.split()
             if 'add-brick' not in words:

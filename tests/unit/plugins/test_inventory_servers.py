@@ -81,12 +81,16 @@ def test_shrink_input_is_checked():
     assert shrink_plan('', '', ['node4'], 'v')['problems'] == ["shrink_volumes must be a list of volume names, got 'v'"]
 
 
-def test_grown_volumes_are_those_given_whole_sets_not_a_higher_replica_count():
+def test_grown_volumes_are_started_ones_given_whole_sets_not_a_higher_replica_count():
+    started = {'status': 'started'}
     results = [
-        {'name': 'web', 'commands': ['gluster --mode=script volume add-brick web node4:/b/web/brick1 node5:/b/web/brick1 '
+        {'name': 'web', 'volume': started, 'commands': ['gluster --mode=script volume add-brick web node4:/b/web/brick1 node5:/b/web/brick1 '
                                      'node6:/b/web/brick1 --xml',
                                      'gluster --mode=script volume rebalance web fix-layout start --xml']},
-        {'name': 'pair', 'commands': ['gluster --mode=script volume add-brick pair replica 3 node3:/b/pair/b --xml']},
+        {'name': 'pair', 'volume': started,
+         'commands': ['gluster --mode=script volume add-brick pair replica 3 node3:/b/pair/b --xml']},
+        {'name': 'off', 'volume': {'status': 'stopped'},
+         'commands': ['gluster --mode=script volume add-brick off node4:/b/off/brick1 --xml']},
         {'name': 'new', 'commands': ['gluster --mode=script volume create new node1:/b/new/brick1 --xml']},
         {'name': 'same', 'commands': []},
         {'name': 'failed', 'failed': True, 'msg': 'refused'},
