@@ -101,8 +101,8 @@ def main(argv):
             with open(os.path.join(matrices, name)) as rows:
                 joined.write(rows.read())
 
-    passed = sum(counts(line)[0] for _, _, _, line in results)
-    failed = sum(counts(line)[1] for _, _, _, line in results)
+    passed = sum(counts(result[3])[0] for result in results)
+    failed = sum(counts(result[3])[1] for result in results)
     print('--- integration modules, longest first:')
     for name, returncode, seconds, line in sorted(results, key=lambda result: -result[2]):
         print('%6d s  %-40s %s' % (seconds, name, line))
