@@ -7,6 +7,13 @@ A profile ships only when a benchmark on the lab (bench/profiles_cost.py, from a
 through a Docker volume) made it faster than ``default`` on the workload it names, and a test
 with two clients on two Docker hosts found every change seen at once by the other client.
 
+Two candidates were measured and did not ship (bench/profiles_cost.py holds their options,
+bench/results/profiles.md the figures): ``containers`` (metadata cached 10 minutes on the clients,
+invalidated by upcalls from the bricks) was faster on creates, but a second client then read the
+old bytes of a file just overwritten, and saw a file just unlinked as still there: the bricks'
+invalidations arrive after the answer. ``large-files`` (a 4 MiB write-behind window, read-ahead)
+read a 256 MiB file slower than default in every round.
+
 Never here: sharding (``features.shard`` and the groups that set it: a sharded volume cannot be
 unsharded without losing the files written since), and ``performance.nl-cache``,
 ``performance.parallel-readdir`` and ``performance.readdir-ahead`` (on 10.3 the nl-cache group
@@ -25,29 +32,6 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
 PROFILES = {
     # What gluster ships: no option added.
     'default': {},
-    # Many small files, listed and stat'ed again and again (container workloads). The bricks tell
-    # every client which inodes changed (upcall), so clients may keep metadata for 10 minutes
-    # instead of 1 second without serving a stale stat to a second client.
-    'containers': {
-        # Bricks send an invalidation to every client that holds an inode another client changed.
-        'features.cache-invalidation': 'on',
-        # How long a brick keeps a client on an inode's invalidation list after its last access.
-        'features.cache-invalidation-timeout': '600',
-        # md-cache drops an entry on an invalidation (rather than waiting for its timeout).
-        'performance.cache-invalidation': 'on',
-        # Keep stat and xattrs 10 minutes instead of 1 second: repeated lookups stay on the client.
-        'performance.md-cache-timeout': '600',
-        # Room for the inodes of large trees on the bricks, so a listing does not evict them.
-        'network.inode-lru-limit': '200000',
-    },
-    # Large files written and read sequentially (images, archives, databases' dumps).
-    'large-files': {
-        # Let write-behind gather 4 MiB of a sequential write (1 MiB by default) before the writer waits.
-        'performance.write-behind-window-size': '4MB',
-        # Read ahead on sequential reads (off by default since GlusterFS 9), 16 pages of 128 KiB.
-        'performance.read-ahead': 'on',
-        'performance.read-ahead-page-count': '16',
-    },
 }
 
 PROFILE_NAMES = tuple(PROFILES)
@@ -57,7 +41,7 @@ def unknown_profile_problem(profile):
     """Why ``profile`` is not a profile name (empty when it is one, or not given)."""
     if profile is None or (isinstance(profile, str) and profile in PROFILES):
         return ''
-    return 'profile %r is not one of %s' % (profile, ', '.join(PROFILE_NAMES))
+    return 'profile %r is unknown; the profiles are: %s' % (profile, ', '.join(PROFILE_NAMES))
 
 
 def profile_options(profile, options=None):
