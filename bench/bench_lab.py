@@ -26,9 +26,10 @@ def argument_parser(doc, repeat):
 
 
 @contextlib.contextmanager
-def running_lab(name, nodes, suite):
-    """A started lab of ``nodes`` GlusterFS nodes, taken down on leaving, even on failure."""
-    lab = Lab(ROOT, name=name, nodes=nodes, suite=suite)
+def running_lab(name, nodes, suite, docker_hosts=0):
+    """A started lab of ``nodes`` GlusterFS nodes (and ``docker_hosts`` Docker hosts), taken down on
+    leaving, even on failure."""
+    lab = Lab(ROOT, name=name, nodes=nodes, suite=suite, docker_hosts=docker_hosts)
     lab.up()
     try:
         yield lab

@@ -11,6 +11,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list
 from ansible_collections.glusterdock.storage.plugins.filter.quota_problem import quota_problem
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_profiles import (
+    profile_options, unknown_profile_problem,
+)
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
     canonical_brick, validate_volume_name,
 )
@@ -44,6 +47,8 @@ def definition_problem(definition, servers):
             canonical_brick(brick)
     except RequestError as error:
         return 'volume %s: %s' % (name, error)
+    if unknown_profile_problem(definition.get('profile')):
+        return 'volume %s: %s' % (name, unknown_profile_problem(definition.get('profile')))
     if 'quota' in definition:
         if definition.get('state', 'present') not in QUOTA_STATES:
             return ('volume %s: quota is only for a volume whose state is present or started (gluster manages '
@@ -66,8 +71,8 @@ def volume_definition_problems(definitions, servers):
 def volume_entry(definition, servers, brick_root, auth_allow=None, default_options=None):
     """One definition of gluster_volumes_list as an entry of gluster_volume's ``volumes``: bricks
     explicit or derived from the servers, ``auth.allow`` and ``default_options`` (the TLS options)
-    unless the definition sets them, and only the keys the module takes (``quota`` and
-    ``bricks_per_server`` are the role's own)."""
+    unless the definition sets them, the options of its ``profile`` under its own ``options``, and
+    only the keys the module takes (``quota``, ``profile`` and ``bricks_per_server`` are the role's own)."""
     if not isinstance(definition, dict) or not definition.get('name'):
         raise AnsibleFilterError('volume_entries: every definition needs a name, got %r' % (definition,))
     name = definition['name']
@@ -78,7 +83,10 @@ def volume_entry(definition, servers, brick_root, auth_allow=None, default_optio
     entry.update((key, definition[key]) for key in LAYOUT_KEYS if definition.get(key) is not None)
     options = {'auth.allow': auth_allow} if auth_allow else {}
     options.update(default_options or {})
-    options.update(definition.get('options') or {})
+    problem = unknown_profile_problem(definition.get('profile'))
+    if problem:
+        raise AnsibleFilterError('volume_entries: volume %s: %s' % (name, problem))
+    options.update(profile_options(definition.get('profile'), definition.get('options')))
     entry['options'] = options
     # Passed only when a definition still sets the deprecated key, so the module warns only then.
     if definition.get('force') is not None:

@@ -1030,3 +1030,100 @@ def test_role_applies_its_list_in_one_task(web_and_data):
     assert set(entry['name'] for entry in LIST_ENTRIES) <= set(docker_volumes(lab, 'docker1'))
     again = lab.run_play(volumes_play('docker1', items))
     assert again.returncode == 0 and recap(again.stdout, 'docker1')['changed'] == 0, again.stdout[-3000:]
+
+
+# --- tuning profiles of the gluster_volumes role: applied once, and correct with two clients ----
+
+# The profiles that ship (plugins/module_utils/gluster_volume_profiles.py). The candidate
+# containers of bench/profiles_cost.py, run here as a profile, failed the two-client test.
+TUNED_PROFILES = ['default']
+TUNED_CLIENT = 'tuned-client'
+
+
+def tuned_volume(profile):
+    return 'tuned-' + profile
+
+
+def tuned_volumes_play(definitions):
+    return {'hosts': 'gluster_servers', 'gather_facts': False,
+            'roles': [{'role': 'glusterdock.storage.gluster_volumes',
+                       'vars': {'gluster_volumes_list': definitions, 'gluster_volumes_restrict_clients': False}}]}
+
+
+def reconfigured_options(lab, volume):
+    """The options volume info lists for a volume (those set on it), key -> value."""
+    text = lab.gluster('node1', 'volume', 'info', volume)
+    return dict(re.findall(r'^([\w.-]+): (.*)$', text.split('Options Reconfigured:')[1], re.MULTILINE))
+
+
+@pytest.fixture(scope='module')
+def tuned(web):
+    """A replica 3 volume per shipped profile, made by the gluster_volumes role, each with one option
+    of its own."""
+    definitions = [{'name': tuned_volume(profile), 'replica': 3, 'profile': profile,
+                    'options': {'performance.cache-size': '64MB'}} for profile in TUNED_PROFILES]
+    created = web.run_play(tuned_volumes_play(definitions))
+    assert created.returncode == 0, created.stdout[-3000:]
+    return web, definitions
+
+
+def test_role_refuses_an_unknown_profile_before_any_gluster_call(web):
+    web.reset_call_log()
+    refused = web.run_play(tuned_volumes_play([{'name': 'tuned-other', 'replica': 3, 'profile': 'fast'}]))
+    assert refused.returncode != 0
+    assert ("gluster_volumes_list: volume tuned-other: profile 'fast' is unknown; the profiles are: default"
+            in refused.stdout), refused.stdout[-3000:]
+    assert [web.call_log(node) for node in web.nodes] == [[], [], []]
+
+
+def test_role_applies_each_profile_once_and_a_rerun_changes_nothing(tuned):
+    lab, definitions = tuned
+    # default adds nothing: the options of a volume made with the plain CLI (web), and its own.
+    assert reconfigured_options(lab, tuned_volume('default')) == dict(reconfigured_options(lab, 'web'),
+                                                                      **{'performance.cache-size': '64MB'})
+    again = lab.run_play(tuned_volumes_play(definitions))
+    assert again.returncode == 0 and set(re.findall(r'changed=(\d+)', again.stdout.split('PLAY RECAP')[1])) == {'0'}, \
+        again.stdout[-3000:]
+
+
+def client_sh(lab, host, script):
+    """SCRIPT in the long-running busybox container on HOST; its stdout (fails on an error)."""
+    return lab.sh(host, 'docker exec %s sh -c "%s"' % (TUNED_CLIENT, script)).stdout
+
+
+@pytest.mark.parametrize('profile', TUNED_PROFILES)
+def test_two_clients_see_every_change_of_the_other_at_once(tuned, profile):
+    """Each change made in a container on one Docker host is seen, with the same bytes, by a
+    container on the other host right away (no wait, no retry): a new file the reader looked up
+    (and missed) just before, an overwrite of a file it has stat'ed, a rename, an unlink and a
+    re-create. The reader's caches are primed each time, which is where metadata caching would
+    serve stale answers."""
+    lab, _definitions = tuned
+    volume = tuned_volume(profile)
+    for host in lab.docker_hosts:
+        succeeded(run(lab, host, args(name=volume, gluster_volume=volume, subdirectory='data', owner='0', group='0',
+                                      mode='0755', labels={})))
+        lab.sh(host, 'docker rm -f %s >/dev/null 2>&1; docker run -d --name %s -v %s:/data %s sleep 3600'
+               % (TUNED_CLIENT, TUNED_CLIENT, volume, BUSYBOX))
+    try:
+        # Every change from docker1; back from docker2 the write alone (each nested exec costs a second in CI).
+        for writer, reader, step_count in (('docker1', 'docker2', None), ('docker2', 'docker1', 1)):
+            folder = '/data/from-' + writer
+            client_sh(lab, writer, 'rm -rf %s && mkdir %s' % (folder, folder))
+            # The reader looks the name up before it exists (a negative entry a cache could keep).
+            assert 'No such file' in client_sh(lab, reader, 'ls -la %s; cat %s/f 2>&1; true' % (folder, folder))
+            steps = [
+                ('head -c 65536 /dev/urandom > {0}/f && md5sum {0}/f', 'md5sum {0}/f'),
+                # An overwrite that shrinks the file the reader has just stat'ed and read.
+                ('head -c 1000 /dev/urandom > {0}/f && md5sum {0}/f', 'md5sum {0}/f'),
+                ('mv {0}/f {0}/g && ls {0} && md5sum {0}/g', 'ls {0} && md5sum {0}/g'),
+                ('rm {0}/g && ls {0} && echo gone', 'ls {0} && test ! -e {0}/g && echo gone'),
+                ('head -c 3000 /dev/urandom > {0}/g && md5sum {0}/g && wc -c < {0}/g', 'md5sum {0}/g && wc -c < {0}/g'),
+            ]
+            for change, check in steps[:step_count]:
+                written = client_sh(lab, writer, change.format(folder))
+                seen = client_sh(lab, reader, check.format(folder))
+                assert seen == written, (profile, writer, change, written, seen)
+    finally:
+        for host in lab.docker_hosts:
+            lab.sh(host, 'docker rm -f %s' % TUNED_CLIENT, check=False)
