@@ -216,8 +216,9 @@ def main():
         '10 000 files in 100 directories listed on that fresh mount; ls -lR warm = the same listing again from '
         'a new container.',
         '',
-        'Machine at the start of each round and at the end: %s. Five other labs were running beside this one '
-        'on 2 cores: the figures are noisier and slower than on a quiet machine.' % '; '.join(loads),
+        'Machine at the start of each round and at the end: %s. A load average above the core count means '
+        'other work shared the machine: the figures are then noisier and slower than on a quiet one.'
+        % '; '.join(loads),
         '',
         '| workload | %s |' % ' | '.join('%s median s (rounds)' % profile for profile in profiles),
         '| --- | %s |' % ' | '.join(['---'] * len(profiles)),
