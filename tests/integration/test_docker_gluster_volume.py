@@ -1161,6 +1161,15 @@ def test_swarm_service_moves_with_its_data_when_its_node_is_drained(web):
         assert again.returncode == 0, again.stdout[-3000:]
         assert [recap(again.stdout, host)['changed'] for host in web.docker_hosts] == [0, 0], again.stdout[-3000:]
         assert web.sh('docker1', "docker service inspect writer --format '{{.Version.Index}}'").stdout == version
+
+        # A host of another Swarm is neither taken over nor made to leave: the play fails there.
+        web.sh('docker2', 'docker swarm leave --force >/dev/null && docker swarm init --advertise-addr $(hostname -i)')
+        own_swarm = web.sh('docker2', "docker info --format '{{.Swarm.NodeID}}'").stdout
+        other = web.run_play(swarm_play())
+        assert other.returncode != 0, other.stdout[-3000:]
+        assert ('docker2 is not a node of the Swarm of docker1 (it belongs to another Swarm: leave it there first, '
+                '`docker swarm leave`).' in other.stdout), other.stdout[-3000:]
+        assert web.sh('docker2', "docker info --format '{{.Swarm.NodeID}}'").stdout == own_swarm
     finally:
         web.sh('docker1', 'docker node update --availability active docker1; '
                           'docker node update --availability active docker2', check=False)
