@@ -1,13 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: glusterdock developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the docker_containers role: which named volumes containers use, and which of them must
-stop a container from starting (missing, or not a GlusterFS volume of this collection)."""
+"""Filters of the docker_containers and docker_services roles: which named volumes containers use, which
+of them must stop a container from starting (missing, or not a GlusterFS volume of this collection), and
+the Swarm service mounts of their ``volumes`` entries."""
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_volume_safety import (
-    container_volume_problems, named_volumes,
+    NAMED_VOLUME_PATTERN, container_volume_problems, named_volumes,
 )
 
 
@@ -30,9 +33,32 @@ def container_volume_problems_filter(containers, volumes, local_volumes=None, ch
     return container_volume_problems(containers, dict(volumes or {}), local_volumes or (), bool(check_mode))
 
 
+def service_mounts(volume_specs):
+    """The community.docker.docker_swarm_service ``mounts`` of docker_container ``volumes`` entries
+    ('[source:]destination[:ro|rw]'): a named volume, a host path (bind) or an anonymous volume."""
+    mounts = []
+    for spec in volume_specs or []:
+        parts = str(spec).split(':')
+        if len(parts) == 1:
+            mounts.append({'target': parts[0], 'type': 'volume'})
+            continue
+        # Other modes (SELinux labels, propagation, nocopy) have no one-to-one service mount option.
+        if len(parts) > 3 or (len(parts) == 3 and parts[2] not in ('ro', 'rw')):
+            raise AnsibleFilterError("volumes entry '%s': a service mount is 'source:destination' with an optional "
+                                     "':ro' or ':rw'" % spec)
+        source, target = parts[0], parts[1]
+        if not NAMED_VOLUME_PATTERN.match(source) and not source.startswith('/'):
+            raise AnsibleFilterError("volumes entry '%s': the source must be a Docker volume name or an absolute "
+                                     "host path" % spec)
+        mounts.append({'source': source, 'target': target, 'type': 'volume' if NAMED_VOLUME_PATTERN.match(source)
+                       else 'bind', 'readonly': len(parts) == 3 and parts[2] == 'ro'})
+    return mounts
+
+
 class FilterModule:
     """Filters of glusterdock.storage."""
 
     def filters(self):
         return {'container_named_volumes': container_named_volumes,
-                'container_volume_problems': container_volume_problems_filter}
+                'container_volume_problems': container_volume_problems_filter,
+                'service_mounts': service_mounts}

@@ -3,7 +3,8 @@
 A replica 3 volume `web` is created on node1..3 with the plain CLI and shared by every test: bad
 input, failures before anything is created, check mode, the Docker volume `site` on docker1 and
 docker2 with files written on one host and read on the other, idempotence, drift, in-use refusals,
-removal that keeps the data, purge, volumes and bind mounts a purge must never reach, and a dead
+removal that keeps the data, purge, volumes and bind mounts a purge must never reach, a Swarm service
+that moves to the other host with its data when its host is drained, and a dead
 mount (its FUSE client killed) mounted again, by the module and by the role, with the containers on
 it restarted, and a hung mount (its FUSE client stopped) refused within stat_timeout. Each test first
 brings the Docker hosts and the data it needs to the state it starts from (bare_docker_hosts,
@@ -1127,3 +1128,148 @@ def test_two_clients_see_every_change_of_the_other_at_once(tuned, profile):
     finally:
         for host in lab.docker_hosts:
             lab.sh(host, 'docker rm -f %s' % TUNED_CLIENT, check=False)
+
+
+# --- Swarm services on GlusterFS (docker_swarm, docker_services) --------------------------------
+
+# The service's task: on start, verifies every file earlier tasks wrote (md5sum -c of their sums,
+# result in check-<its container id>), then writes checksummed files, each renamed into place
+# whole, until stopped (TERM ends it between two files).
+SWARM_WRITER = '''trap "exit 0" TERM
+cd /data
+if [ -f sums ]; then md5sum -c sums > check-$HOSTNAME 2>&1; echo "rc=$?" >> check-$HOSTNAME; fi
+n=0
+while true; do
+  n=$((n+1)); f=$HOSTNAME-$n
+  head -c 8192 /dev/urandom > .$f.tmp && mv .$f.tmp $f && md5sum $f >> sums
+  sleep 0.2
+done'''
+SWARM_DATA = '/mnt/role/web/swarmdata'
+# How many data files the tasks wrote (a shell expression).
+SWARM_FILE_COUNT = "$(ls %s | grep -v -e '^check-' -e '^sums$' | wc -l)" % SWARM_DATA
+
+
+def swarm_play(services=None):
+    services = services or [{'name': 'writer', 'image': BUSYBOX + ':latest', 'command': ['sh', '-c', SWARM_WRITER],
+                             'volumes': ['swarmdata:/data']}]
+    return {'hosts': 'docker_hosts', 'gather_facts': False,
+            'roles': [{'role': 'glusterdock.storage.docker_swarm'},
+                      {'role': 'glusterdock.storage.docker_services', 'vars': {'docker_services_list': services}}]}
+
+
+def swarm_state(lab, host):
+    return lab.sh(host, "docker info --format '{{.Swarm.LocalNodeState}}'").stdout.strip()
+
+
+def wait_for(lab, host, script, what, seconds=120):
+    """Run SCRIPT on HOST every second until it succeeds; fail naming WHAT after SECONDS."""
+    result = lab.sh(host, 'for i in $(seq 1 %d); do (%s) && exit 0; sleep 1; done; exit 1' % (seconds, script),
+                    check=False)
+    assert result.returncode == 0, 'no %s after %d s: %s%s' % (what, seconds, result.stdout, result.stderr)
+    return result.stdout.strip()
+
+
+def no_swarm(lab):
+    """Both Docker hosts out of any Swarm, its services' containers gone (the data on web stays)."""
+    lab.sh('docker1', 'docker service rm $(docker service ls -q) >/dev/null 2>&1; true')
+    for host in lab.docker_hosts:
+        lab.sh(host, 'docker swarm leave --force >/dev/null 2>&1; true')
+        wait_for(lab, host, '[ -z "$(docker ps -aq --filter label=com.docker.swarm.service.name)" ]',
+                 'end of the service containers')
+        assert swarm_state(lab, host) == 'inactive'
+
+
+def swarmdata_on_both_hosts(lab):
+    """No Swarm, and an empty Docker volume swarmdata (web/swarmdata) on both hosts, made by the role."""
+    no_swarm(lab)
+    for host in lab.docker_hosts:
+        lab.sh(host, 'docker volume rm swarmdata >/dev/null 2>&1; true')
+    remove_from_web(lab, 'swarmdata')
+    made = lab.run_play(volumes_play('docker_hosts', [{'name': 'swarmdata', 'gluster_volume': 'web',
+                                                       'subdirectory': 'swarmdata'}]))
+    assert made.returncode == 0, made.stdout[-3000:]
+
+
+def running_task_node(lab, other_than=''):
+    """The node of the writer's running task (other than OTHER_THAN); waits for one."""
+    return wait_for(lab, 'docker1', "node=$(docker service ps writer --filter desired-state=running --format "
+                                    "'{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | grep -vx '%s') "
+                                    "&& echo $node" % other_than, 'running task of the service writer')
+
+
+def written_by_tasks(lab):
+    """The data files the tasks wrote ('md5  ./name' lines), read through docker1's mount."""
+    return [line for line in brick_data.checksums(lab, 'docker1', SWARM_DATA)
+            if not re.search(r'  \./(\.|sums$|check-)', line)]
+
+
+def test_swarm_service_moves_with_its_data_when_its_node_is_drained(web):
+    swarmdata_on_both_hosts(web)
+    try:
+        # Check mode before any Swarm: the Swarm and the service are predicted, nothing is made.
+        checked = web.run_play(swarm_play(), check=True)
+        assert checked.returncode == 0, checked.stdout[-3000:]
+        assert recap(checked.stdout, 'docker1')['changed'] == 2 and recap(checked.stdout, 'docker2')['changed'] == 1, \
+            checked.stdout[-3000:]
+        assert [swarm_state(web, host) for host in web.docker_hosts] == ['inactive', 'inactive']
+
+        # A node that lacks the GlusterFS volume (a task there would get an empty local one): the
+        # Swarm forms, no service is made.
+        web.sh('docker2', 'docker volume rm swarmdata')
+        refused = web.run_play(swarm_play())
+        assert refused.returncode != 0, refused.stdout[-3000:]
+        assert ('container writer: the Docker volume swarmdata does not exist; Docker would create an empty local '
+                'volume' in refused.stdout), refused.stdout[-3000:]
+        assert ('No service was changed: the Swarm node(s) docker2 were not checked for the volumes and images (they '
+                'failed above or are not in this play); run the role on every node of the Swarm.'
+                in refused.stdout), refused.stdout[-3000:]
+        assert web.sh('docker1', 'docker service ls -q').stdout.strip() == ''
+        assert 'swarmdata' not in docker_volumes(web, 'docker2')
+
+        made = web.run_play(volumes_play('docker2', [{'name': 'swarmdata', 'gluster_volume': 'web',
+                                                      'subdirectory': 'swarmdata'}]))
+        assert made.returncode == 0, made.stdout[-3000:]
+        made = web.run_play(swarm_play())
+        assert made.returncode == 0, made.stdout[-3000:]
+        nodes = web.sh('docker1', "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'").stdout
+        assert sorted(nodes.splitlines()) == ['docker1 Ready Leader', 'docker2 Ready ']
+        first = running_task_node(web)
+        wait_for(web, 'docker1', '[ %s -ge 20 ]' % SWARM_FILE_COUNT, '20 files from the service')
+        before = written_by_tasks(web)
+        assert len(before) >= 20
+
+        web.sh('docker1', 'docker node update --availability drain %s' % first)
+        second = running_task_node(web, other_than=first)
+        assert second != first
+        # The new task read every file back (md5sum -c) and goes on writing next to them.
+        check = wait_for(web, 'docker1', 'cat %s/check-* | grep rc=' % SWARM_DATA, "the new task's check")
+        assert check == 'rc=0', web.sh('docker1', 'cat %s/check-*' % SWARM_DATA).stdout
+        assert 'FAILED' not in web.sh('docker1', 'cat %s/check-*' % SWARM_DATA).stdout
+        wait_for(web, 'docker1', '[ %s -ge %d ]' % (SWARM_FILE_COUNT, len(before) + 10),
+                 'new files from the moved task')
+        safety_matrix.verify_and_record(web, 'web', before, 'drain the Swarm node running a service (docker_services)',
+                                        'replica 3, 2 Docker hosts in a Swarm', 'none',
+                                        'task moved to the other node, read every file, wrote on',
+                                        subdirectory='swarmdata')
+
+        # Idempotence (the check run before the Swarm existed changed nothing, above).
+        version = web.sh('docker1', "docker service inspect writer --format '{{.Version.Index}}'").stdout
+        again = web.run_play(swarm_play())
+        assert again.returncode == 0, again.stdout[-3000:]
+        assert [recap(again.stdout, host)['changed'] for host in web.docker_hosts] == [0, 0], again.stdout[-3000:]
+        assert web.sh('docker1', "docker service inspect writer --format '{{.Version.Index}}'").stdout == version
+
+        # A host of another Swarm is neither taken over nor made to leave: the play fails there.
+        web.sh('docker2', 'docker swarm leave --force >/dev/null && docker swarm init --advertise-addr $(hostname -i)')
+        own_swarm = web.sh('docker2', "docker info --format '{{.Swarm.NodeID}}'").stdout
+        other = web.run_play(swarm_play())
+        assert other.returncode != 0, other.stdout[-3000:]
+        assert ('docker2 is not a node of the Swarm of docker1 (it belongs to another Swarm: leave it there first, '
+                '`docker swarm leave`).' in other.stdout), other.stdout[-3000:]
+        assert web.sh('docker2', "docker info --format '{{.Swarm.NodeID}}'").stdout == own_swarm
+    finally:
+        web.sh('docker1', 'docker node update --availability active docker1; '
+                          'docker node update --availability active docker2', check=False)
+        no_swarm(web)
+        for host in web.docker_hosts:
+            web.sh(host, 'docker volume rm swarmdata >/dev/null 2>&1; true')
