@@ -124,7 +124,7 @@ def test_grow_and_shrink_through_the_inventory_while_a_client_writes(pool):
     created = pool.run_play(role_play(NODES[:3]))
     assert created.returncode == 0, created.stdout[-3000:]
     point = brick_data.mount(pool, 'node1', GROW)
-    brick_data.write_files(pool, 'node1', point, count=300, largest=16 * 1024)
+    brick_data.write_files(pool, 'node1', point, count=200, largest=16 * 1024)
     before = brick_data.checksums(pool, 'node1', point)
     pool.sh('node1', 'cat > %s.py' % WRITER, stdin=WRITER_SCRIPT)
     pool.sh('node1', 'grep -q " %s fuse.glusterfs " /proc/self/mounts' % point)
@@ -146,7 +146,7 @@ def test_grow_and_shrink_through_the_inventory_while_a_client_writes(pool):
         assert bricks_of(pool) == ['%s:/bricks/grow/brick1' % node for node in NODES]
         assert '--mode=script volume rebalance grow start --xml' in pool.call_log('node1')
         on_first_set, on_second_set = files_from_before(pool, 'node1'), files_from_before(pool, 'node4')
-        assert on_first_set + on_second_set == 300 and on_second_set >= 50, (on_first_set, on_second_set)
+        assert on_first_set + on_second_set == 200 and on_second_set >= 40, (on_first_set, on_second_set)
         pool.reset_call_log()
         again = pool.run_play(role_play(NODES))
         assert again.returncode == 0 and recap_changed(again.stdout) == ['0'], again.stdout[-3000:]
@@ -168,10 +168,6 @@ def test_grow_and_shrink_through_the_inventory_while_a_client_writes(pool):
         assert unknown.returncode != 0
         assert ('shrink refused: node9 is not a member of the trusted pool nor an inventory host: check the name. '
                 'Nothing was changed.') in unknown.stdout
-        partial = shrink(pool, shrink_servers=['node4'])
-        assert partial.returncode != 0
-        assert ('shrink refused: volume grow: set 2 (node4:/bricks/grow/brick1, node5:/bricks/grow/brick1, '
-                'node6:/bricks/grow/brick1) would lose only some of its bricks') in partial.stdout
         planned = shrink(pool, check=True, shrink_servers=NODES[3:])
         assert planned.returncode == 0, planned.stdout[-3000:]
         assert ('bricks to remove: grow: node4:/bricks/grow/brick1, node5:/bricks/grow/brick1, '

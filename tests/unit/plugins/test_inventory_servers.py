@@ -84,9 +84,10 @@ def test_shrink_input_is_checked():
 def test_grown_volumes_are_started_ones_given_whole_sets_not_a_higher_replica_count():
     started = {'status': 'started'}
     results = [
-        {'name': 'web', 'volume': started, 'commands': ['gluster --mode=script volume add-brick web node4:/b/web/brick1 node5:/b/web/brick1 '
-                                     'node6:/b/web/brick1 --xml',
-                                     'gluster --mode=script volume rebalance web fix-layout start --xml']},
+        {'name': 'web', 'volume': started,
+         'commands': ['gluster --mode=script volume add-brick web node4:/b/web/brick1 node5:/b/web/brick1 '
+                      'node6:/b/web/brick1 --xml',
+                      'gluster --mode=script volume rebalance web fix-layout start --xml']},
         {'name': 'pair', 'volume': started,
          'commands': ['gluster --mode=script volume add-brick pair replica 3 node3:/b/pair/b --xml']},
         {'name': 'off', 'volume': {'status': 'stopped'},
