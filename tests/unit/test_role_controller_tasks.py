@@ -51,7 +51,7 @@ def test_controller_tasks_do_not_become(path):
 def test_role_tasks_leave_the_connection_to_the_inventory(path):
     with open(os.path.join(ROLES, path)) as handle:
         tasks = yaml.safe_load(handle)
-    for task, _ in tasks_with_inherited(tasks):
+    for task, _keywords in tasks_with_inherited(tasks):
         for keyword in ('remote_user', 'become_user', 'ansible_connection', 'ansible_user'):
             assert keyword not in task and keyword not in (task.get('vars') or {}), '%s: "%s" sets %s' % (
                 path, task.get('name'), keyword)
