@@ -56,10 +56,11 @@ def source_tags(gluster_volume, subdirectory, docker_volume=None):
 
 
 def _source(gluster_volume, subdirectory, docker_volume=None):
+    label = '%s:/%s' % (gluster_volume, subdirectory)
+    if docker_volume:
+        label += ' (Docker volume %s)' % docker_volume
     return {'gluster_volume': gluster_volume, 'subdirectory': subdirectory, 'docker_volume': docker_volume or '',
-            'label': '%s:/%s' % (gluster_volume, subdirectory) + (' (Docker volume %s)' % docker_volume
-                                                                 if docker_volume else ''),
-            'tags': source_tags(gluster_volume, subdirectory, docker_volume)}
+            'label': label, 'tags': source_tags(gluster_volume, subdirectory, docker_volume)}
 
 
 def _labelled(inspected):
