@@ -8,8 +8,11 @@ that moves to the other host with its data when its host is drained, and a dead
 mount (its FUSE client killed) mounted again, by the module and by the role, with the containers on
 it restarted, and a hung mount (its FUSE client stopped) refused within stat_timeout. Each test first
 brings the Docker hosts and the data it needs to the state it starts from (bare_docker_hosts,
-site_on_both_hosts, files_in), so the tests run in any order.
+site_on_both_hosts, files_in), so the tests run in any order. The backup and restore playbooks (restic,
+installed by the role with apt) are proved on docker1 too: this lab already has the Docker hosts they need.
 """
+import json
+import os
 import re
 import subprocess
 import time
@@ -1273,3 +1276,159 @@ def test_swarm_service_moves_with_its_data_when_its_node_is_drained(web):
         no_swarm(web)
         for host in web.docker_hosts:
             web.sh(host, 'docker volume rm swarmdata >/dev/null 2>&1; true')
+
+
+# --- playbooks/backup.yml and playbooks/restore.yml (restic) on docker1 ------------------------------
+
+RESTIC_REPOSITORY = '/var/backups/glusterdock-restic'
+BACKUP_VARIABLES = {'backup_hosts': 'docker1', 'gluster_backup_repository': RESTIC_REPOSITORY,
+                    'gluster_backup_password': 'lab-backup-password', 'gluster_backup_volumes': ['web'],
+                    'gluster_backup_docker_volumes': ['bk-app'],
+                    # Two snapshots a source, whatever the day: a second run adds one and keeps both.
+                    'gluster_backup_keep_last': 2, 'gluster_backup_keep_daily': 0, 'gluster_backup_keep_weekly': 0,
+                    'gluster_backup_keep_monthly': 0}
+
+
+def run_playbook(lab, playbook, check=False, **variables):
+    """Run playbooks/PLAYBOOK on the lab with BACKUP_VARIABLES and VARIABLES; returns (rc, {task name: docker1's
+    result}, the failure message or None)."""
+    command = ['ansible-playbook', '-i', lab.inventory, 'playbooks/%s' % playbook,
+               '-e', json.dumps(dict(BACKUP_VARIABLES, **variables))] + (['--check'] if check else [])
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_NOCOLOR='1')
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=lab.root, check=False)
+    output = json.loads(completed.stdout)
+    tasks, failure = {}, None
+    for task in output['plays'][-1]['tasks']:
+        result = task['hosts'].get('docker1')
+        if result is not None:
+            # Role tasks are named 'ROLE : NAME'.
+            tasks[task['task']['name'].split(' : ', 1)[-1]] = result
+            if result.get('failed') and not result.get('ignore_errors'):
+                failure = result.get('msg')
+    assert 'lab-backup-password' not in completed.stdout + completed.stderr, 'the repository password was printed'
+    return completed.returncode, tasks, failure
+
+
+def restic_snapshots(lab):
+    """The repository's snapshots as (short id, sorted tags), oldest first."""
+    lab.sh('docker1', 'printf %s lab-backup-password > /root/.restic-test-password && chmod 600 /root/.restic-test-password')
+    text = lab.sh('docker1', 'restic -r %s --password-file /root/.restic-test-password snapshots --json'
+                  % RESTIC_REPOSITORY).stdout
+    return [(snapshot['short_id'], sorted(snapshot['tags'])) for snapshot in sorted(json.loads(text), key=lambda s: s['time'])]
+
+
+def started_at(lab, container):
+    return lab.sh('docker1', "docker inspect -f '{{.State.Running}} {{.State.StartedAt}}' %s" % container).stdout.split()
+
+
+def backup_host_state(lab):
+    """What a check-mode run or a refusal must leave as it was on docker1: mounts, Docker volumes, containers,
+    the backup mount root and the repository's files."""
+    return (gluster_mounts(lab, 'docker1'), docker_volumes(lab, 'docker1'),
+            lab.sh('docker1', "docker ps -a --format '{{.Names}} {{.State}}'").stdout,
+            lab.sh('docker1', 'ls -A /run/glusterdock-backup /tmp 2>&1; find %s -type f 2>/dev/null | sort'
+                   % RESTIC_REPOSITORY, check=False).stdout)
+
+
+def bk_app_with_files(lab):
+    """The Docker volume bk-app on docker1 with 200 checksummed files and the running container bk-user on it;
+    no bk-app-restored and no restic repository. Returns the checksums."""
+    lab.sh('docker1', 'docker rm -f bk-user >/dev/null 2>&1; docker volume rm bk-app bk-app-restored >/dev/null 2>&1; '
+                      'rm -rf %s; true' % RESTIC_REPOSITORY)
+    web_mounted_on_docker1(lab)
+    remove_from_web(lab, 'bk-app', 'bk-app-restored')
+    succeeded(run(lab, 'docker1', args(name='bk-app', subdirectory='bk-app')))
+    brick_data.write_files(lab, 'docker1', MOUNT_POINT + '/bk-app', count=200, prefix='b')
+    lab.sh('docker1', 'docker run -d --name bk-user -v bk-app:/data %s sleep 3600' % BUSYBOX)
+    return gluster_sums(lab, 'bk-app')
+
+
+def test_backup_and_restore_playbooks(web):
+    original = bk_app_with_files(web)
+    restic_before = web.sh('docker1', 'command -v restic', check=False).returncode == 0
+
+    # --check: the plan, and nothing changes (no repository, no mount, no restic installed by it).
+    before = backup_host_state(web)
+    rc, tasks, failure = run_playbook(web, 'backup.yml', check=True)
+    assert rc == 0, failure
+    plan = tasks['Show the plan']['msg']
+    assert plan[-6:] == ['restic init (no repository yet)', 'mount -o ro node1:/web /run/glusterdock-backup/web',
+                         'restic backup web:/', 'restic backup web:/bk-app (Docker volume bk-app)',
+                         'restic forget --prune --keep-last 2', 'restic check'], plan
+    assert backup_host_state(web) == before
+    assert (web.sh('docker1', 'command -v restic', check=False).returncode == 0) == restic_before
+
+    # The backup: restic installed with apt, the repository made, one snapshot per source with its tags.
+    rc, tasks, failure = run_playbook(web, 'backup.yml')
+    assert rc == 0, failure
+    assert tasks['Initialise the repository']['changed']
+    first = restic_snapshots(web)
+    assert [tags for _id, tags in first] == [
+        ['gluster-volume=web', 'glusterdock', 'subdirectory=/'],
+        ['docker-volume=bk-app', 'gluster-volume=web', 'glusterdock', 'subdirectory=bk-app']]
+    assert gluster_mounts(web, 'docker1') == before[0]
+    # A second run: no init, a new snapshot of each source.
+    rc, tasks, failure = run_playbook(web, 'backup.yml')
+    assert rc == 0, failure
+    assert tasks['Initialise the repository'].get('skipped'), tasks['Initialise the repository']
+    second = restic_snapshots(web)
+    assert len(second) == 4 and second[:2] == first
+
+    # A missing snapshot and an unknown GlusterFS volume: refused at once, before anything changes.
+    before = backup_host_state(web)
+    rc, _tasks, failure = run_playbook(web, 'restore.yml', gluster_backup_restore_snapshot='deadbeef',
+                                       gluster_backup_restore_target={'docker_volume': 'bk-app-restored',
+                                                                      'gluster_volume': 'nosuch'})
+    assert rc != 0 and failure == (
+        'Refusing to restore: the repository has no snapshot of this collection with the id deadbeef; GlusterFS volume '
+        'nosuch does not exist (the pool has: %s). Nothing was changed.'
+        % ', '.join(sorted(web.gluster('node1', 'volume', 'list').split()))), failure
+    assert backup_host_state(web) == before
+
+    # Files deleted and changed; then the latest snapshot into a new Docker volume while bk-user keeps running.
+    web.sh('docker1', 'cd %s/bk-app && rm d00/* && for f in d01/*; do echo changed > $f; done' % MOUNT_POINT)
+    damaged = gluster_sums(web, 'bk-app')
+    assert damaged != original
+    serving = started_at(web, 'bk-user')
+    new_volume = {'gluster_backup_restore_source': {'docker_volume': 'bk-app'},
+                  'gluster_backup_restore_target': {'docker_volume': 'bk-app-restored'}}
+    # Check mode: the plan, and the new Docker volume is not made.
+    before = backup_host_state(web)
+    rc, tasks, failure = run_playbook(web, 'restore.yml', check=True, **new_volume)
+    assert rc == 0, failure
+    assert tasks['Show the plan']['msg'] == [
+        'create the Docker volume bk-app-restored (docker_gluster_volume)',
+        'restic restore %s (%s) into the Docker volume bk-app-restored (subdirectory bk-app-restored of the GlusterFS '
+        'volume web)' % (second[-1][0], tasks['Show the plan']['msg'][1].split('(')[1].split(')')[0])]
+    assert backup_host_state(web) == before and listing(web, 'docker1', MOUNT_POINT + '/bk-app-restored') is None
+    rc, tasks, failure = run_playbook(web, 'restore.yml', **new_volume)
+    assert rc == 0, failure
+    assert gluster_sums(web, 'bk-app-restored') == original
+    assert started_at(web, 'bk-user') == serving and gluster_sums(web, 'bk-app') == damaged
+    assert 'bk-app-restored' in docker_volumes(web, 'docker1')
+
+    # Over the live volume: refused without the flag, nothing changed...
+    over_live = {'gluster_backup_restore_source': {'docker_volume': 'bk-app'},
+                 'gluster_backup_restore_target': {'docker_volume': 'bk-app'}}
+    before = backup_host_state(web)
+    rc, tasks, failure = run_playbook(web, 'restore.yml', **over_live)
+    assert rc != 0 and failure.startswith(
+        'Refusing to restore into the Docker volume bk-app (subdirectory bk-app of the GlusterFS volume web): it holds '
+        'files (such as '), failure
+    assert failure.endswith('Nothing was changed.'), failure
+    assert backup_host_state(web) == before and started_at(web, 'bk-user') == serving
+    assert gluster_sums(web, 'bk-app') == damaged
+    # ... and done with it, bk-user stopped first and started after.
+    rc, tasks, failure = run_playbook(web, 'restore.yml', restore_overwrite=True, **over_live)
+    assert rc == 0, failure
+    assert tasks['Stop the containers that use the target']['cmd'] == ['docker', 'stop', 'bk-user']
+    assert tasks['Start the containers again']['cmd'] == ['docker', 'start', 'bk-user']
+    restarted = started_at(web, 'bk-user')
+    assert restarted[0] == 'true' and restarted[1] != serving[1]
+    assert gluster_sums(web, 'bk-app') == original
+    web.sh('docker1', 'docker rm -f bk-user')
+    for subdirectory, outcome in (('bk-app-restored', 'restored into a new Docker volume, checksums equal'),
+                                  ('bk-app', 'restored over the live volume, container stopped and started')):
+        safety_matrix.verify_and_record(web, 'web', original, 'restic backup, files deleted and changed, restore',
+                                        'replica 3, 2 Docker hosts', 'none', outcome, subdirectory=subdirectory)
+
