@@ -1431,4 +1431,3 @@ def test_backup_and_restore_playbooks(web):
                                   ('bk-app', 'restored over the live volume, container stopped and started')):
         safety_matrix.verify_and_record(web, 'web', original, 'restic backup, files deleted and changed, restore',
                                         'replica 3, 2 Docker hosts', 'none', outcome, subdirectory=subdirectory)
-
