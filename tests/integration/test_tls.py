@@ -350,7 +350,7 @@ def test_a_started_volume_is_not_switched_to_tls(secure_cluster, pki):
 def test_renewing_one_servers_certificate_restarts_nothing_and_glusterd_serves_it(secure_cluster, pki):
     lab = secure_cluster
     directory = tls_directory(lab)
-    sums = write_through_docker_volume(lab, 'renewal', count=30)
+    sums = [line.replace('  ./', '  ./renewal/') for line in write_through_docker_volume(lab, 'renewal', count=30)]
     started = {host: lab.sh(host, 'systemctl show --property=MainPID --value glusterd').stdout.strip() for host in SERVERS}
     # Same key, same CA, another lifetime: the new notAfter tells the new certificate apart.
     variables = dict(site_variables(pki), gluster_tls_renew=['node2'], gluster_tls_certificate_days=400)
@@ -373,7 +373,7 @@ def test_renewing_one_servers_certificate_restarts_nothing_and_glusterd_serves_i
                             input='', capture_output=True, text=True, timeout=60, check=False).stdout
     assert not_after(served) == not_after(lab.sh('node2', 'cat %s/glusterfs.pem' % directory).stdout)
     # The Docker host's mount kept serving: a container writes through it after the renewal.
-    sums += write_through_docker_volume(lab, 'renewal-after', count=5)
+    sums += [line.replace('  ./', '  ./renewal-after/') for line in write_through_docker_volume(lab, 'renewal-after', count=5)]
     assert lab.gluster('node1', 'pool', 'list').count('Connected') == 3
     verify_and_record(lab, 'secure', sorted(sums), "renew one server's certificate (site roles, gluster_tls_renew)",
                       'replica 3', 'none', 'done, nothing restarted, new certificate served', subdirectory='data')
