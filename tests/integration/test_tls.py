@@ -355,7 +355,8 @@ def test_renewing_one_servers_certificate_restarts_nothing_and_glusterd_serves_i
     # Same key, same CA, another lifetime: the new notAfter tells the new certificate apart.
     variables = dict(site_variables(pki), gluster_tls_renew=['node2'], gluster_tls_certificate_days=400)
     renewed_at = datetime.datetime.now(datetime.timezone.utc)
-    rc, output = run_playbook(lab, site_plays(), variables)[:2]
+    # The servers' role of the site playbook (the one that installs their certificates).
+    rc, output = run_playbook(lab, site_plays()[:1], variables)[:2]
     assert rc == 0, output[-6000:]
     # glusterd and the bricks read the certificate files for every new connection: nothing restarts.
     after = {host: lab.sh(host, 'systemctl show --property=MainPID --value glusterd').stdout.strip() for host in SERVERS}
