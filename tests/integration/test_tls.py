@@ -416,7 +416,9 @@ def plain_pool(lab):
         'name': 'plain-data', 'gluster_volume': 'plain', 'servers': PLAIN_SERVERS, 'mount_point': PLAIN_MOUNT,
         'subdirectory': 'data'})
     assert not result.get('failed'), result.get('msg')
-    lab.sh('docker2', 'docker run -d --name plainapp -v plain-data:/data %s sleep 100000' % BUSYBOX)
+    # No network: Docker in a Debian 13 lab container cannot set up its IPv6 (docker_host sets what it
+    # needs on docker1; docker2 is set up by hand).
+    lab.sh('docker2', 'docker run -d --network none --name plainapp -v plain-data:/data %s sleep 100000' % BUSYBOX)
     lab.sh('docker2', "docker exec plainapp sh -c 'mkdir -p /data/before && for i in $(seq 1 30); do "
                       "head -c $((i * 2003)) /dev/urandom > /data/before/f$i; done'")
     return brick_data.checksums(lab, 'docker2', PLAIN_MOUNT + '/data')
