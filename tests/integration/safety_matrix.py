@@ -98,14 +98,15 @@ def count_lost(expected, found):
     return len(set(expected) - set(found))
 
 
-def verify_and_record(lab, volume, expected, operation, layout, fault, outcome, node=None, subdirectory=''):
-    """Read VOLUME through two fresh mounts, one listing every file and one opening each expected
-    file by its path; record the row, and fail the test if a file is missing from either or
-    changed. Returns the row."""
+def verify_and_record(lab, volume, expected, operation, layout, fault, outcome, node=None, subdirectory='',
+                      server=None):
+    """Read VOLUME through two fresh mounts (from SERVER, node1 by default), one listing every file
+    and one opening each expected file by its path; record the row, and fail the test if a file is
+    missing from either or changed. Returns the row."""
     node = node or lab.nodes[0]
-    listed = read_through_fresh_mount(lab, node, volume, subdirectory)
+    listed = read_through_fresh_mount(lab, node, volume, subdirectory, server)
     by_name = read_by_name_through_fresh_mount(lab, node, volume, [line.split('  ', 1)[1] for line in expected],
-                                               subdirectory)
+                                               subdirectory, server)
     lost = len(set(expected) - (set(listed) & set(by_name)))
     row = record(operation, layout, fault, outcome, len(expected), lost)
     assert lost == 0, '%d of %d files lost or changed after %s (%s, %s): not listed %s; not found by name %s' % (

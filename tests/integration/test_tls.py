@@ -4,8 +4,9 @@ servers and a Docker host, then what TLS must guarantee: glusterd and the bricks
 whose common name is not in auth.ssl-allow cannot read the volume, data written through the Docker
 volume reads back, and a second run and --check change nothing.
 
-node4 is a server outside the pool that already serves a volume without TLS: the roles must refuse
-to turn TLS on there before they change anything (converting a running cluster is not supported).
+node4 and node5 form a second pool that serves a volume without TLS to a container on docker2: the
+roles refuse to turn TLS on there, and playbooks/tls_enable.yml converts it (an outage it plans in
+check mode and measures). On the TLS pool, one server's certificate is renewed with the site roles.
 """
 import datetime
 import json
@@ -21,8 +22,8 @@ import yaml
 from . import brick_data
 from .safety_matrix import verify_and_record
 
-LAB_NODES = 4
-LAB_DOCKER_HOSTS = 1
+LAB_NODES = 5
+LAB_DOCKER_HOSTS = 2
 SERVERS = ['node1', 'node2', 'node3']
 ALLOWED = SERVERS + ['docker1']
 BUSYBOX = 'glusterdock/busybox'
@@ -57,20 +58,23 @@ def site_plays():
     def play(hosts, role):
         return {'name': role, 'hosts': hosts, 'gather_facts': False,
                 'roles': [{'role': 'glusterdock.storage.' + role}]}
-    return [play(servers, 'gluster_server'), play(servers, 'gluster_pool'), play('docker_hosts', 'docker_host'),
-            play(servers, 'gluster_volumes'), play('docker_hosts', 'docker_gluster_volumes')]
+    return [play(servers, 'gluster_server'), play(servers, 'gluster_pool'), play('docker1', 'docker_host'),
+            play(servers, 'gluster_volumes'), play('docker1', 'docker_gluster_volumes')]
 
 
-def run_playbook(lab, plays, variables, check=False):
-    """ansible-playbook with PLAYS and VARIABLES (as extra vars); returns (rc, output, {host: changed})."""
+def run_playbook(lab, plays, variables, check=False, inventory=None):
+    """ansible-playbook with PLAYS (a list of plays, or the path of a playbook) and VARIABLES (as extra
+    vars), on INVENTORY (the lab's); returns (rc, output, {host: changed})."""
     with tempfile.TemporaryDirectory() as folder:
-        playbook = os.path.join(folder, 'site.yml')
+        playbook = plays if isinstance(plays, str) else os.path.join(folder, 'site.yml')
         extra = os.path.join(folder, 'vars.json')
-        with open(playbook, 'w') as handle:
-            yaml.safe_dump(plays, handle)
+        if not isinstance(plays, str):
+            with open(playbook, 'w') as handle:
+                yaml.safe_dump(plays, handle)
         with open(extra, 'w') as handle:
             json.dump(variables, handle)
-        command = ['ansible-playbook', '-i', lab.inventory, playbook, '-e', '@' + extra] + (['--check'] if check else [])
+        command = (['ansible-playbook', '-i', inventory or lab.inventory, playbook, '-e', '@' + extra]
+                   + (['--check'] if check else []))
         completed = subprocess.run(command, capture_output=True, text=True, cwd=lab.root, check=False,
                                    env=dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
                                             # One docker exec per task instead of four.
@@ -323,29 +327,6 @@ def test_a_second_run_and_check_mode_change_nothing(secure_cluster, pki):
             for host in SERVERS} == started
 
 
-def test_tls_on_a_server_that_runs_without_it_is_refused_before_any_change(lab, pki):
-    # node4 is outside the pool and serves a volume of its own without TLS.
-    if 'plain' not in lab.gluster('node4', 'volume', 'list'):
-        lab.sh('node4', 'mkdir -p /bricks/plain')
-        lab.gluster('node4', 'volume', 'create', 'plain', 'node4:/bricks/plain/brick1')
-        lab.gluster('node4', 'volume', 'start', 'plain')
-    directory = tls_directory(lab)
-    pid = lab.sh('node4', 'systemctl show --property=MainPID --value glusterd').stdout.strip()
-    lab.reset_call_log()
-    play = {'hosts': 'node4', 'gather_facts': False, 'roles': [{'role': 'glusterdock.storage.gluster_server'}]}
-    rc, output = run_playbook(lab, [play], site_variables(pki))[:2]
-    assert rc != 0
-    assert 'node4 already runs GlusterFS without TLS (vols/plain' in output, output[-4000:]
-    assert 'converting a running cluster is not supported yet. Nothing was changed.' in output
-    for path in ('/var/lib/glusterd/secure-access', directory + '/glusterfs.pem', directory + '/glusterfs.key',
-                 directory + '/glusterfs.ca'):
-        assert lab.sh('node4', 'test -e %s' % path, check=False).returncode != 0, path
-    assert not os.path.exists(os.path.join(pki, 'hosts', 'node4.key'))
-    assert lab.sh('node4', 'systemctl show --property=MainPID --value glusterd').stdout.strip() == pid
-    assert lab.call_log('node4') == []
-    assert 'Started' in lab.gluster('node4', 'volume', 'info', 'plain')
-
-
 def test_a_started_volume_is_not_switched_to_tls(secure_cluster, pki):
     lab = secure_cluster
     # Made by hand in the TLS pool, started without TLS: the role must not switch it while started.
@@ -364,3 +345,167 @@ def test_a_started_volume_is_not_switched_to_tls(secure_cluster, pki):
             in output), output[-4000:]
     assert lab.gluster('node1', 'volume', 'info', '--xml') == before
     assert [call for node in SERVERS for call in lab.call_log(node)] == ['--mode=script volume info --xml']
+
+
+def test_renewing_one_servers_certificate_restarts_nothing_and_glusterd_serves_it(secure_cluster, pki):
+    lab = secure_cluster
+    directory = tls_directory(lab)
+    sums = [line.replace('  ./', '  ./renewal/') for line in write_through_docker_volume(lab, 'renewal', count=30)]
+    started = {host: lab.sh(host, 'systemctl show --property=MainPID --value glusterd').stdout.strip() for host in SERVERS}
+    # Same key, same CA, another lifetime: the new notAfter tells the new certificate apart.
+    variables = dict(site_variables(pki), gluster_tls_renew=['node2'], gluster_tls_certificate_days=400)
+    renewed_at = datetime.datetime.now(datetime.timezone.utc)
+    # The servers' role of the site playbook (the one that installs their certificates).
+    rc, output = run_playbook(lab, site_plays()[:1], variables)[:2]
+    assert rc == 0, output[-6000:]
+    # glusterd and the bricks read the certificate files for every new connection: nothing restarts.
+    after = {host: lab.sh(host, 'systemctl show --property=MainPID --value glusterd').stdout.strip() for host in SERVERS}
+    assert after == started
+    result = lab.run_module('node2', 'glusterdock.storage.gluster_info', {'gather_subset': ['tls']})
+    certificate = result['tls']['certificate']
+    assert certificate['days_left'] in (399, 400), certificate
+    assert certificate['not_after'] == not_after(lab.sh('node2', 'cat %s/glusterfs.pem' % directory).stdout).strftime(
+        '%Y-%m-%dT%H:%M:%SZ')
+    assert not_after(lab.sh('node2', 'cat %s/glusterfs.pem' % directory).stdout) > renewed_at + datetime.timedelta(days=399)
+    # glusterd of node2 serves the new certificate to a new connection.
+    served = subprocess.run(['openssl', 's_client', '-connect', '%s:24007' % container_address(lab, 'node2'), '-tls1_2',
+                             '-cert', os.path.join(pki, 'hosts', 'docker1.pem'),
+                             '-key', os.path.join(pki, 'hosts', 'docker1.key')],
+                            input='', capture_output=True, text=True, timeout=60, check=False).stdout
+    assert not_after(served) == not_after(lab.sh('node2', 'cat %s/glusterfs.pem' % directory).stdout)
+    # The Docker host's mount kept serving: a container writes through it after the renewal.
+    sums += [line.replace('  ./', '  ./renewal-after/') for line in write_through_docker_volume(lab, 'renewal-after', count=5)]
+    assert lab.gluster('node1', 'pool', 'list').count('Connected') == 3
+    verify_and_record(lab, 'secure', sorted(sums), "renew one server's certificate (site roles, gluster_tls_renew)",
+                      'replica 3', 'none', 'done, nothing restarted, new certificate served', subdirectory='data')
+
+
+# The second pool, without TLS: node4 and node5 (a replica 2 volume), and a container on docker2.
+PLAIN_SERVERS = ['node4', 'node5']
+PLAIN_MOUNT = '/mnt/glusterfs/plain'
+
+
+def plain_inventory(lab, folder, unreachable=False):
+    """An inventory of the second pool: gluster_servers node4, node5; docker_hosts docker2 (and node9,
+    a container that does not exist, when UNREACHABLE)."""
+    def hosts(names):
+        return {name: {'ansible_host': lab.container(name)} for name in names}
+    servers = hosts(PLAIN_SERVERS + (['node9'] if unreachable else []))
+    inventory = {'all': {'vars': {'ansible_connection': 'community.docker.docker',
+                                  'ansible_python_interpreter': '/usr/bin/python3', 'ansible_become': False},
+                         'children': {'gluster_servers': {'hosts': servers},
+                                      'docker_hosts': {'hosts': hosts(['docker2'])}}}}
+    path = os.path.join(folder, 'plain-inventory%s.yml' % ('-unreachable' if unreachable else ''))
+    with open(path, 'w') as handle:
+        yaml.safe_dump(inventory, handle)
+    return path
+
+
+def plain_pool(lab):
+    """node4 + node5 serving the replica 2 volume 'plain' without TLS, mounted on docker2 with the
+    Docker volume plain-data used by the running container plainapp; returns checksums of files it wrote."""
+    lab.gluster('node4', 'peer', 'probe', 'node5')
+    lab.sh('node4', 'for i in $(seq 1 60); do gluster.real peer status | grep -q "Peer in Cluster (Connected)" && exit 0; '
+                    'sleep 1; done; exit 1')
+    lab.sh('node4', 'mkdir -p /bricks/plain')
+    lab.sh('node5', 'mkdir -p /bricks/plain')
+    # replica 2: this test's own setup; the modules would ask for an arbiter.
+    lab.gluster('node4', 'volume', 'create', 'plain', 'replica', '2', 'node4:/bricks/plain/b', 'node5:/bricks/plain/b')
+    lab.gluster('node4', 'volume', 'start', 'plain')
+    result = lab.run_module('docker2', 'glusterdock.storage.docker_gluster_volume', {
+        'name': 'plain-data', 'gluster_volume': 'plain', 'servers': PLAIN_SERVERS, 'mount_point': PLAIN_MOUNT,
+        'subdirectory': 'data'})
+    assert not result.get('failed'), result.get('msg')
+    # No network: Docker in a Debian 13 lab container cannot set up its IPv6 (docker_host sets what it
+    # needs on docker1; docker2 is set up by hand).
+    lab.sh('docker2', 'docker run -d --network none --name plainapp -v plain-data:/data %s sleep 100000' % BUSYBOX)
+    lab.sh('docker2', "docker exec plainapp sh -c 'mkdir -p /data/before && for i in $(seq 1 30); do "
+                      "head -c $((i * 2003)) /dev/urandom > /data/before/f$i; done'")
+    return brick_data.checksums(lab, 'docker2', PLAIN_MOUNT + '/data')
+
+
+def plain_state(lab):
+    """What must not change when tls_enable refuses or runs in check mode."""
+    return {'info': lab.gluster('node4', 'volume', 'info', '--xml'),
+            'files': [lab.sh(host, 'ls /var/lib/glusterd/secure-access %s/glusterfs.pem 2>/dev/null; true'
+                             % tls_directory(lab)).stdout for host in PLAIN_SERVERS + ['docker2']],
+            'glusterd': [lab.sh(host, 'systemctl show --property=MainPID --value glusterd').stdout for host in PLAIN_SERVERS],
+            'container': lab.sh('docker2', 'docker inspect -f "{{.State.Pid}}" plainapp').stdout,
+            'mount': ' %s fuse.glusterfs ' % PLAIN_MOUNT in lab.sh('docker2', 'cat /proc/mounts').stdout}
+
+
+def test_a_running_cluster_is_switched_to_tls_by_the_playbook_with_a_planned_outage(lab, pki):
+    sums = plain_pool(lab)
+    playbook = os.path.join(lab.root, 'playbooks', 'tls_enable.yml')
+    variables = {'gluster_tls_pki_directory': pki}
+    directory = tls_directory(lab)
+    before = plain_state(lab)
+    assert before['mount'] and before['files'] == ['', '', '']
+    lab.reset_call_log()
+
+    # The site roles refuse, before any change, and point to the playbook.
+    play = {'hosts': 'node4', 'gather_facts': False, 'roles': [{'role': 'glusterdock.storage.gluster_server'}]}
+    rc, output = run_playbook(lab, [play], site_variables(pki))[:2]
+    assert rc != 0
+    assert 'node4 already runs GlusterFS without TLS (peers/' in output, output[-4000:]
+    assert 'To convert a running cluster, run playbooks/tls_enable.yml' in output
+    assert not os.path.exists(os.path.join(pki, 'hosts', 'node4.key'))
+
+    with tempfile.TemporaryDirectory() as folder:
+        # A host that does not answer: refused before anything is read or changed.
+        rc, output = run_playbook(lab, playbook, variables, inventory=plain_inventory(lab, folder, unreachable=True))[:2]
+        assert rc != 0
+        assert 'tls_enable: node9 did not answer.' in output and 'Nothing was changed.' in output, output[-4000:]
+        assert plain_state(lab) == before
+        assert [call for host in PLAIN_SERVERS for call in lab.call_log(host)] == []
+
+        inventory = plain_inventory(lab, folder)
+        # A brick down: refused (every brick stops; one that missed writes would lose them).
+        lab.sh('node5', 'kill $(cat /var/run/gluster/vols/plain/node5-bricks-plain-b.pid)')
+        lab.sh('node4', 'for i in $(seq 1 60); do gluster.real volume status plain node5:/bricks/plain/b | grep -q " N " '
+                        '&& exit 0; sleep 1; done; exit 1')
+        rc, output = run_playbook(lab, playbook, variables, inventory=inventory)[:2]
+        assert rc != 0
+        assert 'tls_enable: the pool is not whole (brick node5:/bricks/plain/b of volume plain offline' in output, output[-4000:]
+        assert [call for call in lab.call_log('node4') + lab.call_log('node5')
+                if not re.search(r' (info|status|list|get|heal \S+ info)\b', call)] == []
+        # Back as it was (this test's own repair of the brick it killed).
+        lab.gluster('node4', 'volume', 'start', 'plain', 'force')
+        lab.sh('node4', 'for i in $(seq 1 60); do gluster.real volume status plain node5:/bricks/plain/b | grep -q " Y " '
+                        '&& exit 0; sleep 1; done; exit 1')
+        before = plain_state(lab)
+
+        # Check mode: the plan, and nothing changed.
+        rc, output, changed = run_playbook(lab, playbook, variables, check=True, inventory=inventory)
+        assert rc == 0, output[-6000:]
+        assert re.search(r'Containers to stop and start again: [^\n]*docker2[^\n]*plainapp', output), output[-6000:]
+        assert "Volumes to stop, switch to TLS and start: ['plain']" in output, output[-6000:]
+        assert '/mnt/glusterfs/plain' in output and 'glusterd restarted at once on: node4, node5' in output
+        assert plain_state(lab) == before
+
+        # The run: measured from the first container stopped to the last one started.
+        rc, output, changed = run_playbook(lab, playbook, variables, inventory=inventory)
+        assert rc == 0, output[-8000:]
+        outage = re.search(r'Outage: ([0-9.]+) s from the first container stopped', output)
+        assert outage, output[-6000:]
+        print('tls_enable outage: %s s' % outage.group(1))
+        for host in PLAIN_SERVERS + ['docker2']:
+            assert lab.sh(host, 'test -e /var/lib/glusterd/secure-access && test -e %s/glusterfs.key && '
+                                'test ! -e /var/lib/glusterdock/tls-enable.json' % directory, check=False).returncode == 0, host
+        options = lab.gluster('node4', 'volume', 'info', 'plain')
+        assert 'client.ssl: on' in options and 'server.ssl: on' in options and 'Started' in options, options
+        assert 'auth.ssl-allow: node4,node5,docker2' in options, options
+        brick_log = lab.sh('node5', 'cat /var/log/glusterfs/bricks/bricks-plain-b.log').stdout
+        assert 'SSL support for MGMT is ENABLED IO path is ENABLED' in brick_log, brick_log[-3000:]
+        assert lab.sh('docker2', 'docker inspect -f "{{.State.Running}}" plainapp').stdout.strip() == 'true'
+        # The container writes through its volume again, over TLS.
+        lab.sh('docker2', "docker exec plainapp sh -c 'mkdir -p /data/after && echo after > /data/after/f'")
+
+        # A second run finds nothing to do.
+        rc, output, changed = run_playbook(lab, playbook, variables, inventory=inventory)
+        assert rc == 0, output[-6000:]
+        assert changed and set(changed.values()) == {0}, (changed, changed_tasks(output))
+        assert 'nothing to do, TLS is on' in output
+    verify_and_record(lab, 'plain', sums, 'turn TLS on for a running cluster (playbooks/tls_enable.yml)',
+                      'replica 2, a container on a Docker host', 'none', 'done, outage %s s, read back over TLS'
+                      % round(float(outage.group(1))), node='node4', subdirectory='data', server='node4')
