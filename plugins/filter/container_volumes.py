@@ -35,13 +35,16 @@ def container_volume_problems_filter(containers, volumes, local_volumes=None, ch
 
 def service_mounts(volume_specs):
     """The community.docker.docker_swarm_service ``mounts`` of docker_container ``volumes`` entries
-    ('[source:]destination[:ro|rw]'): a named volume, a host path (bind) or an anonymous volume."""
+    ('source:destination[:ro|rw]'): a named volume or a host path (bind)."""
     mounts = []
     for spec in volume_specs or []:
         parts = str(spec).split(':')
+        # An anonymous volume of a task is local to its node (its data would not follow the task), and
+        # docker_swarm_service cannot make a volume mount without a source.
         if len(parts) == 1:
-            mounts.append({'target': parts[0], 'type': 'volume'})
-            continue
+            raise AnsibleFilterError("volumes entry '%s': a service cannot use an anonymous volume (its data would "
+                                     "stay on the node of the task); mount a GlusterFS Docker volume there, "
+                                     "'NAME:%s'" % (spec, spec))
         # Other modes (SELinux labels, propagation, nocopy) have no one-to-one service mount option.
         if len(parts) > 3 or (len(parts) == 3 and parts[2] not in ('ro', 'rw')):
             raise AnsibleFilterError("volumes entry '%s': a service mount is 'source:destination' with an optional "
@@ -55,10 +58,35 @@ def service_mounts(volume_specs):
     return mounts
 
 
+def service_volume_problems(services, local_volumes=None):
+    """Why services must not be run, one message each (empty: none), checked before anything changes:
+    a ``volumes`` entry that is no service mount, and a bind mount of a host path not declared local
+    (role-wide ``local_volumes`` or the service's own): nothing checks that the path is on GlusterFS
+    on every node, so a task's data could stay on the disk of its node."""
+    problems = []
+    for service in services or []:
+        if not isinstance(service, dict) or service.get('state') == 'absent':
+            continue
+        declared_local = set(local_volumes or ()) | set(service.get('local_volumes') or ())
+        for spec in service.get('volumes') or []:
+            try:
+                mount = service_mounts([spec])[0]
+            except AnsibleFilterError as error:
+                problems.append('service %s: %s.' % (service.get('name'), error.message))
+                continue
+            if mount['type'] == 'bind' and mount['source'] not in declared_local:
+                problems.append("service %s: volumes entry '%s' binds the host path %s, which is not checked to be on "
+                                "GlusterFS on every node; use a GlusterFS Docker volume (made by "
+                                "docker_gluster_volumes), or list %s in local_volumes if each node's own copy is "
+                                "meant." % (service.get('name'), spec, mount['source'], mount['source']))
+    return problems
+
+
 class FilterModule:
     """Filters of glusterdock.storage."""
 
     def filters(self):
         return {'container_named_volumes': container_named_volumes,
                 'container_volume_problems': container_volume_problems_filter,
-                'service_mounts': service_mounts}
+                'service_mounts': service_mounts,
+                'service_volume_problems': service_volume_problems}
