@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters of the docker_containers and docker_services roles: which named volumes containers use, which
 of them must stop a container from starting (missing, or not a GlusterFS volume of this collection), and
-the Swarm service mounts of their ``volumes`` entries."""
+the Swarm service mounts of their ``volumes`` entries, the placement constraints and node labels that keep
+a service's tasks on nodes checked for its GlusterFS Docker volumes."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ def container_named_volumes(containers, local_volumes=None):
 def container_volume_problems_filter(containers, volumes, local_volumes=None, check_mode=False):
     """The problems container_volume_problems finds; volumes maps names to inspect results (None: missing)."""
     return container_volume_problems(containers, dict(volumes or {}), local_volumes or (), bool(check_mode))
+
+
+# A node label per GlusterFS Docker volume, set by docker_services on a node once that node checked the
+# volume: a service's placement then requires it, so Swarm never places a task on a node (one that
+# joined later, or lacks the volume) where Docker would give the task an empty local volume.
+NODE_LABEL_PREFIX = 'glusterdock.volumes.'
+NODE_LABEL_CHECKED = 'checked'
 
 
 def service_mounts(volume_specs):
@@ -82,11 +90,32 @@ def service_volume_problems(services, local_volumes=None):
     return problems
 
 
+def service_gluster_volumes(service, local_volumes=None):
+    """The named volumes of a service that must be GlusterFS Docker volumes (those not declared local)."""
+    declared_local = set(local_volumes or ()) | set(service.get('local_volumes') or ())
+    return [name for name in named_volumes(service.get('volumes')) if name not in declared_local]
+
+
+def service_constraints(service, local_volumes=None):
+    """The service's own placement constraints, then one per GlusterFS Docker volume it mounts: only
+    nodes labelled as checked for that volume (node_volume_labels) may run its tasks."""
+    return list(service.get('constraints') or []) + [
+        'node.labels.%s%s == %s' % (NODE_LABEL_PREFIX, name, NODE_LABEL_CHECKED)
+        for name in service_gluster_volumes(service, local_volumes)]
+
+
+def node_volume_labels(volume_names):
+    """The node labels saying a node checked these GlusterFS Docker volumes."""
+    return {NODE_LABEL_PREFIX + name: NODE_LABEL_CHECKED for name in volume_names or []}
+
+
 class FilterModule:
     """Filters of glusterdock.storage."""
 
     def filters(self):
         return {'container_named_volumes': container_named_volumes,
                 'container_volume_problems': container_volume_problems_filter,
+                'node_volume_labels': node_volume_labels,
+                'service_constraints': service_constraints,
                 'service_mounts': service_mounts,
                 'service_volume_problems': service_volume_problems}

@@ -1,5 +1,5 @@
-"""service_mounts and the other service filters: container volumes entries as Swarm service mounts and
-the refusals before any change."""
+"""service_mounts and the other service filters: container volumes entries as Swarm service mounts,
+the refusals before any change, and the placement that keeps tasks on nodes checked for their volumes."""
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -54,3 +54,13 @@ def test_volume_problems_name_every_unusable_entry_of_every_service():
         "local_volumes if each node's own copy is meant.",
     ]
 
+
+def test_a_service_may_run_only_on_nodes_labelled_for_each_of_its_gluster_volumes():
+    service = {'name': 'web', 'volumes': ['site:/www:ro', 'cache:/cache', 'logs:/logs', '/etc/ssl:/ssl'],
+               'local_volumes': ['cache'], 'constraints': ['node.role == worker']}
+    assert FILTERS['service_constraints'](service, ['logs']) == [
+        'node.role == worker', 'node.labels.glusterdock.volumes.site == checked']
+    assert FILTERS['service_constraints']({'name': 'plain'}) == []
+    assert FILTERS['node_volume_labels'](['site', 'my.data-1']) == {
+        'glusterdock.volumes.site': 'checked', 'glusterdock.volumes.my.data-1': 'checked'}
+    assert FILTERS['node_volume_labels']([]) == {}
