@@ -1225,7 +1225,8 @@ def test_swarm_service_moves_with_its_data_when_its_node_is_drained(web):
         # Check mode before any Swarm: the Swarm and the service are predicted, nothing is made.
         checked = web.run_play(swarm_play(), check=True)
         assert checked.returncode == 0, checked.stdout[-3000:]
-        assert recap(checked.stdout, 'docker1')['changed'] == 2 and recap(checked.stdout, 'docker2')['changed'] == 1, \
+        # docker1: the Swarm, its node label, the service; docker2: the join, its node label.
+        assert recap(checked.stdout, 'docker1')['changed'] == 3 and recap(checked.stdout, 'docker2')['changed'] == 2, \
             checked.stdout[-3000:]
         assert [swarm_state(web, host) for host in web.docker_hosts] == ['inactive', 'inactive']
 
@@ -1241,14 +1242,27 @@ def test_swarm_service_moves_with_its_data_when_its_node_is_drained(web):
                 in refused.stdout), refused.stdout[-3000:]
         assert web.sh('docker1', 'docker service ls -q').stdout.strip() == ''
         assert 'swarmdata' not in docker_volumes(web, 'docker2')
+        # No node is labelled as checked while one of them failed.
+        assert web.sh('docker1', "docker node inspect docker1 --format '{{json .Spec.Labels}}'").stdout.strip() in (
+            '{}', 'null')
 
         made = web.run_play(volumes_play('docker2', [{'name': 'swarmdata', 'gluster_volume': 'web',
                                                       'subdirectory': 'swarmdata'}]))
         assert made.returncode == 0, made.stdout[-3000:]
+        # A label of the user's own on docker2 stays (the role merges its labels).
+        web.sh('docker1', 'docker node update --label-add team=web docker2')
         made = web.run_play(swarm_play())
         assert made.returncode == 0, made.stdout[-3000:]
         nodes = web.sh('docker1', "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'").stdout
         assert sorted(nodes.splitlines()) == ['docker1 Ready Leader', 'docker2 Ready ']
+        # Tasks go only to nodes that checked swarmdata: a node that joins later stays without them.
+        placement = web.sh('docker1', "docker service inspect writer --format "
+                                      "'{{json .Spec.TaskTemplate.Placement.Constraints}}'").stdout
+        assert json.loads(placement) == ['node.labels.glusterdock.volumes.swarmdata == checked']
+        labels = web.sh('docker1', "docker node inspect docker1 docker2 --format '{{json .Spec.Labels}}'").stdout
+        assert [json.loads(line) for line in labels.splitlines()] == [
+            {'glusterdock.volumes.swarmdata': 'checked'},
+            {'glusterdock.volumes.swarmdata': 'checked', 'team': 'web'}]
         first = running_task_node(web)
         wait_for(web, 'docker1', '[ %s -ge 20 ]' % SWARM_FILE_COUNT, '20 files from the service')
         before = written_by_tasks(web)

@@ -92,7 +92,8 @@ def test_container_named_volumes_filter_skips_absent_and_declared_local():
                   {'name': 'c', 'volumes': ['site:/www', 'tmp:/tmp']}]
     assert container_named_volumes(containers) == ['site', 'tmp']
     assert container_named_volumes(containers, ['tmp']) == ['site']
-    assert set(FilterModule().filters()) == {'container_named_volumes', 'container_volume_problems', 'service_mounts'}
+    assert set(FilterModule().filters()) == {'container_named_volumes', 'container_volume_problems', 'node_volume_labels',
+                                             'service_constraints', 'service_mounts', 'service_volume_problems'}
 
 
 def test_container_volume_problems():
