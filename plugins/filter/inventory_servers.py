@@ -45,14 +45,21 @@ def grown_volumes(results):
     return names
 
 
-def bricks_on_removed_servers(volume_info_xml, definitions, servers, brick_root):
+def bricks_on_removed_servers(volume_info_xml, definitions, servers, brick_root, pool_list_xml=None, runner=''):
     """'volume V: B1, B2' for each existing volume whose bricks the definitions derive from SERVERS
     (no explicit ``bricks``) and that has bricks on hosts no longer in SERVERS; [] when none.
 
     Leaving a server out never shrinks a volume: the role stops and names what is still there.
+    A brick is on a server by its host name (any case, a trailing dot ignored) or, given
+    ``pool list --xml`` read on ``runner``, by its host UUID being the peer a server's name means:
+    bricks named by address or FQDN stay on a server the inventory names by its short name.
     """
     volumes = parse_volume_info(_reply(volume_info_xml, 'volume info'))
-    kept = set(servers or [])
+    kept = {_host_key(name) for name in servers or []}
+    kept_uuids = set()
+    if pool_list_xml:
+        pool = Pool(parse_peers(_reply(pool_list_xml, 'pool list')), local_names=[runner] if runner else [])
+        kept_uuids = {peer.uuid for peer in (pool.find(name) for name in servers or []) if peer is not None}
     lines = []
     for definition in definitions or []:
         if not isinstance(definition, dict) or definition.get('bricks') is not None:
@@ -64,10 +71,16 @@ def bricks_on_removed_servers(volume_info_xml, definitions, servers, brick_root)
             continue
         derived = set(brick_list(list(servers), brick_root, volume.name, definition.get('bricks_per_server', 1))
                       if servers else [])
-        left = [brick.name for brick in volume.bricks if brick.name not in derived and brick.host not in kept]
+        left = [brick.name for brick in volume.bricks if brick.name not in derived and
+                _host_key(brick.host) not in kept and brick.host_uuid not in kept_uuids]
         if left:
             lines.append('volume %s: %s' % (volume.name, ', '.join(left)))
     return lines
+
+
+def _host_key(name):
+    """A host name as DNS compares it: any case, with or without the trailing dot."""
+    return name.strip().rstrip('.').lower()
 
 
 def shrink_plan(volume_info_xml, pool_list_xml, shrink_servers, shrink_volumes=None, runner='', inventory_hosts=()):
@@ -175,8 +188,8 @@ def _shrink_result(problems, removals=(), detach=(), detach_peers=(), kept=(), d
 def _peer_of_brick_host(name, bricks, peers_by_uuid):
     """The peer of the bricks whose host is ``name`` (by their host UUID), None when no brick names
     it, and why it is refused when those bricks name no pool member or more than one."""
-    wanted = name.strip().rstrip('.').lower()
-    named = [brick for brick in bricks if brick.host.rstrip('.').lower() == wanted]
+    wanted = _host_key(name)
+    named = [brick for brick in bricks if _host_key(brick.host) == wanted]
     if not named:
         return None, None
     owners = {brick.host_uuid for brick in named}

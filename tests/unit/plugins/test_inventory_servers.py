@@ -27,6 +27,25 @@ def test_bricks_left_on_servers_out_of_the_inventory_are_named(version):
 
 
 @pytest.mark.parametrize('version', VERSIONS)
+def test_bricks_of_servers_still_in_the_inventory_under_another_name_are_not_named(version):
+    info, pool = fixture(version, 'volume-info-all'), fixture(version, 'pool-list')
+    rep = [{'name': 'rep'}]
+    # The inventory names node3 by the peer's name in another case: still node3.
+    assert bricks_on_removed_servers(info, rep, ['node1', 'node2', 'NODE3.'], '/bricks') == []
+    # By identity: node3's brick named by its address (as when the volume was created by address) is
+    # still on node3, whose peer UUID the brick carries.
+    by_address = info.replace('node3:/bricks/rep/b', '192.0.2.3:/bricks/rep/b')
+    assert bricks_on_removed_servers(by_address, rep, SERVERS, '/bricks', pool, 'node1') == []
+    assert bricks_on_removed_servers(by_address, rep, SERVERS, '/bricks') == ['volume rep: 192.0.2.3:/bricks/rep/b']
+    assert bricks_on_removed_servers(by_address, rep, ['node1', 'node2'], '/bricks', pool, 'node1') == [
+        'volume rep: 192.0.2.3:/bricks/rep/b']
+    # Read on node2, whose pool names node1 by its reverse-DNS name: node1's bricks stay on node1.
+    assert bricks_on_removed_servers(info, rep, SERVERS, '/bricks', fixture(version, 'pool-list-node2'), 'node2') == []
+    assert bricks_on_removed_servers(info, rep, ['node2', 'node3'], '/bricks', fixture(version, 'pool-list-node2'),
+                                     'node2') == ['volume rep: node1:/bricks/rep/b']
+
+
+@pytest.mark.parametrize('version', VERSIONS)
 def test_explicit_absent_new_and_complete_volumes_are_not(version):
     info = fixture(version, 'volume-info-all')
     definitions = [{'name': 'drep', 'bricks': ['node1:/bricks/drep/b1']}, {'name': 'rep', 'state': 'absent'},
