@@ -1,5 +1,6 @@
-"""playbooks/shrink.yml stops at the first failed removal: Ansible runs every item of a task's loop
-even after one failed, so the changing removal must not be a loop of gluster_brick."""
+"""Failures in the middle of playbooks/shrink.yml and the gluster_volumes role stop what must stop
+and finish what must not be lost. Ansible runs every item of a task's loop even after one failed, so
+shrink.yml's changing removal must not be a loop of gluster_brick."""
 import os
 
 import yaml
@@ -34,3 +35,19 @@ def test_the_check_finds_a_looped_removal():
               'glusterdock.storage.gluster_brick': {'volume': '{{ item.volume }}', 'state': 'absent'}}
     assert removals_in_loops([looped]) == ['remove']
     assert removals_in_loops([dict(looped, check_mode=True)]) == []
+
+
+def test_the_role_rebalances_volumes_grown_before_a_failed_apply():
+    # grown_volumes reads only this run's add-brick commands: a volume grown before a failure would
+    # never be rebalanced by a later run, so the rescue of the apply rebalances it, then fails.
+    tasks = load('roles/gluster_volumes/tasks/main.yml')
+    block, = [task for task in tasks if 'block' in task and any(
+        'glusterdock.storage.gluster_volume' in inner for inner in task['block'])]
+    modules = [next(key for key in inner if key.startswith('glusterdock.') or key.startswith('ansible.'))
+               for inner in block['block']]
+    assert modules == ['glusterdock.storage.gluster_volume', 'glusterdock.storage.gluster_brick']
+    rescue = block['rescue']
+    assert 'grown_volumes' in rescue[0]['ansible.builtin.set_fact']['gluster_volumes__grown']
+    assert rescue[1]['glusterdock.storage.gluster_brick']['state'] == 'rebalanced'
+    assert rescue[1]['loop'] == '{{ gluster_volumes__grown }}'
+    assert 'ansible.builtin.fail' in rescue[-1]
