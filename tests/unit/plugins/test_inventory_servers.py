@@ -109,8 +109,8 @@ def test_shrink_finds_the_probing_server_by_its_bricks_when_the_pool_knows_it_by
     first = next(peer for peer in ElementTree.fromstring(pool).iter('peer')
                  if peer.findtext('hostname').startswith('glusterdock-capture-'))
     plan = shrink_plan(info, pool, ['node1'], ['dist'], 'node2', SERVERS)
-    assert plan['problems'] == [] and plan['done'] == []
     assert plan['removals'] == [{'volume': 'dist', 'bricks': ['node1:/bricks/dist/b1', 'node1:/bricks/dist/b2']}]
+    assert plan['problems'] == [] and plan['done'] == []
     assert plan['kept'] == ['node1 (bricks of arb, dec, drep, ec, rep)']
     alone = shrink_plan(fixture(version, 'volume-info-dist'), pool, ['NODE1.'], None, 'node2', SERVERS)
     assert alone['removals'] == [{'volume': 'dist', 'bricks': ['node1:/bricks/dist/b1', 'node1:/bricks/dist/b2']}]
