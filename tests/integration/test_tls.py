@@ -475,6 +475,23 @@ def test_a_running_cluster_is_switched_to_tls_by_the_playbook_with_a_planned_out
                         '&& exit 0; sleep 1; done; exit 1')
         before = plain_state(lab)
 
+        # A started distribute volume nothing mounts: once every mount is gone glusterd cannot list
+        # its clients, so stopping it needs the opt-in; refused before the outage, not in it.
+        lab.sh('node4', 'mkdir -p /bricks/idle')
+        lab.gluster('node4', 'volume', 'create', 'idle', 'node4:/bricks/idle/b')
+        lab.gluster('node4', 'volume', 'start', 'idle')
+        lab.reset_call_log()
+        rc, output = run_playbook(lab, playbook, variables, inventory=inventory)[:2]
+        assert rc != 0
+        assert ('tls_enable: glusterd cannot list the clients of idle once this run has unmounted them' in output
+                and 'set tls_enable_allow_stop_with_clients: true' in output), output[-4000:]
+        assert [call for call in lab.call_log('node4') + lab.call_log('node5')
+                if not re.search(r' (info|status|list|get|heal \S+ info)\b', call)] == []
+        assert {key: value for key, value in plain_state(lab).items() if key != 'info'} == {
+            key: value for key, value in before.items() if key != 'info'}
+        lab.gluster('node4', 'volume', 'stop', 'idle')
+        lab.gluster('node4', 'volume', 'delete', 'idle')
+
         # Check mode: the plan, and nothing changed.
         rc, output, changed = run_playbook(lab, playbook, variables, check=True, inventory=inventory)
         assert rc == 0, output[-6000:]
