@@ -9,6 +9,8 @@ before anything changes."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 from ansible_collections.glusterdock.storage.plugins.module_utils.docker_gluster_volume_plan import (
     DOCKER_VOLUME_NAME_PATTERN, LABEL_GLUSTER_VOLUME, LABEL_SUBDIRECTORY, normalise_subdirectory,
@@ -100,10 +102,18 @@ def docker_volume_source(entry, inspected, known_volumes):
     return _source(gluster_volume, subdirectory, name), None
 
 
-def gluster_backup_sources(volumes, docker_volumes, inspected, known_volumes):
+def gluster_backup_offline_bricks(volumes):
+    """{volume name: [bricks not online]} from gluster_info's volumes gathered with status; a brick without
+    status (its node unreachable) counts as offline."""
+    return dict((volume['name'], [brick['name'] for brick in volume.get('bricks') or [] if not brick.get('online')])
+                for volume in volumes or [] if str(volume.get('status')).lower() == 'started')
+
+
+def gluster_backup_sources(volumes, docker_volumes, inspected, known_volumes, offline_bricks=None):
     """{'sources': [...], 'problems': [...]} for gluster_backup_volumes (whole GlusterFS volumes) and
     gluster_backup_docker_volumes. ``inspected`` maps Docker volume names to their inspect result (None:
-    missing); ``known_volumes`` maps the pool's GlusterFS volume names to their status."""
+    missing); ``known_volumes`` maps the pool's GlusterFS volume names to their status; ``offline_bricks``
+    (gluster_backup_offline_bricks) the bricks not online per volume."""
     sources, problems = [], []
     for name in volumes or []:
         problem = _volume_problem(name, known_volumes)
@@ -123,6 +133,13 @@ def gluster_backup_sources(volumes, docker_volumes, inspected, known_volumes):
         if key in seen:
             problems.append('%s is listed twice' % source['label'])
         seen.add(key)
+    # Through a brick that is down, a distribute volume reads as if its files were never there: restic
+    # would exit 0 with an incomplete snapshot, and retention would then forget the complete ones.
+    for gluster_volume in sorted(set(source['gluster_volume'] for source in sources)):
+        offline = (offline_bricks or {}).get(gluster_volume)
+        if offline:
+            problems.append('GlusterFS volume %s has bricks offline (%s): a snapshot now could miss the files on '
+                            'them; bring them back online, then run again' % (gluster_volume, ', '.join(offline)))
     if not sources and not problems:
         problems.append('nothing to back up: list GlusterFS volumes in gluster_backup_volumes or Docker volumes in '
                         'gluster_backup_docker_volumes')
@@ -261,6 +278,58 @@ def gluster_backup_forget_arguments(retention):
     return arguments
 
 
+# What a POSIX shell takes as a variable name: anything else could not be exported.
+ENVIRONMENT_NAME_PATTERN = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*\Z')
+
+
+def gluster_backup_environment_file(environment):
+    """gluster_backup_environment as ``export NAME='value'`` lines that restic's wrapper sources from the
+    private credentials directory: a task's ``environment:`` would put the values on the remote command
+    line (``NAME=value python3 ...``), which every local user sees in the process list."""
+    lines = []
+    for name in sorted(environment or {}):
+        if not isinstance(name, str) or not ENVIRONMENT_NAME_PATTERN.match(name):
+            raise ValueError('gluster_backup_environment: %r is not a variable name (letters, digits and "_", not '
+                             'starting with a digit)' % (name,))
+        value = environment[name]
+        if isinstance(value, bool):
+            value = 'true' if value else 'false'
+        lines.append('export %s=%s\n' % (name, shlex.quote(str(value))))
+    return ''.join(lines)
+
+
+def gluster_backup_backup_outcome(results):
+    """{'incomplete': [snapshot ids], 'problems': [sentences]} from the registered loop of ``restic backup
+    --json``. Exit 3 leaves a snapshot with files missing: it is named so the role forgets it, or "latest" and
+    retention would take it for a good one."""
+    incomplete, problems = [], []
+    for result in results or []:
+        if result.get('skipped') or result.get('rc') == 0:
+            continue
+        label = (result.get('item') or {}).get('label', '?')
+        summary = _backup_summary(result.get('stdout_lines') or [])
+        stderr = (result.get('stderr') or '').strip().splitlines()
+        why = stderr[-1] if stderr else result.get('msg') or 'no message'
+        if result.get('rc') == 3 and summary.get('snapshot_id'):
+            incomplete.append(summary['snapshot_id'])
+            problems.append('%s: restic could not read some files (%s); its snapshot %s is forgotten'
+                            % (label, why, summary['snapshot_id'][:8]))
+        else:
+            problems.append('%s: restic backup failed (rc %s: %s)' % (label, result.get('rc'), why))
+    return {'incomplete': incomplete, 'problems': problems}
+
+
+def _backup_summary(lines):
+    for line in reversed(lines):
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(message, dict) and message.get('message_type') == 'summary':
+            return message
+    return {}
+
+
 class FilterModule:
     """Filters of glusterdock.storage."""
 
@@ -269,4 +338,7 @@ class FilterModule:
                 'gluster_backup_snapshot': gluster_backup_snapshot,
                 'gluster_backup_restore_target': gluster_backup_restore_target,
                 'gluster_backup_inspected': gluster_backup_inspected,
-                'gluster_backup_forget_arguments': gluster_backup_forget_arguments}
+                'gluster_backup_forget_arguments': gluster_backup_forget_arguments,
+                'gluster_backup_offline_bricks': gluster_backup_offline_bricks,
+                'gluster_backup_environment_file': gluster_backup_environment_file,
+                'gluster_backup_backup_outcome': gluster_backup_backup_outcome}

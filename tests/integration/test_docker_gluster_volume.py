@@ -14,6 +14,7 @@ installed by the role with apt) are proved on docker1 too: this lab already has 
 import json
 import os
 import re
+import shlex
 import subprocess
 import time
 
@@ -1308,22 +1309,32 @@ def test_swarm_service_moves_with_its_data_when_its_node_is_drained(web):
 # --- playbooks/backup.yml and playbooks/restore.yml (restic) on docker1 ------------------------------
 
 RESTIC_REPOSITORY = '/var/backups/glusterdock-restic'
+RESTIC_CACHE = "/var/cache/glusterdock restic's cache"
+# A mount root below a directory of the host that is empty and must stay.
+BACKUP_PARENT = '/var/tmp/glusterdock-empty'
 BACKUP_VARIABLES = {'backup_hosts': 'docker1', 'gluster_backup_repository': RESTIC_REPOSITORY,
                     'gluster_backup_password': 'lab-backup-password', 'gluster_backup_volumes': ['web'],
                     'gluster_backup_docker_volumes': ['bk-app'],
                     # Two snapshots a source, whatever the day: a second run adds one and keeps both.
                     'gluster_backup_keep_last': 2, 'gluster_backup_keep_daily': 0, 'gluster_backup_keep_weekly': 0,
-                    'gluster_backup_keep_monthly': 0}
+                    'gluster_backup_keep_monthly': 0,
+                    # A secret-looking variable that must never show, and restic's cache directory by a name that
+                    # needs quoting: restic reads both from the private environment file.
+                    'gluster_backup_environment': {'AWS_SECRET_ACCESS_KEY': 'lab-s3cret-key',
+                                                   'RESTIC_CACHE_DIR': RESTIC_CACHE}}
 
 
-def run_playbook(lab, playbook, check=False, **variables):
+def run_playbook(lab, playbook, check=False, verbose=False, **variables):
     """Run playbooks/PLAYBOOK on the lab with BACKUP_VARIABLES and VARIABLES; returns (rc, {task name: docker1's
-    result}, the failure message or None)."""
+    result}, the failure message or None). VERBOSE: at -vvv, where Ansible prints each remote command line."""
     command = ['ansible-playbook', '-i', lab.inventory, 'playbooks/%s' % playbook,
-               '-e', json.dumps(dict(BACKUP_VARIABLES, **variables))] + (['--check'] if check else [])
+               '-e', json.dumps(dict(BACKUP_VARIABLES, **variables))] + (['--check'] if check else []) + (
+                   ['-vvv'] if verbose else [])
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_NOCOLOR='1')
     completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=lab.root, check=False)
-    output = json.loads(completed.stdout)
+    # At -vvv the JSON report comes last, after the verbose lines.
+    output = json.JSONDecoder().raw_decode(completed.stdout[completed.stdout.rindex('\n{\n') + 1:])[0] if verbose \
+        else json.loads(completed.stdout)
     tasks, failure = {}, None
     for task in output['plays'][-1]['tasks']:
         result = task['hosts'].get('docker1')
@@ -1333,6 +1344,7 @@ def run_playbook(lab, playbook, check=False, **variables):
             if result.get('failed') and not result.get('ignore_errors'):
                 failure = result.get('msg')
     assert 'lab-backup-password' not in completed.stdout + completed.stderr, 'the repository password was printed'
+    assert 'lab-s3cret-key' not in completed.stdout + completed.stderr, 'gluster_backup_environment was printed'
     return completed.returncode, tasks, failure
 
 
@@ -1361,9 +1373,11 @@ def bk_app_with_files(lab):
     """The Docker volume bk-app on docker1 with 200 checksummed files and the running container bk-user on it;
     no bk-app-restored and no restic repository. Returns the checksums."""
     lab.sh('docker1', 'docker rm -f bk-user >/dev/null 2>&1; docker volume rm bk-app bk-app-restored >/dev/null 2>&1; '
-                      'rm -rf %s; true' % RESTIC_REPOSITORY)
+                      'rm -rf {0} {1} {2}; mkdir -p {2}; true'.format(RESTIC_REPOSITORY, shlex.quote(RESTIC_CACHE),
+                                                                      BACKUP_PARENT))
+    lab.sh('docker2', 'docker rm -f bk-remote >/dev/null 2>&1; docker volume rm bk-app >/dev/null 2>&1; true')
     web_mounted_on_docker1(lab)
-    remove_from_web(lab, 'bk-app', 'bk-app-restored')
+    remove_from_web(lab, 'bk-app', 'bk-app-restored', 'bk-link')
     succeeded(run(lab, 'docker1', args(name='bk-app', subdirectory='bk-app')))
     brick_data.write_files(lab, 'docker1', MOUNT_POINT + '/bk-app', count=200, prefix='b')
     lab.sh('docker1', 'docker run -d --name bk-user -v bk-app:/data %s sleep 3600' % BUSYBOX)
@@ -1376,7 +1390,8 @@ def test_backup_and_restore_playbooks(web):
 
     # --check: the plan, and nothing changes (no repository, no mount, no restic installed by it).
     before = backup_host_state(web)
-    rc, tasks, failure = run_playbook(web, 'backup.yml', check=True)
+    # At -vvv: gluster_backup_environment is on no remote command line (run_playbook looks for its secret).
+    rc, tasks, failure = run_playbook(web, 'backup.yml', check=True, verbose=True)
     assert rc == 0, failure
     plan = tasks['Show the plan']['msg']
     assert plan[-6:] == ['restic init (no repository yet)', 'mount -o ro node1:/web /run/glusterdock-backup/web',
@@ -1394,9 +1409,12 @@ def test_backup_and_restore_playbooks(web):
         ['gluster-volume=web', 'glusterdock', 'subdirectory=/'],
         ['docker-volume=bk-app', 'gluster-volume=web', 'glusterdock', 'subdirectory=bk-app']]
     assert gluster_mounts(web, 'docker1') == before[0]
-    # A second run: no init, a new snapshot of each source.
-    rc, tasks, failure = run_playbook(web, 'backup.yml')
+    assert listing(web, 'docker1', shlex.quote(RESTIC_CACHE)), 'restic did not get gluster_backup_environment'
+    # A second run: no init, a new snapshot of each source; its mount root, made below an empty directory of the
+    # host, is removed after it, and that directory stays.
+    rc, tasks, failure = run_playbook(web, 'backup.yml', gluster_backup_mount_root=BACKUP_PARENT + '/mounts')
     assert rc == 0, failure
+    assert listing(web, 'docker1', BACKUP_PARENT) == []
     assert tasks['Initialise the repository'].get('skipped'), tasks['Initialise the repository']
     second = restic_snapshots(web)
     assert len(second) == 4 and second[:2] == first
@@ -1434,9 +1452,36 @@ def test_backup_and_restore_playbooks(web):
     assert started_at(web, 'bk-user') == serving and gluster_sums(web, 'bk-app') == damaged
     assert 'bk-app-restored' in docker_volumes(web, 'docker1')
 
-    # Over the live volume: refused without the flag, nothing changed...
+    # A target reached through a symbolic link that a container made: refused, nothing written where it points.
+    web.sh('docker1', 'mkdir -p /var/tmp/bk-elsewhere && ln -s /var/tmp/bk-elsewhere %s/bk-link' % MOUNT_POINT)
+    before = backup_host_state(web)
+    rc, _tasks, failure = run_playbook(web, 'restore.yml', gluster_backup_restore_source={'docker_volume': 'bk-app'},
+                                       gluster_backup_restore_target={'gluster_volume': 'web',
+                                                                      'subdirectory': 'bk-link/restored'})
+    assert rc != 0 and failure == (
+        'Refusing to restore into subdirectory bk-link/restored of the GlusterFS volume web: its path leads to '
+        '/var/tmp/bk-elsewhere/restored, as a part of it is a symbolic link, which may point off GlusterFS. Remove the '
+        'link or restore elsewhere. Nothing was changed.'), failure
+    assert backup_host_state(web) == before and listing(web, 'docker1', '/var/tmp/bk-elsewhere') == []
+    web.sh('docker1', 'rm %s/bk-link && rmdir /var/tmp/bk-elsewhere' % MOUNT_POINT)
+
+    # A container on docker2 uses the Docker volume too: refused even with the flag, since only docker1's
+    # containers would be stopped.
+    succeeded(run(web, 'docker2', args(name='bk-app', subdirectory='bk-app')))
+    web.sh('docker2', 'docker run -d --name bk-remote -v bk-app:/data %s sleep 3600' % BUSYBOX)
     over_live = {'gluster_backup_restore_source': {'docker_volume': 'bk-app'},
                  'gluster_backup_restore_target': {'docker_volume': 'bk-app'}}
+    before = backup_host_state(web)
+    rc, _tasks, failure = run_playbook(web, 'restore.yml', restore_overwrite=True, **over_live)
+    assert rc != 0 and failure == (
+        'Refusing to restore into the Docker volume bk-app (subdirectory bk-app of the GlusterFS volume web): '
+        'containers on other Docker hosts use it (docker2: bk-remote), and a restore stops only those of this host; '
+        'stop them, then run again. Nothing was changed.'), failure
+    assert backup_host_state(web) == before and started_at(web, 'bk-user') == serving
+    assert gluster_sums(web, 'bk-app') == damaged
+    web.sh('docker2', 'docker rm -f bk-remote && docker volume rm bk-app')
+
+    # Over the live volume: refused without the flag, nothing changed...
     before = backup_host_state(web)
     rc, tasks, failure = run_playbook(web, 'restore.yml', **over_live)
     assert rc != 0 and failure.startswith(

@@ -1,7 +1,14 @@
 """The gluster_backup role's filters: what a backup reads, which snapshot a restore means and where it writes;
 every refusal as a sentence, all at once."""
+import json
+import os
+import subprocess
+
+import pytest
+
 from ansible_collections.glusterdock.storage.plugins.filter.gluster_backup import (
-    gluster_backup_forget_arguments, gluster_backup_inspected, gluster_backup_restore_target, gluster_backup_snapshot,
+    gluster_backup_backup_outcome, gluster_backup_environment_file, gluster_backup_forget_arguments,
+    gluster_backup_inspected, gluster_backup_offline_bricks, gluster_backup_restore_target, gluster_backup_snapshot,
     gluster_backup_sources,
 )
 
@@ -121,3 +128,53 @@ def test_inspected_and_forget_arguments():
     assert gluster_backup_forget_arguments({'last': '0', 'daily': 7, 'weekly': '4', 'monthly': 0, 'yearly': 2}) == [
         '--keep-daily', '7', '--keep-weekly', '4', '--keep-yearly', '2']
     assert gluster_backup_forget_arguments({'daily': 0}) == []
+
+
+def test_a_volume_with_a_brick_offline_is_refused_naming_the_bricks():
+    web_bricks = [{'name': 'node1:/b/web', 'online': True}, {'name': 'node2:/b/web', 'online': False},
+                  {'name': 'node3:/b/web'}]
+    gathered = [{'name': 'web', 'status': 'Started', 'bricks': web_bricks},
+                {'name': 'data', 'status': 'Started', 'bricks': [{'name': 'node1:/b/data', 'online': True}]},
+                {'name': 'old', 'status': 'Stopped', 'bricks': [{'name': 'node1:/b/old'}]}]
+    offline = gluster_backup_offline_bricks(gathered)
+    assert offline == {'web': ['node2:/b/web', 'node3:/b/web'], 'data': []}
+    plan = gluster_backup_sources(['web', 'data'], ['site'], {'site': OURS}, KNOWN, offline)
+    assert plan['problems'] == [
+        'GlusterFS volume web has bricks offline (node2:/b/web, node3:/b/web): a snapshot now could miss the files on '
+        'them; bring them back online, then run again']
+    assert gluster_backup_sources(['data'], [], {}, KNOWN, offline)['problems'] == []
+
+
+def test_the_environment_file_quotes_every_value_for_the_shell(tmp_path):
+    environment = {'AWS_SECRET_ACCESS_KEY': "it's $(touch pwned) `id` \\ \"x\"\nline2", 'RETRIES': 3, 'FLAG': True}
+    text = gluster_backup_environment_file(environment)
+    assert text.splitlines()[0] == "export AWS_SECRET_ACCESS_KEY='it'\"'\"'s $(touch pwned) `id` \\ \"x\""
+    path = tmp_path / 'environment'
+    path.write_text(text)
+    read = subprocess.run(['sh', '-c', '. "$1"; exec python3 -c "import json, os; print(json.dumps(dict(os.environ)))"',
+                           'test', str(path)], capture_output=True, text=True, check=True, cwd=str(tmp_path),
+                          env={'PATH': os.environ['PATH']})
+    exported = json.loads(read.stdout)
+    assert (exported['AWS_SECRET_ACCESS_KEY'], exported['RETRIES'], exported['FLAG']) == (
+        environment['AWS_SECRET_ACCESS_KEY'], '3', 'true')
+    assert not (tmp_path / 'pwned').exists()
+    assert gluster_backup_environment_file({}) == ''
+    for name in ('1X', 'A-B', 'X; touch /tmp/p', ''):
+        with pytest.raises(ValueError, match='is not a variable name'):
+            gluster_backup_environment_file({name: 'v'})
+
+
+def test_a_backup_that_could_not_read_some_files_names_its_snapshot_to_forget():
+    summary = json.dumps({'message_type': 'summary', 'snapshot_id': 'abcdef12' + '0' * 56})
+    results = [{'item': {'label': 'web:/'}, 'rc': 0, 'stdout_lines': [summary]},
+               {'item': {'label': 'web:/site (Docker volume site)'}, 'rc': 3,
+                'stdout_lines': ['{"message_type": "status"}', summary],
+                'stderr': 'error: open /x: permission denied\nWarning: at least one source file could not be read'},
+               {'item': {'label': 'data:/'}, 'rc': 1, 'stdout_lines': [], 'stderr': 'Fatal: unable to save snapshot'},
+               {'item': {'label': 'skipped'}, 'skipped': True}]
+    assert gluster_backup_backup_outcome(results) == {
+        'incomplete': ['abcdef12' + '0' * 56],
+        'problems': ['web:/site (Docker volume site): restic could not read some files (Warning: at least one source '
+                     'file could not be read); its snapshot abcdef12 is forgotten',
+                     'data:/: restic backup failed (rc 1: Fatal: unable to save snapshot)']}
+    assert gluster_backup_backup_outcome(results[:1]) == {'incomplete': [], 'problems': []}
