@@ -73,10 +73,20 @@ def _labelled(inspected):
     return None
 
 
+# The keys of a gluster_backup_docker_volumes entry given as a dictionary (a host without Docker).
+DOCKER_VOLUME_ENTRY_KEYS = ('name', 'gluster_volume', 'subdirectory')
+
+
 def docker_volume_source(entry, inspected, known_volumes):
     """(source, problem) of one entry of gluster_backup_docker_volumes: a Docker volume name (its labels,
     read on this host, say where its data lives) or a dictionary name, gluster_volume, subdirectory."""
     if isinstance(entry, dict):
+        # The role's argument spec cannot list these keys (an entry may also be a name): a misspelled
+        # subdirectory would silently back up the directory named after the Docker volume instead.
+        unknown = sorted(str(key) for key in set(entry) - set(DOCKER_VOLUME_ENTRY_KEYS))
+        if unknown:
+            return None, 'Docker volume entry %r: unknown key(s) %s; it takes %s' % (
+                entry, ', '.join(unknown), ', '.join(DOCKER_VOLUME_ENTRY_KEYS))
         name = entry.get('name')
         gluster_volume, subdirectory = entry.get('gluster_volume'), entry.get('subdirectory', name)
         if not isinstance(name, str) or not DOCKER_VOLUME_NAME_PATTERN.match(name):

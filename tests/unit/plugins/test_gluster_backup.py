@@ -59,6 +59,13 @@ def test_every_bad_source_is_refused_at_once():
         'web:/ is listed twice']
 
 
+def test_a_misspelled_key_of_a_docker_volume_entry_is_refused():
+    # Else the subdirectory would default to the name, and another directory would be backed up.
+    plan = gluster_backup_sources([], [{'name': 'pg', 'gluster_volume': 'data', 'subdir': 'pg/main'}], {}, KNOWN)
+    assert plan['problems'] == ["Docker volume entry {'name': 'pg', 'gluster_volume': 'data', 'subdir': 'pg/main'}: "
+                                "unknown key(s) subdir; it takes name, gluster_volume, subdirectory"]
+
+
 def test_nothing_to_back_up_is_refused():
     assert gluster_backup_sources([], [], {}, KNOWN)['problems'][0].startswith('nothing to back up')
 
