@@ -52,7 +52,7 @@ def role_options():
 def yaml_documents():
     """(where, document) of every YAML file of the example trees and every ```yaml block of the READMEs."""
     for tree in EXAMPLE_TREES:
-        for directory, _, files in os.walk(os.path.join(CHECKOUT, tree)):
+        for directory, _directories, files in os.walk(os.path.join(CHECKOUT, tree)):
             for name in sorted(files):
                 if name.endswith(('.yml', '.yaml')):
                     path = os.path.join(directory, name)
@@ -92,7 +92,7 @@ def validation_errors(name, value):
 
 
 def test_the_examples_set_the_list_variables():
-    names = {name for _, name, _ in example_variables()}
+    names = {name for _where, name, _value in example_variables()}
     for name in ('gluster_volumes_list', 'docker_gluster_volumes_list', 'docker_containers_list',
                  'docker_containers_image_archives', 'gluster_server_brick_directories'):
         assert name in names
