@@ -31,9 +31,10 @@ def test_argument_specs_match_defaults(role):
 # --- the examples pass the roles' argument validation -------------------------------------------
 # Ansible validates a role's variables against meta/argument_specs.yml when the role starts, and
 # refuses keys its nested options do not list: every variable set the collection ships or shows (the
-# molecule scenarios, the playbooks, the inventories, the example repository, the READMEs) must pass.
+# molecule scenarios and the lab's group_vars, the playbooks, the inventories, the example repository,
+# the READMEs) must pass.
 
-EXAMPLE_TREES = ('molecule', 'playbooks', 'inventories', os.path.join('examples', 'infra-repo'))
+EXAMPLE_TREES = ('molecule', 'playbooks', 'inventories', 'lab', os.path.join('examples', 'infra-repo'))
 READMES = ['README.md', os.path.join('examples', 'infra-repo', 'README.md')] + [
     os.path.join('roles', name, 'README.md') for name in role_names()]
 CHECKOUT = os.path.join(ROLES, '..')
