@@ -90,11 +90,8 @@ def bricks_in_sets(bricks, set_size, what='the bricks'):
             'take both. Add servers so that each new set has %d different servers (or lower bricks_per_server)'
             % (what, ', '.join(bricks), set_count, set_size,
                ', '.join('%s holds %d of them' % (server, count) for server, count in crowded), set_size))
-    dealt = [[] for _ in range(set_count)]
     grouped = [brick for server_bricks in by_server.values() for brick in server_bricks]
-    for position, brick in enumerate(grouped):
-        dealt[position % set_count].append(brick)
-    return [brick for brick_set in dealt for brick in brick_set]
+    return [brick for first in range(set_count) for brick in grouped[first::set_count]]
 
 
 def _distinct_hosts(bricks):
