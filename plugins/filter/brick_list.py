@@ -84,13 +84,15 @@ def volumes_with_new_bricks_on(definitions, planned, host, play_hosts, volume_in
     """The definitions that allow bricks on the root file system (or set ``force``) and would get a
     new brick on ``host``, each with its planned ``bricks``: those the server has to check itself
     (gluster's force skips glusterd's check). A new brick on a host that is none of ``play_hosts``
-    (named by an address) could be this one's: its volume is checked here too. Empty on a no-op."""
+    (named by an address) could be this one's: its volume is checked here too. A volume to delete gets
+    no brick. Empty on a no-op."""
     volumes = parse_volume_info(_reply(volume_info_xml, 'volume info')) if volume_info_xml else {}
     ours = host_key(host)
     known = {host_key(name) for name in play_hosts or []}
     chosen = []
     for definition in definitions or []:
-        if not (definition.get('allow_root_filesystem_bricks') or definition.get('force')):
+        if not (definition.get('allow_root_filesystem_bricks') or definition.get('force')) or \
+                definition.get('state', 'present') == 'absent':
             continue
         volume = volumes.get(definition['name'])
         current = {brick.name for brick in volume.bricks} if volume is not None else set()

@@ -129,5 +129,7 @@ def test_only_volumes_with_a_new_brick_on_the_server_are_checked_there(version):
     # A no-op: nothing to check anywhere.
     unchanged = planned_bricks(definitions[:3], SIX[:3], '/bricks', info)
     assert volumes_with_new_bricks_on(definitions[:3], unchanged, 'node1', SIX[:3], info) == []
+    # A volume to delete gets no brick.
+    assert volumes_with_new_bricks_on([dict(definitions[0], state='absent')], planned, 'node4', SIX, info) == []
     # Not read: every brick is new.
     assert len(volumes_with_new_bricks_on(definitions[:3], unchanged, 'node1', SIX[:3])) == 2
