@@ -11,6 +11,7 @@ from __future__ import annotations
 from ansible_collections.glusterdock.storage.plugins.filter.brick_list import brick_list
 # A reply that is not a success is an error, never an empty result.
 from ansible_collections.glusterdock.storage.plugins.filter.gluster_health import _reply
+from ansible_collections.glusterdock.storage.plugins.module_utils.derived_bricks import host_key
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_sets import brick_sets
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import Pool
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
@@ -55,7 +56,7 @@ def bricks_on_removed_servers(volume_info_xml, definitions, servers, brick_root,
     bricks named by address or FQDN stay on a server the inventory names by its short name.
     """
     volumes = parse_volume_info(_reply(volume_info_xml, 'volume info'))
-    kept = {_host_key(name) for name in servers or []}
+    kept = {host_key(name) for name in servers or []}
     kept_uuids = set()
     if pool_list_xml:
         pool = Pool(parse_peers(_reply(pool_list_xml, 'pool list')), local_names=[runner] if runner else [])
@@ -72,15 +73,10 @@ def bricks_on_removed_servers(volume_info_xml, definitions, servers, brick_root,
         derived = set(brick_list(list(servers), brick_root, volume.name, definition.get('bricks_per_server', 1))
                       if servers else [])
         left = [brick.name for brick in volume.bricks if brick.name not in derived and
-                _host_key(brick.host) not in kept and brick.host_uuid not in kept_uuids]
+                host_key(brick.host) not in kept and brick.host_uuid not in kept_uuids]
         if left:
             lines.append('volume %s: %s' % (volume.name, ', '.join(left)))
     return lines
-
-
-def _host_key(name):
-    """A host name as DNS compares it: any case, with or without the trailing dot."""
-    return name.strip().rstrip('.').lower()
 
 
 def shrink_plan(volume_info_xml, pool_list_xml, shrink_servers, shrink_volumes=None, runner='', inventory_hosts=()):
@@ -188,8 +184,8 @@ def _shrink_result(problems, removals=(), detach=(), detach_peers=(), kept=(), d
 def _peer_of_brick_host(name, bricks, peers_by_uuid):
     """The peer of the bricks whose host is ``name`` (by their host UUID), None when no brick names
     it, and why it is refused when those bricks name no pool member or more than one."""
-    wanted = _host_key(name)
-    named = [brick for brick in bricks if _host_key(brick.host) == wanted]
+    wanted = host_key(name)
+    named = [brick for brick in bricks if host_key(brick.host) == wanted]
     if not named:
         return None, None
     owners = {brick.host_uuid for brick in named}

@@ -68,16 +68,19 @@ def volume_definition_problems(definitions, servers):
     return [problem for problem in problems if problem]
 
 
-def volume_entry(definition, servers, brick_root, auth_allow=None, default_options=None):
+def volume_entry(definition, servers, brick_root, auth_allow=None, default_options=None, planned=None):
     """One definition of gluster_volumes_list as an entry of gluster_volume's ``volumes``: bricks
     explicit or derived from the servers, ``auth.allow`` and ``default_options`` (the TLS options)
     unless the definition sets them, the options of its ``profile`` under its own ``options``, and
-    only the keys the module takes (``quota``, ``profile`` and ``bricks_per_server`` are the role's own)."""
+    only the keys the module takes (``quota``, ``profile`` and ``bricks_per_server`` are the role's own).
+    ``planned``: volume name -> bricks, as planned_bricks planned them against the existing volumes."""
     if not isinstance(definition, dict) or not definition.get('name'):
         raise AnsibleFilterError('volume_entries: every definition needs a name, got %r' % (definition,))
     name = definition['name']
     bricks = definition.get('bricks')
-    if bricks is None:
+    if bricks is None and name in (planned or {}):
+        bricks = planned[name]
+    elif bricks is None:
         bricks = brick_list(servers, brick_root, name, definition.get('bricks_per_server', 1))
     entry = {'name': name, 'state': definition.get('state', 'present'), 'bricks': bricks}
     entry.update((key, definition[key]) for key in LAYOUT_KEYS if definition.get(key) is not None)
@@ -95,11 +98,12 @@ def volume_entry(definition, servers, brick_root, auth_allow=None, default_optio
     return entry
 
 
-def volume_entries(definitions, servers, brick_root, auth_allow=None, default_options=None):
+def volume_entries(definitions, servers, brick_root, auth_allow=None, default_options=None, planned=None):
     """Every definition as an entry of gluster_volume's ``volumes``, in order."""
     if default_options is not None and not isinstance(default_options, dict):
         raise AnsibleFilterError('volume_entries: default_options must be a dictionary, got %r' % (default_options,))
-    return [volume_entry(definition, servers, brick_root, auth_allow, default_options) for definition in definitions or []]
+    return [volume_entry(definition, servers, brick_root, auth_allow, default_options, planned)
+            for definition in definitions or []]
 
 
 class FilterModule(object):

@@ -26,7 +26,7 @@ EXPECTED_MINUTES = {
     'test_gluster_brick.py': 7,
     'test_tls.py': 7,
     'test_gluster_volume.py': 6,
-    'test_gluster_volume_distributed.py': 5,
+    'test_gluster_volume_distributed.py': 7,
     'test_gluster_brick_replicated.py': 5,
     'test_gluster_quota.py': 3,
     'test_gluster_peer.py': 3,

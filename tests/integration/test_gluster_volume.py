@@ -564,9 +564,13 @@ def test_role_checks_each_servers_new_bricks_before_sending_force(pool):
     creates = [call for call in pool.call_log('node1') if ' create ' in call]
     assert creates == ['--mode=script volume create rootok replica 3 node1:/bricks/rootok/brick1 '
                        'node2:/bricks/rootok/brick1 node3:/bricks/rootok/brick1 force --xml']
+    pool.reset_call_log()
     again = pool.run_play(play({'name': 'rootok'}))
     recap = again.stdout.split('PLAY RECAP')[1]
     assert again.returncode == 0 and set(re.findall(r'changed=(\d+)', recap)) == set(['0']), again.stdout[-3000:]
+    # No new brick anywhere: no server checks its paths (the role's read and the module's, on node1).
+    assert {node: pool.call_log(node) for node in NODES} == dict(
+        {node: [] for node in NODES}, node1=['--mode=script volume info --xml'] * 2)
 
 
 def test_list_form_creates_three_volumes_then_one_read_for_all(pool):

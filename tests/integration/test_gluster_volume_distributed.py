@@ -72,10 +72,10 @@ while not os.path.exists(state + '.stop'):
 SHRINK_PLAYBOOK = os.path.join(os.path.dirname(__file__), '..', '..', 'playbooks', 'shrink.yml')
 
 
-def role_play(servers):
+def role_play(servers, definition=None):
     return {'hosts': 'gluster_servers', 'gather_facts': False,
             'roles': [{'role': 'glusterdock.storage.gluster_volumes',
-                       'vars': {'gluster_volumes_list': [{'name': GROW, 'replica': 3}],
+                       'vars': {'gluster_volumes_list': [definition or {'name': GROW, 'replica': 3}],
                                 'gluster_volumes_servers': servers, 'gluster_volumes_restrict_clients': False}}]}
 
 
@@ -89,9 +89,9 @@ def recap_changed(output):
     return sorted(set(re.findall(r'changed=(\d+)', output.split('PLAY RECAP')[-1])))
 
 
-def bricks_of(lab):
-    info = lab.gluster('node1', 'volume', 'info', GROW, '--xml')
-    return re.findall(r'<name>(node\d:/bricks/%s/brick\d)</name>' % GROW, info)
+def bricks_of(lab, volume=GROW):
+    info = lab.gluster('node1', 'volume', 'info', volume, '--xml')
+    return re.findall(r'<name>(node\d:/bricks/%s/brick\d)</name>' % volume, info)
 
 
 def changing(lab):
@@ -205,3 +205,48 @@ def test_grow_and_shrink_through_the_inventory_while_a_client_writes(pool):
     safety_matrix.verify_and_record(pool, GROW, before + written, 'grow 3 -> 6 servers with the role, then shrink '
                                     '6 -> 3 with playbooks/shrink.yml, a client writing throughout', 'replica 3',
                                     'none', 'done, files spread over both sets, every write kept')
+
+
+GROW_TWO = 'growtwo'
+
+
+def test_grow_two_bricks_per_server_through_the_inventory(pool):
+    # Two bricks per server, replica 3, created on 3 servers in the role's order; 3 more servers
+    # bring two whole sets, after the existing bricks (whose order defines the existing sets).
+    pool.form_pool()
+    if GROW_TWO in pool.gluster('node1', 'volume', 'list').split():
+        pool.gluster('node1', 'volume', 'stop', GROW_TWO)
+        pool.gluster('node1', 'volume', 'delete', GROW_TWO)
+    for node in NODES:
+        pool.sh(node, 'rm -rf /bricks/%s' % GROW_TWO)
+    definition = {'name': GROW_TWO, 'replica': 3, 'bricks_per_server': 2}
+    created = pool.run_play(role_play(NODES[:3], definition))
+    assert created.returncode == 0, created.stdout[-3000:]
+    old_bricks = ['%s:/bricks/%s/brick%d' % (node, GROW_TWO, number) for number in (1, 2) for node in NODES[:3]]
+    assert bricks_of(pool, GROW_TWO) == old_bricks
+    point = brick_data.mount(pool, 'node1', GROW_TWO)
+    brick_data.write_files(pool, 'node1', point, count=200, largest=16 * 1024)
+    before = brick_data.checksums(pool, 'node1', point)
+    brick_data.unmount(pool, 'node1', GROW_TWO)
+
+    pool.reset_call_log()
+    grown = pool.run_play(role_play(NODES, definition))
+    assert grown.returncode == 0, grown.stdout[-3000:]
+    new_bricks = ['%s:/bricks/%s/brick%d' % (node, GROW_TWO, number) for number in (1, 2) for node in NODES[3:]]
+    assert bricks_of(pool, GROW_TWO) == old_bricks + new_bricks
+    assert [call for call in pool.call_log('node1') if 'add-brick' in call.split()] == [
+        '--mode=script volume add-brick %s %s --xml' % (GROW_TWO, ' '.join(new_bricks))]
+    assert '--mode=script volume rebalance %s start --xml' % GROW_TWO in pool.call_log('node1')
+    moved = sum(brick_data.brick_files(pool, node, '/bricks/%s/brick%d' % (GROW_TWO, number))
+                for node in NODES[3:4] for number in (1, 2))
+    assert moved >= 40, moved
+    pool.reset_call_log()
+    again = pool.run_play(role_play(NODES, definition))
+    assert again.returncode == 0 and recap_changed(again.stdout) == ['0'], again.stdout[-3000:]
+    assert changing(pool) == []
+    safety_matrix.verify_and_record(pool, GROW_TWO, before, 'grow 3 -> 6 servers with the role, two bricks per server',
+                                    'replica 3', 'none', 'done, new sets after the old, files spread')
+    pool.gluster('node1', 'volume', 'stop', GROW_TWO)
+    pool.gluster('node1', 'volume', 'delete', GROW_TWO)
+    for node in NODES:
+        pool.sh(node, 'rm -rf /bricks/%s' % GROW_TWO)

@@ -97,3 +97,12 @@ def test_names_and_bricks_are_checked_with_gluster_volumes_rules_before_any_dire
         "volume dots: bricks: 'node1:/bricks/../etc/b': the path must not contain \".\" or \"..\" components",
         "volume one: bricks: give a list of host:/absolute/path, got 'node1:/bricks/one/b'",
     ]
+
+
+def test_derived_bricks_come_as_planned_against_the_existing_volume():
+    planned = {'web': ['node2:/bricks/web/brick1', 'node1:/bricks/web/brick1', 'node3:/bricks/web/brick1']}
+    definitions = [{'name': 'web', 'replica': 3}, {'name': 'logs', 'bricks': ['node1:/srv/logs/b']}, {'name': 'new'}]
+    entries = volume_entries(definitions, SERVERS, '/bricks', planned=planned)
+    assert [entry['bricks'] for entry in entries] == [
+        planned['web'], ['node1:/srv/logs/b'], ['node1:/bricks/new/brick1', 'node2:/bricks/new/brick1',
+                                                'node3:/bricks/new/brick1']]
