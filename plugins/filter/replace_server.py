@@ -147,7 +147,7 @@ def replace_server_plan(volume_info_xml, pool_list_xml, volume_status_xml, old, 
                 plan_rebuild_cycles(volume, status, parse_heal_info(_reply(heal[volume.name], 'heal info')),
                                     [brick.name for brick in rebuild], offline_bricks_are_stale=True)
             except BrickPlanError as error:
-                problems.append('volume %s: %s' % (volume.name, error))
+                problems.append('volume %s: %s' % (volume.name, error.message))
     plan['rebuilds'].sort(key=lambda rebuild: (rebuild['volume'], rebuild['set']))
     if not same and peer is not None:
         plan['detach'] = [peer.uuid]
