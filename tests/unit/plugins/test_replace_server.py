@@ -8,7 +8,7 @@ from ansible_collections.glusterdock.storage.plugins.filter.replace_server impor
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
 from ansible_collections.glusterdock.storage.tests.unit.plugins.test_inventory_servers import peer_uuid
 
-INVENTORY = ['node1', 'node2', 'node3', 'node4']
+INVENTORY = ('node1', 'node2', 'node3', 'node4')
 FRESH = {'uuid': '6f1c2a4e-0000-4000-8000-000000000001', 'peers': '0', 'volumes': '0'}
 
 
