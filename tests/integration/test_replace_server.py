@@ -145,6 +145,14 @@ def test_a_server_gone_for_good_is_replaced_while_a_container_writes(volume, cas
         done = replace(volume, old, new)
         assert done.returncode == 0, done.stdout[-5000:]
         assert writer.count() > written_before
+        calls = [call for node in volume.nodes for call in volume.call_log(node)]
+        # gluster's own syntax for a rebuilt brick is the only force: none on the detach of the dead peer.
+        assert [call for call in calls if 'force' in call.split()] == [
+            '--mode=script volume %s rs %s:%s %s:%s commit force --xml'
+            % ('replace-brick' if case == 'new host' else 'reset-brick', old, BRICK, new, BRICK)]
+        if case == 'new host':
+            # gluster_peer detaches by the name the pool lists the peer under.
+            assert [call for call in calls if ' detach ' in call] == ['--mode=script peer detach %s --xml' % old]
         volume.reset_call_log()
         again = replace(volume, old, new)
         assert again.returncode == 0 and recap_changed(again.stdout) == ['0'], again.stdout[-3000:]
