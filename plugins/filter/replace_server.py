@@ -85,7 +85,17 @@ def replace_server_plan(volume_info_xml, pool_list_xml, volume_status_xml, old, 
     if same:
         known = new_host or {}
         peers_known, volumes_known = int(known.get('peers') or 0), int(known.get('volumes') or 0)
-        if known.get('uuid') != peer.uuid:
+        if known.get('uuid') == peer.uuid and not peer.in_cluster:
+            if volumes_known:
+                problems.append('%s has its peer UUID %s back but is not in the pool (%s, %s): start glusterd on it, '
+                                'check that it reaches the other servers, and run this again'
+                                % (new, peer.uuid, peer.state_name or 'no state',
+                                   'connected' if peer.connected else 'disconnected'))
+            else:
+                # An earlier run stopped between giving the host its UUID and glusterd taking the
+                # volumes from its peers: restore it again.
+                plan['restore'] = True
+        elif known.get('uuid') != peer.uuid:
             if peers_known or volumes_known:
                 problems.append('%s answers with peer UUID %s, not %s, and already knows %d peer(s) and %d '
                                 'volume(s): it is not a fresh install of the server that is gone, so its identity is '

@@ -94,12 +94,21 @@ def test_the_same_host_rebuilt_takes_its_old_uuid_back_once(version):
     assert result['rebuilds'] == [{'volume': 'rep', 'brick': 'node3:/bricks/rep/b', 'set': 1,
                                    'new_brick': 'node3:/bricks/rep/b', 'online': False}]
     # Its UUID back, its brick still offline: the reset goes on, nothing is restored again.
-    restored = plan(version, 'node3', 'node3', dict(FRESH, uuid=node3, peers='2', volumes='2'))
+    info, pool, status = reads(version)
+    in_pool = pool.replace('<connected>0</connected>', '<connected>1</connected>')
+    restored = replace_server_plan(info, in_pool, status, 'node3', 'node3', 'node1', INVENTORY,
+                                   dict(FRESH, uuid=node3, peers='2', volumes='2'))
     assert (restored['restore'], restored['problems'], restored['done']) == (False, [], False)
     assert [rebuild['online'] for rebuild in restored['rebuilds']] == [False]
+    # Its UUID back but not in the pool: before glusterd took the volumes, the restore runs again; after, refused.
+    again = plan(version, 'node3', 'node3', dict(FRESH, uuid=node3, peers='2', volumes='0'))
+    assert (again['restore'], again['problems']) == (True, [])
+    assert plan(version, 'node3', 'node3', dict(FRESH, uuid=node3, peers='2', volumes='2'))['problems'] == [
+        'node3 has its peer UUID %s back but is not in the pool (Peer in Cluster, disconnected): start glusterd on '
+        'it, check that it reaches the other servers, and run this again' % node3]
     # Its brick online again: only its heal is verified; nothing to do.
     back = plan(version, 'node3', 'node3', dict(FRESH, uuid=node3, peers='2', volumes='2'),
-                status='health-volume-status-all')
+                pool='health-pool-list', status='health-volume-status-all', heal=False)
     assert (back['restore'], back['problems'], back['done']) == (False, [], True)
     assert [rebuild['online'] for rebuild in back['rebuilds']] == [True]
 
