@@ -32,6 +32,7 @@ EXPECTED_MINUTES = {
     'test_gluster_peer.py': 3,
     'test_gluster_info.py': 3,
     'test_pool_faults.py': 3,
+    'test_replace_server.py': 5,
     'test_gluster_server_role.py': 1,
 }
 

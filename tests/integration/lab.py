@@ -35,9 +35,33 @@ class Lab(object):
         self._lab('up', '--gluster', '--nodes', str(len(self.nodes)), '--suite', self.suite,
                   '--docker-hosts', str(len(self.docker_hosts)))
         for node in self.nodes:
-            self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
-            self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
-            self.wait_for_glusterd(node)
+            self._log_gluster_calls(node)
+        self.write_inventory()
+
+    def _log_gluster_calls(self, node):
+        self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
+        self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
+        self.wait_for_glusterd(node)
+
+    def add_node(self, node):
+        """Start node ``node`` (nodeK, a fresh install: new container, empty bricks volume), glusterd
+        running outside any pool, and write the inventory again."""
+        self._lab('up', '--gluster', '--node', node[len('node'):], '--suite', self.suite)
+        self._log_gluster_calls(node)
+        if node not in self.nodes:
+            self.nodes.append(node)
+        self.write_inventory()
+
+    def remove_node(self, node):
+        """Remove a node for good: its container and its bricks volume; write the inventory again."""
+        subprocess.run(['docker', 'rm', '-f', self.container(node)], capture_output=True, check=True)
+        subprocess.run(['docker', 'volume', 'rm', '%s-bricks' % self.container(node)], capture_output=True,
+                       check=True)
+        self.nodes.remove(node)
+        self.write_inventory()
+
+    def write_inventory(self):
+        """The inventory of the lab's running containers."""
         os.makedirs(os.path.dirname(self.inventory), exist_ok=True)
         with open(self.inventory, 'w') as handle:
             handle.write(subprocess.run(
