@@ -8,7 +8,8 @@ refuses. Pure: it judges replies already read on a server that stays."""
 from __future__ import annotations
 
 from ansible_collections.glusterdock.storage.plugins.filter.gluster_health import _reply
-from ansible_collections.glusterdock.storage.plugins.filter.inventory_servers import _host_key, _peer_of_brick_host
+from ansible_collections.glusterdock.storage.plugins.filter.inventory_servers import _peer_of_brick_host
+from ansible_collections.glusterdock.storage.plugins.module_utils.derived_bricks import host_key
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_brick_health import (
     needs_heal_check,
     offline_bricks,
@@ -62,7 +63,7 @@ def replace_server_plan(volume_info_xml, pool_list_xml, volume_status_xml, old, 
     statuses = {status.name: status for status in parse_volume_statuses(_reply(volume_status_xml, 'volume status'))}
     all_bricks = [brick for volume in volumes.values() for brick in volume.bricks]
     plan['runner_uuid'] = next((member.uuid for member in pool.peers if member.is_self), '')
-    plan['same_host'] = same = _host_key(old) == _host_key(new)
+    plan['same_host'] = same = host_key(old) == host_key(new)
     peer = pool.find(old)
     if peer is None:
         peer, problem = _peer_of_brick_host(old, all_bricks, {member.uuid: member for member in pool.peers})
