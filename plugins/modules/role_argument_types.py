@@ -55,10 +55,6 @@ attributes:
       - It checks and changes nothing, in check mode as in a normal run.
   diff_mode:
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: all
 seealso:
   - module: ansible.builtin.validate_argument_spec
   - name: Role argument validation

@@ -40,14 +40,14 @@ def test_the_action_is_not_routed_through_a_module_action():
 def run_play(tmp_path, tasks, *options):
     """Run ``tasks`` on localhost in check mode with the collection of this checkout; return the
     results of the tasks that failed (rescued), as (task name, result), and the play's output."""
+    record_failure = {'ansible.builtin.set_fact': {
+        'failures': '{{ failures | default([]) + [[ansible_failed_task.name, ansible_failed_result]] }}'}}
+    cases = [{'name': 'case %d' % number, 'block': [task], 'rescue': [record_failure]}
+             for number, task in enumerate(tasks)]
+    write_failures = {'ansible.builtin.copy': {'content': '{{ failures | default([]) | to_json }}',
+                                               'dest': str(tmp_path / 'failures.json')}, 'check_mode': False}
     play = [{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
-             'vars': {'ansible_python_interpreter': sys.executable}, 'tasks': [
-        {'name': 'case %d' % number, 'block': [task],
-         'rescue': [{'ansible.builtin.set_fact': {'failures': "{{ failures | default([]) + [[ansible_failed_task.name,"
-                                                               " ansible_failed_result]] }}"}}]}
-        for number, task in enumerate(tasks)] + [
-        {'ansible.builtin.copy': {'content': '{{ failures | default([]) | to_json }}',
-                                  'dest': str(tmp_path / 'failures.json')}, 'check_mode': False}]}]
+             'vars': {'ansible_python_interpreter': sys.executable}, 'tasks': cases + [write_failures]}]
     playbook = tmp_path / 'play.yml'
     playbook.write_text(yaml.safe_dump(play))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_ROLES_PATH=str(tmp_path / 'roles'),
@@ -63,6 +63,11 @@ def role(name, tasks_from='main', **variables):
             'vars': variables}
 
 
+def as_json(name, value):
+    """The hint of a message for a top-level variable: how to give it with -e."""
+    return """ (with -e, give it as JSON: -e '{"%s": %s}')""" % (name, value)
+
+
 def test_the_roles_refuse_values_the_spec_validation_lets_through(tmp_path):
     failures, _output = run_play(tmp_path, [
         role('gluster_volumes', gluster_volumes_list=[{'name': 'a'}, {'name': 'b'}, {'name': 'web', 'quota': {
@@ -74,25 +79,24 @@ def test_the_roles_refuse_values_the_spec_validation_lets_through(tmp_path):
         role('gluster_tls', tasks_from='preflight', gluster_tls_enabled='yes'),
         role('gluster_pool', gluster_pool_wait_timeout='120'),
     ])
-    assert [(name, result['role'], result['entry_point'], result['problems']) for name, result in failures] == [
-        ("Check the types of this role's variables", 'glusterdock.storage.gluster_volumes', 'main', [
+    assert [name for name, _result in failures] == [CHECK_TASK['name']] * 6
+    assert [(result['role'][len('glusterdock.storage.'):], result['entry_point'], result['problems'])
+            for _name, result in failures] == [
+        ('gluster_volumes', 'main', [
             'gluster_volumes_list[2].quota.purge: "no" is a string; write true or false without quotes',
             'gluster_volumes_rebalance_after_growth: "false" is a string; write true or false without quotes'
-            ' (with -e, give it as JSON: -e \'{"gluster_volumes_rebalance_after_growth": false}\')']),
-        ("Check the types of this role's variables", 'glusterdock.storage.docker_gluster_volumes', 'main', [
+            + as_json('gluster_volumes_rebalance_after_growth', 'false')]),
+        ('docker_gluster_volumes', 'main', [
             'docker_gluster_volumes_list[0].purge: "no" is a string; write true or false without quotes']),
-        ("Check the types of this role's variables", 'glusterdock.storage.docker_swarm', 'main', [
-            'docker_swarm_managers: "node1,node2" is a string, not a list; write a YAML list'
-            ' (with -e, give it as JSON: -e \'{"docker_swarm_managers": ["node1", "node2"]}\')']),
-        ("Check the types of this role's variables", 'glusterdock.storage.gluster_backup', 'restore', [
+        ('docker_swarm', 'main', ['docker_swarm_managers: "node1,node2" is a string, not a list; write a YAML list'
+                                  + as_json('docker_swarm_managers', '["node1", "node2"]')]),
+        ('gluster_backup', 'restore', [
             'gluster_backup_restore_overwrite: "true" is a string; write true or false without quotes'
-            ' (with -e, give it as JSON: -e \'{"gluster_backup_restore_overwrite": true}\')']),
-        ("Check the types of this role's variables", 'glusterdock.storage.gluster_tls', 'preflight', [
-            'gluster_tls_enabled: "yes" is a string; write true or false without quotes'
-            ' (with -e, give it as JSON: -e \'{"gluster_tls_enabled": true}\')']),
-        ("Check the types of this role's variables", 'glusterdock.storage.gluster_pool', 'main', [
-            'gluster_pool_wait_timeout: "120" is a string; write the number without quotes'
-            ' (with -e, give it as JSON: -e \'{"gluster_pool_wait_timeout": 120}\')']),
+            + as_json('gluster_backup_restore_overwrite', 'true')]),
+        ('gluster_tls', 'preflight', ['gluster_tls_enabled: "yes" is a string; write true or false without quotes'
+                                      + as_json('gluster_tls_enabled', 'true')]),
+        ('gluster_pool', 'main', ['gluster_pool_wait_timeout: "120" is a string; write the number without quotes'
+                                  + as_json('gluster_pool_wait_timeout', '120')]),
     ]
     assert failures[0][1]['msg'] == (
         'The variables of role glusterdock.storage.gluster_volumes (entry point main of its meta/argument_specs.yml) must have the types '
@@ -102,9 +106,8 @@ def test_the_roles_refuse_values_the_spec_validation_lets_through(tmp_path):
 
 def test_an_extra_var_given_as_key_value_is_refused_and_as_json_passes(tmp_path):
     failures, _output = run_play(tmp_path, [role('docker_swarm')], '-e', 'docker_swarm_managers=node1')
-    assert failures[0][1]['problems'] == [
-        'docker_swarm_managers: "node1" is a string, not a list; write a YAML list'
-        ' (with -e, give it as JSON: -e \'{"docker_swarm_managers": ["node1"]}\')']
+    assert failures[0][1]['problems'] == ['docker_swarm_managers: "node1" is a string, not a list; write a YAML list'
+                                          + as_json('docker_swarm_managers', '["node1"]')]
 
 
 SCRATCH_SPEC = {'argument_specs': {'main': {'options': {
@@ -157,7 +160,7 @@ def test_a_tasks_from_entry_point_is_checked_against_its_own_spec(tmp_path):
     ])
     assert [(result['entry_point'], result['problems']) for _name, result in failures] == [
         ('other', ['scratch_purge: "no" is a string; write true or false without quotes'
-                   ' (with -e, give it as JSON: -e \'{"scratch_purge": false}\')'])]
+                   + as_json('scratch_purge', 'false')])]
 
 
 def test_outside_a_role_it_says_where_it_belongs(tmp_path):
