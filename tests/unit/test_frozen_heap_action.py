@@ -11,8 +11,11 @@ ROOT = os.path.join(os.path.dirname(__file__), '..', '..')
 
 
 def module_names():
+    """The modules that run on the host: a module file that documents an action plugin of its own
+    name (role_argument_types, which runs on the controller) has no module code to route."""
     return sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
-                  if name.endswith('.py') and not name.startswith('_'))
+                  if name.endswith('.py') and not name.startswith('_')
+                  and not os.path.exists(os.path.join(ROOT, 'plugins', 'action', name)))
 
 
 @pytest.mark.parametrize('module', module_names())

@@ -6,6 +6,8 @@ import pytest
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.glusterdock.storage.plugins.plugin_utils.role_argument_types import argument_type_problems
+
 ROLES = os.path.join(os.path.dirname(__file__), '..', '..', 'roles')
 
 
@@ -143,3 +145,19 @@ def test_every_dictionary_a_role_takes_declares_its_keys(role):
 def test_a_misspelled_or_missing_key_is_refused_when_the_role_starts(name, value, error):
     errors = validation_errors(name, value)
     assert any(error in message for message in errors), errors
+
+
+# --- the examples have the types the roles use ---------------------------------------------------
+# The argument validation takes the string "no" for a bool and a string for a list without converting
+# the variable; the roles' first task (glusterdock.storage.role_argument_types) refuses them, so no
+# example may use them.
+
+def type_problems(name, value):
+    _role, _entry, option = role_options()[name]
+    return argument_type_problems({name: option}, {name: value})
+
+
+@pytest.mark.parametrize('where, name, value', example_variables(),
+                         ids=lambda value: value if isinstance(value, str) and len(value) < 60 else '')
+def test_every_example_has_the_types_the_role_uses(where, name, value):
+    assert type_problems(name, value) == [], where
