@@ -35,8 +35,7 @@ class Lab(object):
         self._lab('up', '--gluster', '--nodes', str(len(self.nodes)), '--suite', self.suite,
                   '--docker-hosts', str(len(self.docker_hosts)))
         for node in self.nodes:
-            self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
-            self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
+            self.install_call_log(node)
             self.wait_for_glusterd(node)
         os.makedirs(os.path.dirname(self.inventory), exist_ok=True)
         with open(self.inventory, 'w') as handle:
@@ -46,6 +45,18 @@ class Lab(object):
 
     def down(self):
         self._lab('down')
+
+    def install_call_log(self, node):
+        """Log every gluster call on NODE (see call_log); a no-op when it already does."""
+        self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
+        self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
+
+    def replace(self, node, suite):
+        """Replace NODE's container by one from SUITE's image that keeps /var/lib/glusterd and the
+        bricks, the same name and host name (the lab's stand-in for a package upgrade), and log its
+        gluster calls again."""
+        self._lab('replace', '--node', node, '--suite', suite)
+        self.install_call_log(node)
 
     def container(self, node):
         return '%s-%s' % (self.name, node)
