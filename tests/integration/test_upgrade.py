@@ -134,6 +134,19 @@ def test_upgrade_is_refused_while_a_brick_is_offline(cluster):
         assert wait_until_healthy(lab)['healthy']
 
 
+def test_bad_input_is_refused_before_any_gluster_call(cluster):
+    lab = cluster
+    for node in lab.nodes:
+        lab.install_call_log(node)
+    lab.reset_call_log()
+    rc, output, _changed = run_upgrade(lab, {'upgrade_packages': False, 'upgrade_hook_tasks': '/nonexistent.yml'})
+    assert rc != 0
+    assert 'upgrade_hook_tasks an existing tasks file' in output and 'Nothing was changed.' in output, output[-3000:]
+    rc, output, _changed = run_upgrade(lab, {'upgrade_packages': False, 'upgrade_version': '11.1; reboot'})
+    assert rc != 0 and 'got upgrade_packages=False, upgrade_version=11.1; reboot' in output, output[-3000:]
+    assert all(lab.call_log(node) == [] for node in lab.nodes)
+
+
 def test_check_mode_shows_the_plan_and_the_op_version_and_changes_nothing(cluster):
     lab = cluster
     before = (lab.gluster('node1', 'volume', 'info', VOLUME, '--xml'), [version(lab, node) for node in lab.nodes],
