@@ -25,6 +25,7 @@ EXPECTED_MINUTES = {
     'test_docker_gluster_volume.py': 16,
     'test_gluster_brick.py': 7,
     'test_tls.py': 7,
+    'test_upgrade.py': 6,
     'test_gluster_volume.py': 6,
     'test_gluster_volume_distributed.py': 7,
     'test_gluster_brick_replicated.py': 5,

@@ -35,19 +35,16 @@ class Lab(object):
         self._lab('up', '--gluster', '--nodes', str(len(self.nodes)), '--suite', self.suite,
                   '--docker-hosts', str(len(self.docker_hosts)))
         for node in self.nodes:
-            self._log_gluster_calls(node)
+            self.install_call_log(node)
+            self.wait_for_glusterd(node)
         self.write_inventory()
-
-    def _log_gluster_calls(self, node):
-        self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
-        self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
-        self.wait_for_glusterd(node)
 
     def add_node(self, node):
         """Start node ``node`` (nodeK, a fresh install: new container, empty bricks volume), glusterd
         running outside any pool, and write the inventory again."""
         self._lab('up', '--gluster', '--node', node[len('node'):], '--suite', self.suite)
-        self._log_gluster_calls(node)
+        self.install_call_log(node)
+        self.wait_for_glusterd(node)
         if node not in self.nodes:
             self.nodes.append(node)
         self.write_inventory()
@@ -70,6 +67,18 @@ class Lab(object):
 
     def down(self):
         self._lab('down')
+
+    def install_call_log(self, node):
+        """Log every gluster call on NODE (see call_log); a no-op when it already does."""
+        self.sh(node, 'test -e /usr/sbin/gluster.real || mv /usr/sbin/gluster /usr/sbin/gluster.real')
+        self.sh(node, 'cat > /usr/sbin/gluster && chmod 755 /usr/sbin/gluster', stdin=GLUSTER_WRAPPER)
+
+    def replace(self, node, suite):
+        """Replace NODE's container by one from SUITE's image that keeps /var/lib/glusterd and the
+        bricks, the same name and host name (the lab's stand-in for a package upgrade), and log its
+        gluster calls again."""
+        self._lab('replace', '--node', node, '--suite', suite)
+        self.install_call_log(node)
 
     def container(self, node):
         return '%s-%s' % (self.name, node)

@@ -1,0 +1,92 @@
+"""The filters of playbooks/upgrade.yml: which checksums must agree, which rejected peers stop the
+rollout, and how far the op-version may go. Their input is what gluster_info and the playbook's read
+of /var/lib/glusterd/vols/*/cksum return."""
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.glusterdock.storage.plugins.filter.gluster_upgrade import (
+    FilterModule,
+    gluster_upgrade_cksum_problems,
+    gluster_upgrade_op_version,
+    gluster_upgrade_pool_views,
+)
+
+UUIDS = {'node1': '11111111-1111-1111-1111-111111111111', 'node2': '22222222-2222-2222-2222-222222222222',
+         'node3': '33333333-3333-3333-3333-333333333333'}
+
+
+def view(server, states):
+    """SERVER's pool.peers as gluster_info returns it; STATES maps each other server to its state."""
+    peers = [{'uuid': UUIDS[server], 'hostname': 'localhost', 'connected': True, 'state': 'Peer in Cluster', 'self': True}]
+    for other, state in sorted(states.items()):
+        peers.append({'uuid': UUIDS[other], 'hostname': 'lab-%s.lab' % other, 'connected': state != 'down',
+                      'state': 'Peer in Cluster' if state == 'down' else state, 'self': False})
+    return peers
+
+
+def test_every_filter_is_registered():
+    assert set(FilterModule().filters()) == {'gluster_upgrade_cksum_problems', 'gluster_upgrade_pool_views',
+                                             'gluster_upgrade_op_version'}
+
+
+def test_checksums_are_compared_between_servers_of_one_version_only():
+    checksums = {'node1': {'web': 'info=1', 'db': 'info=7'}, 'node2': {'web': 'info=2', 'db': 'info=7'},
+                 'node3': {'web': 'info=2'}}
+    # In the middle of 10 -> 11, node1's definitions are written in 11's format: not a problem.
+    assert gluster_upgrade_cksum_problems(checksums, {'node1': '11.1', 'node2': '10.3', 'node3': '10.3'}) == [
+        'volume db: /var/lib/glusterd/vols/db/cksum differs between servers of GlusterFS 10.3 (node2: info=7; node3: missing)']
+    assert gluster_upgrade_cksum_problems(checksums) == [
+        'volume db: /var/lib/glusterd/vols/db/cksum differs between servers (node1, node2: info=7; node3: missing)',
+        'volume web: /var/lib/glusterd/vols/web/cksum differs between servers (node1: info=1; node2, node3: info=2)']
+    assert gluster_upgrade_cksum_problems({'node1': {'web': 'info=1\n'}, 'node2': {'web': 'info=1'}}) == []
+
+
+def test_checksums_of_the_wrong_shape_are_an_error():
+    with pytest.raises(AnsibleFilterError):
+        gluster_upgrade_cksum_problems(['node1'])
+
+
+def test_a_rejection_between_servers_of_one_version_stops_and_names_them():
+    views = {'node1': view('node1', {'node2': 'Peer Rejected', 'node3': 'Peer in Cluster'}),
+             'node2': view('node2', {'node1': 'Peer Rejected', 'node3': 'Peer in Cluster'}),
+             'node3': view('node3', {'node1': 'Peer in Cluster', 'node2': 'Peer in Cluster'})}
+    judged = gluster_upgrade_pool_views(views, {'node1': '11.1', 'node2': '11.1', 'node3': '10.3'})
+    assert judged == {'rejected_same_version': ['node1 (11.1) sees node2 (11.1) as Peer Rejected',
+                                                'node2 (11.1) sees node1 (11.1) as Peer Rejected'],
+                      'rejected_across_versions': [], 'rejected_servers': ['node1', 'node2'], 'whole_view': 'node3'}
+
+
+def test_a_rejection_across_versions_is_reported_apart_and_health_is_read_where_every_peer_is_seen():
+    views = {'node1': view('node1', {'node2': 'Peer in Cluster', 'node3': 'Peer in Cluster'}),
+             'node2': view('node2', {'node1': 'Peer in Cluster', 'node3': 'Peer Rejected'}),
+             'node3': view('node3', {'node1': 'Peer in Cluster', 'node2': 'Peer Rejected'})}
+    judged = gluster_upgrade_pool_views(views, {'node1': '11.1', 'node2': '11.1', 'node3': '10.3'})
+    assert judged['rejected_same_version'] == [] and judged['rejected_servers'] == []
+    assert judged['rejected_across_versions'] == ['node2 (11.1) sees node3 (10.3) as Peer Rejected',
+                                                  'node3 (10.3) sees node2 (11.1) as Peer Rejected']
+    assert judged['whole_view'] == 'node1'
+
+
+def test_no_whole_view_when_every_server_misses_a_peer():
+    views = {'node1': view('node1', {'node2': 'down'}), 'node2': view('node2', {'node1': 'down'}), 'node3': []}
+    assert gluster_upgrade_pool_views(views, {})['whole_view'] is None
+
+
+def info(op_version, max_op_version, clients):
+    return {'pool': {'peers': [], 'op_version': op_version, 'max_op_version': max_op_version},
+            'volumes': [{'name': 'web', 'clients': [{'address': address, 'op_version': version}
+                                                    for address, version in clients]}]}
+
+
+def test_the_op_version_is_raised_to_what_every_server_supports_unless_a_client_supports_less():
+    assert gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5:49151', 110000)])) == {
+        'current': 100000, 'target': 110000, 'raise': True, 'clients_below': []}
+    assert gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5:49151', 100000)])) == {
+        'current': 100000, 'target': 110000, 'raise': True,
+        'clients_below': ['172.18.0.5:49151 (volume web, op-version 100000)']}
+    assert gluster_upgrade_op_version(info(110000, 110000, []))['raise'] is False
+
+
+def test_an_op_version_that_could_not_be_read_is_an_error():
+    with pytest.raises(AnsibleFilterError, match='could not be read'):
+        gluster_upgrade_op_version(info(None, 110000, []))
