@@ -22,6 +22,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.errors import 
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCommandError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_quota import read_quota
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
+    PEER_IN_CLUSTER,
     parse_heal_info,
     parse_peers,
     parse_volume_get,
@@ -252,8 +253,15 @@ def problems(facts, full_percent=DEFAULT_FULL_PERCENT, tls_expiry_warning_days=D
     fails closed)."""
     found = []
     for peer in facts.peers or ():
-        if not peer.is_self and not peer.connected:
+        if peer.is_self:
+            continue
+        if not peer.connected:
             found.append('peer %s is disconnected' % peer.hostname)
+        elif peer.state is not None and peer.state != PEER_IN_CLUSTER:
+            # Connected is not enough: a "Peer Rejected" peer (its volume configuration differs
+            # from this node's, as after a 10 -> 11 upgrade) takes part in no volume change.
+            found.append('peer %s is connected but in state "%s", not "Peer in Cluster"'
+                         % (peer.hostname, peer.state_name or peer.state))
     statuses = facts.statuses
     for name, volume in sorted((facts.volumes or {}).items()):
         if not volume.started:

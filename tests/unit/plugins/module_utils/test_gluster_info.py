@@ -48,14 +48,17 @@ NODE_DOWN = dict(HEALTHY, **{
 })
 
 
-def replying(version, replies):
+def replying(version, replies, edited=None):
     """A GlusterCli whose runner answers each command with the reply captured for exactly that
-    command (checked against the capture's MANIFEST) and fails the test on any other command."""
+    command (checked against the capture's MANIFEST) and fails the test on any other command;
+    ``edited`` maps a command to a captured reply changed by the test, which says how."""
     commands = manifest(version)
 
     def run_command(argv):
         assert argv[:2] == ['gluster', '--mode=script'] and argv[-1] == '--xml', argv
         command = ' '.join(argv[2:-1])
+        if command in (edited or {}):
+            return 0, edited[command], ''
         assert command in replies, 'unexpected gluster call: %s' % command
         name = replies[command]
         assert commands[name][2] == 'gluster --mode=script %s --xml' % command, (name, commands[name])
@@ -163,6 +166,23 @@ def test_a_stopped_node_shows_as_a_disconnected_peer_and_its_bricks_offline(vers
     assert 'brick node3:/bricks/rep/b of volume rep offline' in problems
     assert not [problem for problem in problems if 'dist' in problem]
     assert [volume['name'] for volume in result['volumes']] == ['dist', 'rep']
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_connected_but_rejected_peer_is_a_problem(version):
+    # The healthy pool's reply with node3 in the state glusterd gave the servers a 10 -> 11
+    # upgrade rejected in the lab (tests/integration/test_upgrade.py): state 6, "Peer Rejected".
+    healthy_pool = fixture(version, 'health-pool-list')
+    node3 = healthy_pool.index('<hostname>node3</hostname>')
+    rejected_pool = healthy_pool[:node3] + healthy_pool[node3:].replace(
+        '<state>3</state>', '<state>6</state>', 1).replace(
+        '<stateStr>Peer in Cluster</stateStr>', '<stateStr>Peer Rejected</stateStr>', 1)
+    assert rejected_pool != healthy_pool
+    cli = replying(version, HEALTHY, edited={'pool list': rejected_pool})
+    wanted = request()
+    result = facts_to_dict(read_facts(cli, wanted), wanted)
+    assert result['problems'] == ['peer node3 is connected but in state "Peer Rejected", not "Peer in Cluster"']
+    assert not result['healthy']
 
 
 @pytest.mark.parametrize('version', VERSIONS)
