@@ -12,7 +12,7 @@ short_description: Read a GlusterFS pool's health and state, with a verdict and 
 version_added: 0.1.0
 description:
   - Reads the trusted pool and its volumes from the node the task runs on and returns them, with
-    C(healthy) and C(problems), one sentence per thing that is wrong (a peer disconnected, a brick
+    C(healthy) and C(problems), one sentence per thing that is wrong (a peer disconnected or rejected, a brick
     offline, entries waiting for heal or possibly healing, a brick whose heal state is unknown, files in
     split-brain, a brick over O(full_percent), a self-heal daemon down, a directory over its quota, a TLS
     certificate of this node that expires within O(tls_expiry_warning_days) or has expired, a read that failed).
