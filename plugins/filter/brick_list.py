@@ -16,6 +16,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.derived_bricks
     DerivedBricksError, host_key, plan_derived_bricks, server_minor_bricks,
 )
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_pool import Pool
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import layout_set_size
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import (
     parse_peers, parse_volume_info, split_brick,
 )
@@ -66,8 +67,10 @@ def planned_bricks(definitions, servers, brick_root, volume_info_xml='', pool_li
         planned[name] = brick_list(servers, brick_root, name, per_server)
         # Without a count in the definition the volume keeps its own. A different count is a replica
         # change, which takes each set's bricks followed by its new ones: that stays the plain list,
-        # for gluster_volume to judge, as does a volume to delete.
-        set_size = int(definition.get('disperse') or definition.get('replica') or (volume.set_size if volume else 1))
+        # for gluster_volume to judge, as does a volume to delete. The counts mean what they mean to
+        # gluster_volume: replica 2 arbiter 1 is replica 3 arbiter 1, sets of three.
+        asked = layout_set_size(*(int(definition.get(count) or 0) for count in ('replica', 'arbiter', 'disperse')))
+        set_size = asked or (volume.set_size if volume is not None else 1)
         if definition.get('state', 'present') == 'absent' or volume is not None and set_size != volume.set_size:
             continue
         try:

@@ -11,6 +11,7 @@ from typing import List, Optional
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import GlusterdockError, RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume_spec import (
     canonical_brick,
+    replica_meant,
     validate_volume_name,
 )
 
@@ -103,7 +104,7 @@ def parse_brick_request(params):
             raise RequestError('only "arbiter: 1" exists', 'arbiter')
         if request.replica not in (2, 3):
             raise RequestError('give it with replica: 3 (replica 2 + one arbiter per set)', 'arbiter')
-        request.replica = 3
+        request.replica = replica_meant(request.replica, request.arbiter)
     if request.replica is not None:
         if state not in ('present', 'absent'):
             raise RequestError('only used with state present (raise it) or absent (lower it)', 'replica')

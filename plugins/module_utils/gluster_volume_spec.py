@@ -97,11 +97,22 @@ class VolumeSpec:
     @property
     def set_size(self):
         """Bricks per replica/disperse set when the arguments say so, else None."""
-        if self.disperse:
-            return self.disperse
-        if self.replica:
-            return self.replica
-        return None
+        return layout_set_size(self.replica, self.arbiter, self.disperse)
+
+
+def replica_meant(replica, arbiter):
+    """The replica count gluster's CLI means: it takes "replica 2 arbiter 1" as "replica 3 arbiter 1"."""
+    return 3 if replica == 2 and arbiter else replica
+
+
+def layout_set_size(replica=None, arbiter=None, disperse=None):
+    """Bricks per replica or disperse set that these counts ask for, as gluster_volume takes them
+    (replica 2 arbiter 1 and replica 3 arbiter 1: 3); None when they ask none (plain distribute for a
+    new volume, its own layout for an existing one). Shared with the role's brick planning, so that
+    both group bricks into the same sets."""
+    if disperse:
+        return disperse
+    return replica_meant(replica, arbiter) or None
 
 
 def validate_volume_name(name):
@@ -253,9 +264,7 @@ def _validate_layout(spec):
     if spec.arbiter is not None:
         if spec.arbiter != 1:
             raise VolumeSpecError('only "arbiter: 1" exists (with replica 3)', argument='arbiter')
-        if spec.replica == 2:
-            # gluster's own alias: "replica 2 arbiter 1" is "replica 3 arbiter 1".
-            spec.replica = 3
+        spec.replica = replica_meant(spec.replica, spec.arbiter)
         if spec.replica != 3:
             raise VolumeSpecError('1 needs replica: 3 (two data bricks and one arbiter per set)', argument='arbiter')
     if spec.disperse is not None:

@@ -1,4 +1,6 @@
 """The brick_list filter keeps the copies of one set on different servers."""
+from xml.etree import ElementTree
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
@@ -84,6 +86,62 @@ def test_planned_bricks_grow_every_layout_after_its_bricks(version):
     assert planned_bricks(definitions[:1], SIX[:3], '/bricks', derived_info(version)) == {
         'drep': named('drep', old, 1) + named('drep', old, 2)}
     assert planned_bricks(definitions[:1], SIX, '/bricks') == {'drep': named('drep', SIX, 1) + named('drep', SIX, 2)}
+
+
+# gluster's CLI takes "replica 2 arbiter 1" as "replica 3 arbiter 1": sets of three bricks either way.
+ARBITER_SPELLINGS = pytest.mark.parametrize('layout', [{'replica': 3, 'arbiter': 1}, {'replica': 2, 'arbiter': 1}],
+                                            ids=['replica 3 arbiter 1', 'replica 2 arbiter 1'])
+
+
+def as_arbiter(info, name, first=0):
+    """``info`` with volume ``name`` as replica 3 arbiter 1 (the last brick of each set the arbiter, as
+    gluster reports it), its bricks listed from the ``first``-th on (a volume created in another order)."""
+    root = ElementTree.fromstring(info)
+    volume = next(element for element in root.iter('volume') if element.findtext('name') == name)
+    volume.find('arbiterCount').text = '1'
+    brick_list_element = volume.find('bricks')
+    bricks = list(brick_list_element)
+    for brick in bricks:
+        brick_list_element.remove(brick)
+    for position, brick in enumerate(bricks[first:] + bricks[:first]):
+        brick.find('isArbiter').text = '1' if position % 3 == 2 else '0'
+        brick_list_element.append(brick)
+    return ElementTree.tostring(root, encoding='unicode')
+
+
+@ARBITER_SPELLINGS
+def test_planned_bricks_create_an_arbiter_volume_in_either_spelling(layout):
+    assert planned_bricks([dict(layout, name='v')], ['n1', 'n2', 'n3'], '/bricks') == {
+        'v': ['n1:/bricks/v/brick1', 'n2:/bricks/v/brick1', 'n3:/bricks/v/brick1']}
+    assert planned_bricks([dict(layout, name='v', bricks_per_server=2)], SIX, '/bricks') == {
+        'v': named('v', SIX, 1) + named('v', SIX, 2)}
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+@ARBITER_SPELLINGS
+def test_planned_bricks_grow_an_arbiter_volume_in_either_spelling(version, layout):
+    # One brick per server, created as node2, node3, node1 (its arbiter on node1): kept in that order.
+    info = as_arbiter(derived_info(version), 'arb', first=1)
+    assert planned_bricks([dict(layout, name='arb')], SIX, '/bricks', info) == {
+        'arb': ['node2:/bricks/arb/brick1', 'node3:/bricks/arb/brick1', 'node1:/bricks/arb/brick1']
+        + named('arb', SIX[3:], 1)}
+    # Two bricks per server: two sets on the old servers, two new ones after them.
+    info = as_arbiter(derived_info(version), 'drep')
+    old, added = SIX[:3], SIX[3:]
+    assert planned_bricks([dict(layout, name='drep', bricks_per_server=2)], SIX, '/bricks', info) == {
+        'drep': named('drep', old, 1) + named('drep', old, 2) + named('drep', added, 1) + named('drep', added, 2)}
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+@ARBITER_SPELLINGS
+def test_planned_bricks_leave_a_conversion_to_arbiter_to_the_module_in_either_spelling(version, layout):
+    # Volume rep as replica 2 on node1 and node2: an arbiter on node3 makes sets of three, a replica change.
+    root = ElementTree.fromstring(derived_info(version))
+    volume = next(element for element in root.iter('volume') if element.findtext('name') == 'rep')
+    volume.find('replicaCount').text = volume.find('brickCount').text = '2'
+    volume.find('bricks').remove(list(volume.find('bricks'))[2])
+    info = ElementTree.tostring(root, encoding='unicode')
+    assert planned_bricks([dict(layout, name='rep')], SIX[:3], '/bricks', info) == {'rep': named('rep', SIX[:3], 1)}
 
 
 @pytest.mark.parametrize('version', VERSIONS)

@@ -6,6 +6,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_volume
     VolumeSpecError,
     canonical_brick,
     canonical_boolean,
+    layout_set_size,
     parse_volume_spec,
 )
 
@@ -46,6 +47,16 @@ def test_gluster_gluster_style_list_of_paths():
 def test_replica_two_arbiter_one_is_replica_three_arbiter_one():
     result = spec(bricks=THREE, replica=2, arbiter=1)
     assert (result.replica, result.arbiter, result.set_size) == (3, 1, 3)
+
+
+@pytest.mark.parametrize('counts, size', [
+    (dict(replica=2, arbiter=1), 3), (dict(replica=3, arbiter=1), 3), (dict(replica=3), 3),
+    (dict(replica=2, allow_replica_two=True), 2), (dict(disperse=3, redundancy=1), 3), ({}, None),
+])
+def test_the_set_size_the_role_plans_with_is_the_one_the_module_checks(counts, size):
+    # planned_bricks (the gluster_volumes role) groups derived bricks with layout_set_size.
+    asked = dict((name, counts[name]) for name in ('replica', 'arbiter', 'disperse') if name in counts)
+    assert layout_set_size(**asked) == spec(bricks=SIX, **counts).set_size == size
 
 
 def test_zero_counts_mean_not_given():
