@@ -93,5 +93,3 @@ def test_change_without_retry_runs_once_even_when_glusterd_is_busy():
         cli.change('volume', 'reset-brick', 'rep', 'node2:/bricks/rep/b', 'start', retry=False)
     assert error.value.transient and len(run.argvs) == 1
     assert cli.commands == ['gluster --mode=script volume reset-brick rep node2:/bricks/rep/b start --xml']
-
-
