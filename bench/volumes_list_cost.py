@@ -14,7 +14,10 @@ which takes seconds where a stop and delete of each volume takes minutes for 300
   back to back, by one shell script in one ``ansible.builtin.command`` task;
 - one gluster_volume task with the list form (``volumes``) creating and starting them;
 - the whole gluster_volumes role (it also makes the brick parent directories, which the two
-  cases above get made before they are timed).
+  cases above get made before they are timed);
+- with ``--baseline REV``, the same list-form task run by revision REV of the collection
+  (exported with git archive), in the same rounds: a change measured against the code before it
+  under the same load.
 
 A no-op converge of the volumes then there:
 
@@ -34,6 +37,7 @@ adds a run's figures to those already there (for counts measured by another run)
 
     scripts/bench volumes [--repeat N] [--large-repeat N] [--suite bookworm|trixie]
                           [--counts 10,100,300] [--loop-counts 10,100] [--cases floor,list,role] [--append]
+                          [--baseline REV]
 
 ``--repeat``: rounds at counts up to 100; ``--large-repeat``: rounds at larger counts.
 """
@@ -61,6 +65,7 @@ FLOOR_LOOP = 'floor of a loop: ansible.builtin.command volume info NAME per volu
 SINGLE_LOOP = 'loop of gluster_volume, one volume per item'
 LIST_NOOP = 'gluster_volume list form, one task'
 ROLE_NOOP = 'gluster_volumes role, whole play'
+BASELINE_CREATE = 'gluster_volume list form, one task, at %s'
 
 # The floor's script: gluster's own commands, as the module sends them (script mode, XML), and
 # nothing else. The names come as arguments, so no name reaches the shell as code.
@@ -144,9 +149,34 @@ def run_role(lab, names, changing):
     return seconds(duration['end']) - seconds(duration['start']), len(lab.call_log('node1'))
 
 
-def creation_cases(lab, names, chosen=('floor', 'list', 'role')):
+def baseline_collections(revision):
+    """(ANSIBLE_COLLECTIONS_PATH whose glusterdock.storage is ``revision`` of this repository, its
+    short commit), exported once under .build/baseline with git archive (no worktree made)."""
+    commit = subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', revision], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    path = os.path.join(ROOT, '.build', 'baseline', commit)
+    storage = os.path.join(path, 'ansible_collections', 'glusterdock', 'storage')
+    if not os.path.isdir(storage):
+        os.makedirs(storage + '.tmp', exist_ok=True)
+        archive = subprocess.run(['git', '-C', ROOT, 'archive', commit], capture_output=True, check=True).stdout
+        subprocess.run(['tar', '-x', '-C', storage + '.tmp'], input=archive, check=True)
+        os.rename(storage + '.tmp', storage)
+    return path, commit
+
+
+def run_task_with_collections(lab, path, module, args, changing=False):
+    """run_task with ANSIBLE_COLLECTIONS_PATH set to ``path`` for that task only."""
+    saved = os.environ.get('ANSIBLE_COLLECTIONS_PATH')
+    os.environ['ANSIBLE_COLLECTIONS_PATH'] = path
+    try:
+        return run_task(lab, module, args, changing=changing)
+    finally:
+        os.environ['ANSIBLE_COLLECTIONS_PATH'] = saved or ''
+
+
+def creation_cases(lab, names, chosen=('floor', 'list', 'role'), baseline=None):
     """(label, run() -> (seconds, calls)) of each way of creating ``names`` from nothing, of those
-    ``chosen``."""
+    ``chosen``; ``baseline``: (collections path, commit) of the list form at another revision."""
     def floor():
         make_brick_parents(lab, names)
         return run_task(lab, 'ansible.builtin.command', {'argv': ['sh', '-c', CREATE_AND_START, 'sh'] + names})
@@ -155,8 +185,15 @@ def creation_cases(lab, names, chosen=('floor', 'list', 'role')):
         make_brick_parents(lab, names)
         return run_task(lab, MODULE, {'volumes': definitions(names)}, changing=True)
 
+    def list_form_at_baseline():
+        make_brick_parents(lab, names)
+        return run_task_with_collections(lab, baseline[0], MODULE, {'volumes': definitions(names)}, changing=True)
+
     cases = {'floor': (FLOOR_CREATE, floor), 'list': (LIST_CREATE, list_form),
              'role': (ROLE_CREATE, lambda: run_role(lab, names, changing=True))}
+    if baseline:
+        cases['baseline'] = (BASELINE_CREATE % baseline[1], list_form_at_baseline)
+        chosen = list(chosen) + ['baseline']
     return [cases[name] for name in chosen]
 
 
@@ -175,14 +212,14 @@ def noop_cases(lab, names, loops):
                     (ROLE_NOOP, lambda: run_role(lab, names, changing=False))]
 
 
-def measure_rounds(lab, count, rounds, loops, figures, chosen, record=None):
+def measure_rounds(lab, count, rounds, loops, figures, chosen, record=None, baseline=None):
     """Every case at ``count`` volumes (of the creation cases those ``chosen``), ``rounds`` times,
     in a new random order each round; the figures go to ``figures[(kind, count, label)]`` as
     (seconds, calls) pairs, and ``record()`` is called after every round (None: a warm-up, nothing
     kept)."""
     names = volume_names(count)
     for round_number in range(1, rounds + 1):
-        cases = creation_cases(lab, names, chosen)
+        cases = creation_cases(lab, names, chosen, baseline)
         random.shuffle(cases)
         for label, run in cases:
             delete_every_volume(lab)
@@ -217,12 +254,14 @@ def main():
     parser.add_argument('--counts', default='10,100,300')
     parser.add_argument('--loop-counts', default='10,100')
     parser.add_argument('--cases', default='floor,list,role', help='the creation cases to run')
+    parser.add_argument('--baseline', help='a revision whose list form runs in the same rounds (the code before a change)')
     parser.add_argument('--append', action='store_true',
                         help='add to the figures of bench/results/volumes_list_cost.json (another run, other counts)')
     options = parser.parse_args()
     counts = [int(count) for count in options.counts.split(',')]
     loop_counts = {int(count) for count in options.loop_counts.split(',') if count}
     chosen = options.cases.split(',')
+    baseline = baseline_collections(options.baseline) if options.baseline else None
 
     figures = load_figures() if options.append else {}
     loads = ['start: %s' % load_average()]
@@ -230,11 +269,11 @@ def main():
     with running_lab('gd-bench-vlist', nodes=1, suite=options.suite) as lab:
         version = gluster_version(lab)
         lab.gluster('node1', 'volume', 'set', 'all', 'cluster.brick-multiplex', 'on')
-        measure_rounds(lab, 2, 1, True, figures, chosen)
+        measure_rounds(lab, 2, 1, True, figures, chosen, baseline=baseline)
         for count in counts:
             rounds = options.repeat if count <= 100 else options.large_repeat
             # Written after every round, before the lab goes: a stop or a failed teardown keeps the figures.
-            measure_rounds(lab, count, rounds, count in loop_counts, figures, chosen,
+            measure_rounds(lab, count, rounds, count in loop_counts, figures, chosen, baseline=baseline,
                            record=lambda: report(figures, version, options, started, loads + ['now: %s' % load_average()]))
 
 
@@ -294,7 +333,7 @@ def report(figures, version, options, started, loads):
 def order(key):
     """The cases in the order the tables list them."""
     labels = [FLOOR_CREATE, LIST_CREATE, ROLE_CREATE] if key[0] == 'create' else [FLOOR_LOOP, SINGLE_LOOP, LIST_NOOP, ROLE_NOOP]
-    return labels.index(key[2])
+    return labels.index(key[2]) if key[2] in labels else len(labels)  # a baseline last
 
 
 if __name__ == '__main__':

@@ -1040,7 +1040,8 @@ def test_role_applies_its_list_in_one_task(web_and_data):
 # --- tuning profiles of the gluster_volumes role: applied once, and correct with two clients ----
 
 # The profiles that ship (plugins/module_utils/gluster_volume_profiles.py). The candidate
-# containers of bench/profiles_cost.py, run here as a profile, failed the two-client test.
+# containers of bench/profiles_cost.py, run here as a profile, failed the two-client test, also
+# with COHERENCE_SECONDS of 5 (bench/results/profiles.md).
 TUNED_PROFILES = ['default']
 TUNED_CLIENT = 'tuned-client'
 # Gluster's own cache window is one second (FUSE entry and attribute timeouts, md-cache); the

@@ -1,7 +1,7 @@
 """The CLI runner: argv, script mode, opRet, check mode, retries (canned real replies)."""
 import pytest
 
-from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError, cli_for_module
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli, GlusterCommandError
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import fixture
 
 VERSION = '10.3'
@@ -93,26 +93,3 @@ def test_change_without_retry_runs_once_even_when_glusterd_is_busy():
         cli.change('volume', 'reset-brick', 'rep', 'node2:/bricks/rep/b', 'start', retry=False)
     assert error.value.transient and len(run.argvs) == 1
     assert cli.commands == ['gluster --mode=script volume reset-brick rep node2:/bricks/rep/b start --xml']
-
-
-def test_cli_for_module_runs_the_nodes_gluster_in_the_c_locale_without_expansion():
-    class FakeModule:
-        check_mode = True
-
-        def __init__(self):
-            self.runs = []
-
-        def get_bin_path(self, name, required=False):
-            assert (name, required) == ('gluster', True)
-            return '/usr/sbin/gluster'
-
-        def run_command(self, argv, **options):
-            self.runs.append((argv, options))
-            return 0, '<cliOutput><opRet>0</opRet><opErrno>0</opErrno></cliOutput>', ''
-
-    module = FakeModule()
-    cli = cli_for_module(module)
-    cli.read('volume', 'info', 'rep')
-    assert cli.check_mode
-    assert module.runs == [(['/usr/sbin/gluster', '--mode=script', 'volume', 'info', 'rep', '--xml'],
-                            {'environ_update': {'LC_ALL': 'C'}, 'expand_user_and_vars': False})]

@@ -12,6 +12,7 @@ from ansible.module_utils import _internal as module_utils_internal, basic
 from ansible.module_utils.common import warnings
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.glusterdock.storage.plugins.module_utils import gluster_cli
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import FIXTURES, fixture, manifest, text_fixture
 
 GLUSTER = '/usr/sbin/gluster'
@@ -67,6 +68,14 @@ def stderr_fixture(version, name):
         return handle.read()
 
 
+def route_gluster_calls(monkeypatch, answer):
+    """Send every gluster call of a module (cli_for_module's runner, which runs the binary itself,
+    not through run_command) to ``answer(argv, **options)``, with the options run_command would
+    have been given for the same call: the environment update, and no expansion."""
+    monkeypatch.setattr(gluster_cli, 'command_runner', lambda module, environ_update=None: (
+        lambda argv: answer(argv, environ_update=environ_update, expand_user_and_vars=False)))
+
+
 def module_runner(monkeypatch):
     """The ``run_module`` fixture (conftest.py):
     run_module(main, params, version, expected=(), check_mode=False, diff=False) -> (result, gluster).
@@ -90,7 +99,7 @@ def module_runner(monkeypatch):
         monkeypatch.setattr(warnings, '_global_warnings', {})
         monkeypatch.setattr(warnings, '_global_deprecations', {})
         gluster = FakeGluster(version, expected)
-        monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda module, argv, **kwargs: gluster.run_command(argv, **kwargs))
+        route_gluster_calls(monkeypatch, gluster.run_command)
         args = dict(params, _ansible_check_mode=check_mode, _ansible_diff=diff)
         with patch_module_args(args), pytest.raises(ModuleExit) as finished:
             main()

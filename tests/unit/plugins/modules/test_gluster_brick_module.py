@@ -12,6 +12,7 @@ from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_layout
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_brick
 
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.ansible_module_runner import route_gluster_calls
 from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.test_gluster_brick_removal import (
     as_node1,
 )
@@ -67,7 +68,7 @@ def ansible(monkeypatch):
 
     def run(args, gluster=None):
         gluster = gluster or FakeGluster(None, [])
-        monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda module, argv, **kwargs: gluster(argv, **kwargs))
+        route_gluster_calls(monkeypatch, gluster)
         with patch_module_args(args):
             with pytest.raises((AnsibleExitJson, AnsibleFailJson)) as finished:
                 gluster_brick.main()

@@ -9,6 +9,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.glusterdock.storage.plugins.modules import gluster_quota
 from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture, manifest
+from ansible_collections.glusterdock.storage.tests.unit.plugins.modules.ansible_module_runner import route_gluster_calls
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -95,7 +96,7 @@ def run(monkeypatch, version, exchanges, check_mode=False, diff=True, **params):
     """Run the module with ``params`` against a gluster that expects ``exchanges``, every one of
     them. Returns the result and the gluster calls made."""
     gluster = Gluster(version, exchanges)
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda module, argv, **options: gluster.run_command(argv, **options))
+    route_gluster_calls(monkeypatch, gluster.run_command)
     with patch_module_args(dict(params, _ansible_check_mode=check_mode, _ansible_diff=diff)):
         with pytest.raises((AnsibleExitJson, AnsibleFailJson)) as finished:
             gluster_quota.main()
