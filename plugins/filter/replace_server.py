@@ -56,7 +56,7 @@ def replace_server_plan(volume_info_xml, pool_list_xml, volume_status_xml, old, 
         return plan
     if new not in (inventory_hosts or ()):
         problems.append('replace_server_new %s is not an inventory host: add the replacement server to the '
-                        'inventory' % new)
+                        'inventory (group gluster_servers)' % new)
     if not runner:
         problems.append('no server of gluster_servers is left to run the replacement from (other than %s and %s)'
                         % (old, new))
@@ -75,8 +75,10 @@ def replace_server_plan(volume_info_xml, pool_list_xml, volume_status_xml, old, 
             return plan
     if peer is None:
         new_peer = pool.find(new)
-        if not same and new_peer is not None and not new_peer.is_self and not problems:
-            # A re-run after the replacement: the old server has left the pool and no brick names it.
+        holds_bricks = new_peer is not None and any(brick.host_uuid == new_peer.uuid for brick in all_bricks)
+        if not same and holds_bricks and not new_peer.is_self and not problems:
+            # A re-run after the replacement: the old server has left the pool, no brick names it, and the
+            # new host holds bricks (a mistyped old name beside a new host that holds none is no re-run).
             plan['done'] = True
             return plan
         problems.append('%s is neither a member of the trusted pool nor the host of a brick: check the name (as '
@@ -92,7 +94,9 @@ def replace_server_plan(volume_info_xml, pool_list_xml, volume_status_xml, old, 
             problems.append('%s was not read (its peer UUID and the peers and volumes it knows): it must answer '
                             'as an inventory host before the same host can be restored' % new)
             return plan
-        if peer.connected and new_host.get('uuid') != peer.uuid:
+        # A peer in the cluster under the old UUID while the host answers under another: a live server would
+        # hand its identity away. A fresh install at the old address shows as Peer Rejected (connected).
+        if peer.in_cluster and new_host.get('uuid') != peer.uuid:
             problems.append(_still_answers(old, peer))
             return plan
         known = new_host

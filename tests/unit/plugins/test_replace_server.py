@@ -52,7 +52,8 @@ def test_unknown_servers_are_refused(version):
         'node9 is neither a member of the trusted pool nor the host of a brick: check the name (as gluster pool list '
         'shows it, or its peer UUID)']
     assert plan(version, 'node3', 'node5')['problems'] == [
-        'replace_server_new node5 is not an inventory host: add the replacement server to the inventory']
+        'replace_server_new node5 is not an inventory host: add the replacement server to the inventory (group '
+        'gluster_servers)']
     assert plan(version, '', 'node4')['problems'] == ["replace_server_old must name a server, got ''"]
 
 
@@ -164,6 +165,14 @@ def test_the_same_host_that_still_answers_under_another_uuid_is_refused(version)
         'move the bricks of a running server with gluster_brick state=replaced, or take it out with '
         'playbooks/shrink.yml' % node3]
     assert (result['restore'], result['rebuilds']) == (False, [])
+    # A fresh install at the old address: the pool connects to it and rejects the unknown UUID; it is restored.
+    info, pool, status = reads(version)
+    rejected = re.sub(r'(<hostname>node3</hostname>.*?<connected>)0(</connected>\s*<state>)3(</state>\s*<stateStr>)'
+                      r'Peer in Cluster', r'\g<1>1\g<2>6\g<3>Peer Rejected', pool, count=1, flags=re.S)
+    assert 'Peer Rejected' in rejected
+    fresh = replace_server_plan(info, rejected, status, 'node3', 'node3', 'node1', INVENTORY, FRESH,
+                                {'rep': fixture(version, 'health-heal-summary-node-down')})
+    assert (fresh['problems'], fresh['restore']) == ([], True)
 
 
 @pytest.mark.parametrize('version', VERSIONS)
@@ -195,3 +204,25 @@ def test_a_new_brick_that_is_a_brick_already_or_shares_a_set_is_refused(version)
     assert result['problems'][0] == ('volume rep: node4 already holds node4:/bricks/rep/b2 of set 1 ('
                                      'node1:/bricks/rep/b, node4:/bricks/rep/b2, node3:/bricks/rep/b); two bricks '
                                      'of one set on one host would share its fate')
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_mistyped_old_name_with_the_new_host_in_the_pool_is_not_done(version):
+    info, pool, status = reads(version)
+    node3 = peer_uuid(version, 'health-pool-list-node-down', 'node3')
+    # node4 is in the pool (the peer listed as node3, renamed) but holds no brick; node9 names nothing.
+    joined = pool.replace('<hostname>node3</hostname>', '<hostname>node4</hostname>')
+    elsewhere = info.replace(node3, '00000000-0000-4000-8000-000000000009').replace('node3:', 'nodeX:')
+    result = replace_server_plan(elsewhere, joined, status, 'node9', 'node4', 'node1', INVENTORY)
+    assert result['done'] is False
+    assert result['problems'] == [
+        'node9 is neither a member of the trusted pool nor the host of a brick: check the name (as gluster pool list '
+        'shows it, or its peer UUID)']
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_the_new_host_must_be_a_gluster_server(version):
+    result = plan(version, 'node3', 'node4', inventory=('node1', 'node2', 'node3'))
+    assert result['problems'][0] == (
+        'replace_server_new node4 is not an inventory host: add the replacement server to the inventory '
+        '(group gluster_servers)')
