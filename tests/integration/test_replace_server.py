@@ -1,4 +1,4 @@
-"""playbooks/replace_server.yml on a replica 3 volume while a container on a Docker host keeps writing to a
+"""playbooks/replace_server.yml on a replica 3 volume (and a 2 x 3 volume with two bricks on every server) while a container on a Docker host keeps writing to a
 GlusterFS-backed Docker volume: a server removed for good is replaced by a new host, and by the same host rebuilt
 (its old peer UUID restored, its bricks reset); refusals change nothing."""
 import json
@@ -12,6 +12,9 @@ from . import brick_data, safety_matrix
 LAB_DOCKER_HOSTS = 1
 VOLUME = 'rs'
 BRICK = '/bricks/rs/b'
+# The dead server holds two bricks of this one (one of each set): one gluster_brick call must rebuild both.
+VOLUME2 = 'rs2'
+BRICKS2 = ('/bricks/rs2/b1', '/bricks/rs2/b2')
 DOCKER_VOLUME = 'rsdata'
 MOUNT_POINT = '/mnt/glusterfs/rs'
 STATE = '/root/rs-writer'
@@ -60,6 +63,11 @@ def assert_whole(lab):
     heal = lab.gluster('node1', 'volume', 'heal', VOLUME, 'info', 'summary')
     totals = re.findall(r'Total Number of entries: (\d+)', heal)
     assert totals == ['0'] * 3, heal
+    info = lab.gluster('node1', 'volume', 'info', VOLUME2, '--xml')
+    assert re.findall(r'<name>(node\d+:/bricks/rs2/b\d)</name>', info) == [
+        '%s:%s' % (node, path) for path in BRICKS2 for node in lab.nodes]
+    heal = lab.gluster('node1', 'volume', 'heal', VOLUME2, 'info', 'summary')
+    assert re.findall(r'Total Number of entries: (\d+)', heal) == ['0'] * 6, heal
 
 
 @pytest.fixture(scope='module')
@@ -74,6 +82,15 @@ def volume(pool):
     assert not result.get('failed'), result
     brick_data.write_files(pool, 'docker1', '%s/%s' % (MOUNT_POINT, DOCKER_VOLUME), count=100, largest=16 * 1024)
     pool.before = brick_data.checksums(pool, 'docker1', '%s/%s' % (MOUNT_POINT, DOCKER_VOLUME))
+    for node in pool.nodes:
+        pool.sh(node, 'mkdir -p /bricks/rs2')
+    pool.gluster('node1', 'volume', 'create', VOLUME2, 'replica', '3',
+                 *['%s:%s' % (node, path) for path in BRICKS2 for node in pool.nodes])
+    pool.gluster('node1', 'volume', 'start', VOLUME2)
+    mounted = brick_data.mount(pool, 'docker1', VOLUME2)
+    brick_data.write_files(pool, 'docker1', mounted, count=60, largest=16 * 1024)
+    pool.before2 = brick_data.checksums(pool, 'docker1', mounted)
+    brick_data.unmount(pool, 'docker1', VOLUME2)
     return pool
 
 
@@ -107,13 +124,15 @@ def test_refusals_change_nothing(volume):
     answers = replace(volume, alive, other)
     assert answers.returncode != 0
     text = ' '.join(answers.stdout.split())
-    assert 'replace server refused: %s still answers (peer ' % alive in text, answers.stdout[-3000:]
-    assert ('connected): replace only a server that is gone for good; move the bricks of a running server with '
-            'gluster_brick state=replaced, or take it out with playbooks/shrink.yml') in text
+    # Refused before the pool is read: the inventory host answers.
+    assert ('replace server refused: %s still answers (the inventory host responds): replace only a server that is '
+            'gone for good; move the bricks of a running server with gluster_brick state=replaced, or take it out '
+            'with playbooks/shrink.yml. Nothing was changed.' % alive) in text, answers.stdout[-3000:]
+    assert 'Read the volumes, the pool' not in answers.stdout
     unknown = replace(volume, 'node9', next_node(volume))
     assert unknown.returncode != 0
     assert ('replace server refused: replace_server_new %s is not an inventory host: add the replacement server to '
-            'the inventory; node9 is neither a member of the trusted pool nor the host of a brick: check the name (as '
+            'the inventory (group gluster_servers); node9 is neither a member of the trusted pool nor the host of a brick: check the name (as '
             'gluster pool list shows it, or its peer UUID). Nothing was changed.' % next_node(volume)
             in ' '.join(unknown.stdout.split())), unknown.stdout[-3000:]
     assert changing(volume) == []
@@ -136,6 +155,8 @@ def test_a_server_gone_for_good_is_replaced_while_a_container_writes(volume, cas
         if case == 'new host':
             assert 'would replace %s:%s by %s:%s in volume rs, then wait for heal' % (old, BRICK, new, BRICK) \
                 in planned.stdout
+            for path in BRICKS2:
+                assert 'would replace %s:%s by %s:%s in volume rs2' % (old, path, new, path) in planned.stdout
             assert 'would detach %s (' % old in planned.stdout
         else:
             assert 'would stop glusterd on %s, give it peer UUID' % new in ' '.join(planned.stdout.split())
@@ -147,9 +168,11 @@ def test_a_server_gone_for_good_is_replaced_while_a_container_writes(volume, cas
         assert writer.count() > written_before
         calls = [call for node in volume.nodes for call in volume.call_log(node)]
         # gluster's own syntax for a rebuilt brick is the only force: none on the detach of the dead peer.
-        assert [call for call in calls if 'force' in call.split()] == [
-            '--mode=script volume %s rs %s:%s %s:%s commit force --xml'
-            % ('replace-brick' if case == 'new host' else 'reset-brick', old, BRICK, new, BRICK)]
+        action = 'replace-brick' if case == 'new host' else 'reset-brick'
+        assert sorted(call for call in calls if 'force' in call.split()) == sorted(
+            ['--mode=script volume %s rs %s:%s %s:%s commit force --xml' % (action, old, BRICK, new, BRICK)] +
+            ['--mode=script volume %s rs2 %s:%s %s:%s commit force --xml' % (action, old, path, new, path)
+             for path in BRICKS2])
         if case == 'new host':
             # gluster_peer detaches by the name the pool lists the peer under.
             assert [call for call in calls if ' detach ' in call] == ['--mode=script peer detach %s --xml' % old]
@@ -165,3 +188,7 @@ def test_a_server_gone_for_good_is_replaced_while_a_container_writes(volume, cas
                                     'replace a server gone for good (%s) with playbooks/replace_server.yml, a '
                                     'container writing throughout' % case, 'replica 3', 'server removed for good',
                                     'done, heal verified, every write kept', subdirectory=DOCKER_VOLUME)
+    safety_matrix.verify_and_record(volume, VOLUME2, volume.before2,
+                                    'replace a server gone for good (%s) with playbooks/replace_server.yml' % case,
+                                    '2 x 3, two bricks on every server', 'server removed for good',
+                                    'done, heal verified')
