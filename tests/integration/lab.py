@@ -117,12 +117,14 @@ class Lab(object):
         self.wait_for_pool(seconds)
 
     def wait_for_pool(self, seconds=120):
-        """Wait until node1 sees every other node as 'Peer in Cluster (Connected)' (after a node
-        restarts, glusterd's cluster-wide transactions time out until it has rejoined)."""
+        """Wait until every node sees every other node as 'Peer in Cluster (Connected)' (after a
+        probe or a restart, a transaction staged on a node that has not yet befriended the others
+        fails: node1's view alone let a volume create right after the probes fail in CI)."""
         want = len(self.nodes) - 1
-        self.sh(self.nodes[0], 'for i in $(seq 1 %d); do [ "$(gluster.real peer status | grep -c '
-                               '\'Peer in Cluster (Connected)\')" = %d ] && exit 0; sleep 1; done; exit 1'
-                % (seconds, want))
+        for node in self.nodes:
+            self.sh(node, 'for i in $(seq 1 %d); do [ "$(gluster.real peer status | grep -c '
+                          '\'Peer in Cluster (Connected)\')" = %d ] && exit 0; sleep 1; done; '
+                          'gluster.real peer status >&2; exit 1' % (seconds, want))
 
     def reset_call_log(self):
         for node in self.nodes:
