@@ -84,9 +84,12 @@ def gluster_upgrade_pool_views(views, versions=None):
 
 def gluster_upgrade_op_version(info):
     """How far the cluster op-version can be raised, from a gluster_info result read with the pool and
-    clients subsets: {current, target, raise, clients_below}. ``target`` is cluster.max-op-version (the
-    highest every server supports); ``clients_below`` names each connected client that supports less, and
-    while there is one the op-version must stay (the client would be refused, or lose its mount)."""
+    clients subsets: {current, target, raise, clients_below, unread}. ``target`` is cluster.max-op-version
+    (the highest every server supports); ``clients_below`` names each connected client that supports less,
+    or whose op-version gluster did not give (it may be older), and while there is one the op-version must
+    stay (the client would be refused, or lose its mount). ``unread`` holds gluster_info's problems when the
+    read was not whole (the clients could not be read, a peer is away): the connected clients are then not
+    known, and a raise must wait (it cannot be undone)."""
     pool = (info or {}).get('pool') or {}
     current, target = pool.get('op_version'), pool.get('max_op_version')
     if not isinstance(current, int) or not isinstance(target, int):
@@ -96,9 +99,13 @@ def gluster_upgrade_op_version(info):
     for volume in info.get('volumes') or ():
         for client in volume.get('clients') or ():
             version = client.get('op_version')
-            if isinstance(version, int) and version < target:
+            if not isinstance(version, int):
+                below.append('%s (volume %s, op-version unknown)' % (client.get('address'), volume.get('name')))
+            elif version < target:
                 below.append('%s (volume %s, op-version %d)' % (client.get('address'), volume.get('name'), version))
-    return {'current': current, 'target': target, 'raise': target > current, 'clients_below': below}
+    unread = [] if info.get('healthy') is True else list(info.get('problems') or ['the pool could not be read'])
+    return {'current': current, 'target': target, 'raise': target > current, 'clients_below': below,
+            'unread': unread}
 
 
 class FilterModule(object):

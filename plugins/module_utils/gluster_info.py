@@ -200,15 +200,20 @@ class Client:
 
 def parse_clients(root):
     """volume name -> [Client] from ``volume status all clients --xml``: distinct addresses over
-    every brick (a mount connects to each brick; the self-heal daemons count too)."""
+    every brick (a mount connects to each brick; the self-heal daemons count too). Several
+    clients can share an address (a server's self-heal daemon and a FUSE mount on it, two mounts
+    on one Docker host): each address keeps its LOWEST op-version, an unknown one (None) lowest of
+    all, since what the cluster op-version may reach is decided by the oldest client."""
     volumes = {}
     for volume in root.findall('volStatus/volumes/volume'):
         seen = {}
         for client in volume.findall('node/clientsStatus/client'):
             address = _text(client, 'hostname').rpartition(':')[0] or _text(client, 'hostname')
             version = _count(client, 'opVersion')
-            if address not in seen or (seen[address] is None and version is not None):
+            if address not in seen:
                 seen[address] = version
+            elif seen[address] is not None:
+                seen[address] = None if version is None else min(seen[address], version)
         volumes[_text(volume, 'volName')] = [Client(address, version) for address, version in sorted(seen.items())]
     return volumes
 

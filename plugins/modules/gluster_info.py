@@ -139,7 +139,8 @@ volumes:
     - With V(heal), per brick heal (connected, status, pending, split_brain, possibly_healing) and
       per volume heal (pending, split_brain, split_brain_files, bricks_unknown).
     - With V(quota), quota (enabled, complete, limits with usage). With V(clients), clients
-      (address, op_version).
+      (address, op_version), one per address with its lowest op-version when several clients share it
+      (a self-heal daemon and a mount), null when any of them gave none.
   returned: when volumes is gathered
   type: list
   elements: dict

@@ -72,19 +72,34 @@ def test_no_whole_view_when_every_server_misses_a_peer():
     assert gluster_upgrade_pool_views(views, {})['whole_view'] is None
 
 
-def info(op_version, max_op_version, clients):
-    return {'pool': {'peers': [], 'op_version': op_version, 'max_op_version': max_op_version},
+def info(op_version, max_op_version, clients, healthy=True, problems=()):
+    return {'healthy': healthy, 'problems': list(problems),
+            'pool': {'peers': [], 'op_version': op_version, 'max_op_version': max_op_version},
             'volumes': [{'name': 'web', 'clients': [{'address': address, 'op_version': version}
                                                     for address, version in clients]}]}
 
 
 def test_the_op_version_is_raised_to_what_every_server_supports_unless_a_client_supports_less():
-    assert gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5:49151', 110000)])) == {
-        'current': 100000, 'target': 110000, 'raise': True, 'clients_below': []}
-    assert gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5:49151', 100000)])) == {
+    assert gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5', 110000)])) == {
+        'current': 100000, 'target': 110000, 'raise': True, 'clients_below': [], 'unread': []}
+    assert gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5', 100000)])) == {
         'current': 100000, 'target': 110000, 'raise': True,
-        'clients_below': ['172.18.0.5:49151 (volume web, op-version 100000)']}
+        'clients_below': ['172.18.0.5 (volume web, op-version 100000)'], 'unread': []}
     assert gluster_upgrade_op_version(info(110000, 110000, []))['raise'] is False
+
+
+def test_a_client_whose_op_version_is_unknown_counts_as_older():
+    plan = gluster_upgrade_op_version(info(100000, 110000, [('172.18.0.5', 110000), ('172.18.0.6', None)]))
+    assert plan['clients_below'] == ['172.18.0.6 (volume web, op-version unknown)']
+
+
+def test_a_read_that_was_not_whole_leaves_the_clients_unknown():
+    problem = 'the clients could not be read: Another transaction is in progress'
+    plan = gluster_upgrade_op_version(info(100000, 110000, [], healthy=False, problems=[problem]))
+    assert plan['raise'] and plan['clients_below'] == [] and plan['unread'] == [problem]
+    # A result without its verdict (not gluster_info's) is not trusted either.
+    assert gluster_upgrade_op_version({'pool': {'op_version': 1, 'max_op_version': 2}})['unread'] == [
+        'the pool could not be read']
 
 
 def test_an_op_version_that_could_not_be_read_is_an_error():

@@ -5,11 +5,13 @@ from xml.etree import ElementTree
 
 import pytest
 
+from ansible_collections.glusterdock.storage.plugins.filter.gluster_upgrade import gluster_upgrade_op_version
 from ansible_collections.glusterdock.storage.plugins.module_utils.errors import RequestError
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_cli import GlusterCli
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_info import (
     SUBSETS,
     facts_to_dict,
+    parse_clients,
     parse_info_request,
     parse_split_brain,
     parse_status_detail,
@@ -238,3 +240,50 @@ def test_subsets_about_volumes_bring_the_volume_list():
     assert request(gather_subset=['clients']).subsets == ['volumes', 'clients']
     assert request(gather_subset=['pool']).subsets == ['pool']
     assert request().subsets == list(SUBSETS)
+
+
+# Captured on 11.1 with seen mounted: 172.29.0.4 is a server whose self-heal daemon and FUSE mount both
+# connect to node1's brick (ports 49148 and 49136). The test gives the second of them an older op-version.
+SECOND_CLIENT_ON_ONE_ADDRESS = ('<hostname>172.29.0.4:49136</hostname>', '<opVersion>110000</opVersion>')
+
+
+def clients_with_second_op_version(text):
+    """clients-status-mounted (11.1) with the op-version of node1's second client from 172.29.0.4 set to text."""
+    captured = fixture('11.1', 'clients-status-mounted')
+    start = captured.index(SECOND_CLIENT_ON_ONE_ADDRESS[0])
+    end = captured.index(SECOND_CLIENT_ON_ONE_ADDRESS[1], start) + len(SECOND_CLIENT_ON_ONE_ADDRESS[1])
+    edited = captured[:start] + captured[start:end].replace(
+        SECOND_CLIENT_ON_ONE_ADDRESS[1], '<opVersion>%s</opVersion>' % text) + captured[end:]
+    assert edited != captured
+    return parse_clients(ElementTree.fromstring(edited))['seen']
+
+
+def test_clients_sharing_an_address_report_the_lowest_op_version():
+    as_captured = parse_clients(ElementTree.fromstring(fixture('11.1', 'clients-status-mounted')))['seen']
+    assert [(client.address, client.op_version) for client in as_captured] == [
+        ('172.29.0.2', 110000), ('172.29.0.3', 110000), ('172.29.0.4', 110000)]
+    older = dict((client.address, client.op_version) for client in clients_with_second_op_version('100000'))
+    assert older == {'172.29.0.2': 110000, '172.29.0.3': 110000, '172.29.0.4': 100000}
+    # An op-version gluster did not give may be older than any: it wins.
+    unknown = dict((client.address, client.op_version) for client in clients_with_second_op_version(''))
+    assert unknown['172.29.0.4'] is None
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_failed_clients_read_keeps_the_op_version_where_it_is(version):
+    replies = dict(HEALTHY)
+    del replies['volume status all clients']
+    cli = replying(version, replies)
+
+    def busy(argv):
+        if 'clients' in argv:
+            return 1, '', 'Another transaction is in progress for rep. Please try again after some time.'
+        return original(argv)
+    original, cli._run_command = cli._run_command, busy
+    wanted = request(gather_subset=['pool', 'clients'])
+    result = facts_to_dict(read_facts(cli, wanted), wanted)
+    # What the upgrade playbook reads: with the clients unknown, no raise (it cannot be undone).
+    result['pool']['op_version'] = result['pool']['max_op_version'] - 1
+    plan = gluster_upgrade_op_version(result)
+    assert plan['raise'] and plan['clients_below'] == []
+    assert plan['unread'] and plan['unread'][-1].startswith('the clients could not be read: ')
