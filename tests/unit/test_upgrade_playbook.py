@@ -75,3 +75,20 @@ def test_the_hook_path_decides_by_the_version_installed():
     assert needs_upgrade(skipped, '10.3', upgrade_packages=False, upgrade_version='11.1') is True
     assert needs_upgrade(skipped, '11.1', upgrade_packages=False, upgrade_version='11.1') is False
     assert needs_upgrade(skipped, '11.10', upgrade_packages=False, upgrade_version='11.1') is True
+
+
+def request_is_clear(**request):
+    """Whether the playbook's first check accepts the request (its assert conditions, rendered)."""
+    _play, task = play_task('Check the request and the pool before the upgrade', 'Refuse a request that is not clear')
+    return all(render('{{ %s }}' % condition, request) for condition in task['ansible.builtin.assert']['that'])
+
+
+def test_a_hook_tasks_file_must_be_given_by_its_absolute_path(tmp_path, monkeypatch):
+    (tmp_path / 'hook.yml').write_text('---\n- name: Swap the machine\n  ansible.builtin.debug:\n')
+    monkeypatch.chdir(tmp_path)
+    hook_path = {'upgrade_packages': False, 'upgrade_version': '11.1'}
+    assert request_is_clear(upgrade_hook_tasks=str(tmp_path / 'hook.yml'), **hook_path)
+    # A relative path is a file from the controller's working directory, but include_tasks would look for it
+    # under playbooks/ only once glusterd is stopped: refused before anything is touched.
+    assert not request_is_clear(upgrade_hook_tasks='hook.yml', **hook_path)
+    assert not request_is_clear(upgrade_hook_tasks=str(tmp_path / 'missing.yml'), **hook_path)
