@@ -9,6 +9,8 @@ from ansible.errors import AnsibleFilterError
 
 PEER_REJECTED = 'Peer Rejected'
 PEER_IN_CLUSTER = 'Peer in Cluster'
+# A volume task (rebalance, remove-brick) in any other state still moves files, or is about to.
+TASK_FINISHED = frozenset(('completed', 'stopped', 'failed'))
 
 
 def gluster_upgrade_cksum_problems(checksums, versions=None):
@@ -108,10 +110,29 @@ def gluster_upgrade_op_version(info):
             'unread': unread}
 
 
+def gluster_upgrade_running_tasks(info):
+    """The volume tasks (rebalance, remove-brick) not finished, as sentences, from a gluster_info result read
+    with the status subset (each volume's ``tasks``). Stopping a server's glusterd stops its brick processes
+    and, on Debian (KillMode=control-group), the rebalance process migrating files on it: the task fails
+    part way. A state other than completed, stopped or failed counts as running (unknown ones too)."""
+    if not isinstance(info, dict) or not isinstance(info.get('volumes', []), list):
+        raise AnsibleFilterError('gluster_upgrade_running_tasks expects a gluster_info result, got %r' % (info,))
+    running = []
+    for volume in info.get('volumes') or ():
+        for task in volume.get('tasks') or ():
+            status = (task.get('status') or '').strip()
+            if status.lower() not in TASK_FINISHED:
+                running.append('volume %s: %s %s%s' % (volume.get('name'), task.get('type') or 'a task',
+                                                      status or 'in an unknown state',
+                                                      ' (%s)' % task['bricks'] if task.get('bricks') else ''))
+    return running
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'gluster_upgrade_cksum_problems': gluster_upgrade_cksum_problems,
             'gluster_upgrade_pool_views': gluster_upgrade_pool_views,
             'gluster_upgrade_op_version': gluster_upgrade_op_version,
+            'gluster_upgrade_running_tasks': gluster_upgrade_running_tasks,
         }

@@ -1,6 +1,8 @@
 """The filters of playbooks/upgrade.yml: which checksums must agree, which rejected peers stop the
 rollout, and how far the op-version may go. Their input is what gluster_info and the playbook's read
 of /var/lib/glusterd/vols/*/cksum return."""
+from xml.etree import ElementTree
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -9,7 +11,10 @@ from ansible_collections.glusterdock.storage.plugins.filter.gluster_upgrade impo
     gluster_upgrade_cksum_problems,
     gluster_upgrade_op_version,
     gluster_upgrade_pool_views,
+    gluster_upgrade_running_tasks,
 )
+from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_xml import parse_volume_statuses
+from ansible_collections.glusterdock.storage.tests.unit.fixtures import VERSIONS, fixture
 
 UUIDS = {'node1': '11111111-1111-1111-1111-111111111111', 'node2': '22222222-2222-2222-2222-222222222222',
          'node3': '33333333-3333-3333-3333-333333333333'}
@@ -26,7 +31,7 @@ def view(server, states):
 
 def test_every_filter_is_registered():
     assert set(FilterModule().filters()) == {'gluster_upgrade_cksum_problems', 'gluster_upgrade_pool_views',
-                                             'gluster_upgrade_op_version'}
+                                             'gluster_upgrade_op_version', 'gluster_upgrade_running_tasks'}
 
 
 def test_checksums_are_compared_between_servers_of_one_version_only():
@@ -105,3 +110,33 @@ def test_a_read_that_was_not_whole_leaves_the_clients_unknown():
 def test_an_op_version_that_could_not_be_read_is_an_error():
     with pytest.raises(AnsibleFilterError, match='could not be read'):
         gluster_upgrade_op_version(info(None, 110000, []))
+
+
+def volumes_with_tasks(version, status_text=None):
+    """gluster_info's volumes (name, tasks) from the captured status of dist during a remove-brick that
+    completed; ``status_text`` replaces the task's statusStr (and its code) as the test says."""
+    captured = fixture(version, 'volume-status-remove-brick')
+    if status_text is not None:
+        assert '<statusStr>completed</statusStr>' in captured
+        captured = captured.replace('<status>3</status>', '<status>1</status>').replace(
+            '<statusStr>completed</statusStr>', '<statusStr>%s</statusStr>' % status_text)
+    return {'volumes': [{'name': status.name, 'tasks': list(status.tasks)}
+                        for status in parse_volume_statuses(ElementTree.fromstring(captured))]}
+
+
+@pytest.mark.parametrize('version', VERSIONS)
+def test_a_running_remove_brick_blocks_stopping_a_server(version):
+    # As captured: completed (waiting for its commit), nothing migrates any more.
+    assert gluster_upgrade_running_tasks(volumes_with_tasks(version)) == []
+    # The same task while it still moves files (the test sets its status to in progress).
+    assert gluster_upgrade_running_tasks(volumes_with_tasks(version, 'in progress')) == [
+        'volume dist: Remove brick in progress (node2:/bricks/dist/b2)']
+
+
+def test_a_task_in_a_state_not_known_as_finished_blocks_too():
+    info = {'volumes': [{'name': 'web', 'tasks': [{'type': 'Rebalance', 'id': '1', 'status': 'not started', 'bricks': ''},
+                                                  {'type': 'Rebalance', 'id': '2', 'status': 'stopped', 'bricks': ''}]},
+                        {'name': 'db'}]}
+    assert gluster_upgrade_running_tasks(info) == ['volume web: Rebalance not started']
+    with pytest.raises(AnsibleFilterError):
+        gluster_upgrade_running_tasks(None)
