@@ -92,3 +92,23 @@ def test_a_hook_tasks_file_must_be_given_by_its_absolute_path(tmp_path, monkeypa
     # under playbooks/ only once glusterd is stopped: refused before anything is touched.
     assert not request_is_clear(upgrade_hook_tasks='hook.yml', **hook_path)
     assert not request_is_clear(upgrade_hook_tasks=str(tmp_path / 'missing.yml'), **hook_path)
+
+
+def test_the_version_asked_for_is_the_upstream_one_that_glusterfsd_prints():
+    assert request_is_clear(upgrade_version='11.1') and request_is_clear(upgrade_version='11')
+    # A Debian revision or an epoch is never in what glusterfsd --version prints: such a target is never reached.
+    assert not request_is_clear(upgrade_version='11.1-4')
+    assert not request_is_clear(upgrade_version='1:11.1')
+
+
+def test_apt_never_removes_a_package_on_a_server_or_a_client():
+    with open(PLAYBOOK) as handle:
+        plays = yaml.safe_load(handle)
+    apt_tasks = [(play['name'], task['name'], task['ansible.builtin.apt']) for play in plays
+                 for block in play['tasks'] for task in block.get('block', [block]) if 'ansible.builtin.apt' in task]
+    installing = [(play, name) for play, name, arguments in apt_tasks if 'name' in arguments]
+    assert installing == [
+        ('Check the request and the pool before the upgrade', "Ask apt whether this server's packages would change"),
+        ('Upgrade the servers one at a time', 'Upgrade the GlusterFS packages'),
+        ('Upgrade the clients', 'Upgrade the GlusterFS client packages')]
+    assert all(arguments.get('fail_on_autoremove') is True for _play, _name, arguments in apt_tasks if 'name' in arguments)
