@@ -122,9 +122,9 @@ def gluster_upgrade_running_tasks(info):
         for task in volume.get('tasks') or ():
             status = (task.get('status') or '').strip()
             if status.lower() not in TASK_FINISHED:
+                bricks = ' (%s)' % task['bricks'] if task.get('bricks') else ''
                 running.append('volume %s: %s %s%s' % (volume.get('name'), task.get('type') or 'a task',
-                                                      status or 'in an unknown state',
-                                                      ' (%s)' % task['bricks'] if task.get('bricks') else ''))
+                                                       status or 'in an unknown state', bricks))
     return running
 
 
