@@ -184,10 +184,12 @@ def failed_task_of_playbook(tmp_path, playbook, *extra_vars):
     return task, output[output.index('fatal:'):]
 
 
-@pytest.mark.parametrize('switch', ['restore_overwrite=true', '{"restore_overwrite": false}'])
+@pytest.mark.parametrize('switch', ['restore_overwrite=true', '{"restore_overwrite": false}', None])
 def test_restore_takes_its_overwrite_switch_as_key_value_on_the_command_line(tmp_path, switch):
-    # It gets past the type check to the role's own assert, which wants a source and a target.
-    task, output = failed_task_of_playbook(tmp_path, 'restore.yml', 'backup_hosts=localhost', switch)
+    # It gets past the type check to the role's own assert, which wants a source and a target; without
+    # the switch too (a restore into a new volume gives none).
+    switches = ['backup_hosts=localhost'] + ([switch] if switch else [])
+    task, output = failed_task_of_playbook(tmp_path, 'restore.yml', *switches)
     assert task == 'glusterdock.storage.gluster_backup : Check the restore settings before changing anything', output
 
 
