@@ -16,6 +16,9 @@ from xml.etree import ElementTree
 from ansible_collections.glusterdock.storage.plugins.module_utils.gluster_wait import delays
 from ansible_collections.glusterdock.storage.plugins.module_utils.module_command import command_runner
 
+# The bound of one gluster call: well above the CLI's own 120 s for a glusterd request, so it only
+# ends a call that hangs outside glusterd (a glfsheal stuck for good); waits read again after it.
+CALL_TIMEOUT_SECONDS = 300
 # glusterd's errno for "Another transaction is in progress" (GD_OP_... lock contention).
 TRANSACTION_IN_PROGRESS_ERRNO = 30802
 TRANSIENT_MESSAGES = (
@@ -199,4 +202,5 @@ def cli_for_module(module):
     check mode from the module. The binary is looked up once, and run without forking the module
     (module_command: two gluster calls per volume created add up)."""
     gluster = module.get_bin_path('gluster', required=True)
-    return GlusterCli(command_runner(module, {'LC_ALL': 'C'}), check_mode=module.check_mode, gluster=gluster)
+    return GlusterCli(command_runner(module, {'LC_ALL': 'C'}, timeout=CALL_TIMEOUT_SECONDS), check_mode=module.check_mode,
+                      gluster=gluster)

@@ -13,8 +13,11 @@ without a shell or expansion, the same environment (the module's, its
 stdout and stderr read as they come until both are closed, or until the command has exited and
 said nothing for a second (a process it left behind may hold them open), the same failure
 (``fail_json`` with ``rc`` and ``cmd``) when the command cannot be started, and the debug log of
-the command. There is no timeout, as there is none in ``run_command``: the gluster CLI ends its
-own calls (``--timeout``, 120 s by default).
+the command. Unlike ``run_command``, a call may be bounded (``timeout``): the gluster CLI ends its
+calls to glusterd itself (``--timeout``, 120 s by default), but not the glfsheal it starts for
+``volume heal ... info``, which was seen to hang in a futex for good on a disperse volume whose
+bricks had just been replaced; the module then hung with it. On the bound the command's whole
+process group is killed (glfsheal with the CLI) and the call fails with rc 124 and a message.
 """
 
 from __future__ import annotations
@@ -22,8 +25,13 @@ from __future__ import annotations
 import os
 import selectors
 import shlex
+import signal
 import subprocess
+import time
 import traceback
+
+# rc of a call killed on its bound, as timeout(1) reports one.
+TIMED_OUT_RC = 124
 
 
 def command_environment(module, environ_update):
@@ -40,9 +48,9 @@ def command_environment(module, environ_update):
     return env
 
 
-def command_runner(module, environ_update=None):
+def command_runner(module, environ_update=None, timeout=None):
     """A ``run(argv) -> (rc, stdout, stderr)`` for ``module`` (texts, as run_command returns them);
-    the environment is built once, for every call."""
+    the environment is built once, for every call. ``timeout``: seconds a call may take, or None."""
     env = command_environment(module, environ_update)
 
     def run(argv):
@@ -52,11 +60,16 @@ def command_runner(module, environ_update=None):
         if getattr(module, '_debug', False):
             module.log('Executing: ' + command)
         try:
-            # stdin from /dev/null: gluster runs in script mode and must never wait for an answer.
+            # stdin from /dev/null: gluster runs in script mode and must never wait for an answer. Its
+            # own session, so that a call killed on its bound takes the processes it started along.
             child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=env, close_fds=True)
-            stdout, stderr = read_until_done(child)
-            return child.returncode, stdout.decode('utf-8', 'surrogateescape'), stderr.decode('utf-8', 'surrogateescape')
+                                     env=env, close_fds=True, start_new_session=timeout is not None)
+            stdout, stderr = read_until_done(child, timeout)
+            stdout, stderr = stdout.decode('utf-8', 'surrogateescape'), stderr.decode('utf-8', 'surrogateescape')
+            if child.returncode == -signal.SIGKILL and getattr(child, 'timed_out', False):
+                return TIMED_OUT_RC, stdout, (stderr + '\n%s: no answer within %d s; killed it and what it started'
+                                              % (command, timeout)).strip()
+            return child.returncode, stdout, stderr
         except OSError as error:
             module.fail_json(rc=error.errno, stdout='', stderr='', msg='Error executing command.', cmd=command,
                              exception=traceback.format_exc())
@@ -68,15 +81,24 @@ def command_runner(module, environ_update=None):
     return run
 
 
-def read_until_done(child):
+def read_until_done(child, timeout=None):
     """(stdout, stderr) bytes of ``child``, read until both pipes close, or until it has exited and
-    a second passed without output; it has exited when this returns."""
+    a second passed without output; it has exited when this returns. After ``timeout`` seconds
+    (when given) its process group is killed and ``child.timed_out`` set."""
     output = {child.stdout: [], child.stderr: []}
+    deadline = None if timeout is None else time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         for pipe in output:
             os.set_blocking(pipe.fileno(), False)
             selector.register(pipe, selectors.EVENT_READ)
         while selector.get_map():
+            if deadline is not None and time.monotonic() > deadline:
+                child.timed_out = child.poll() is None
+                try:
+                    os.killpg(child.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                break
             events = selector.select(1)
             for key, _event in events:
                 chunk = key.fileobj.read(32768)

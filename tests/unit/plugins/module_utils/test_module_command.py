@@ -1,6 +1,7 @@
 """module_command: a command run from a module as AnsibleModule.run_command runs it (same answers,
 environment and failure), without forking the module (real processes, a real AnsibleModule)."""
 import errno
+import os
 import subprocess
 import time
 
@@ -92,6 +93,32 @@ def test_stdin_is_empty_and_a_process_left_behind_does_not_hold_the_module(modul
     # The child exits; a grandchild keeps its stdout open for 20 s.
     assert run(['sh', '-c', 'sleep 20 & echo left']) == (0, 'left\n', '')
     assert time.monotonic() - started < 10
+
+
+def test_a_call_that_hangs_is_killed_on_its_bound_with_what_it_started(module, tmp_path):
+    """A gluster heal read hung for good in glfsheal (a child of the CLI): the call ends on its bound
+    with rc 124 and says so, and the grandchild is killed too, not left holding a brick connection."""
+    marker = tmp_path / 'grandchild'
+    run = module_command.command_runner(module, timeout=2)
+    started = time.monotonic()
+    rc, stdout, stderr = run(['sh', '-c', 'echo started; sh -c "echo \\$\\$ > %s; exec sleep 60"; sleep 60' % marker])
+    assert time.monotonic() - started < 10
+    assert rc == module_command.TIMED_OUT_RC and stdout == 'started\n'
+    assert stderr.endswith('no answer within 2 s; killed it and what it started'), stderr
+    grandchild = int(marker.read_text())
+    for _attempt in range(50):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError('the grandchild %d still runs' % grandchild)
+
+
+def test_a_bounded_call_that_answers_in_time_is_unchanged(module):
+    run = module_command.command_runner(module, {'LC_ALL': 'C'}, timeout=30)
+    assert run(['sh', '-c', 'echo out; echo err >&2; exit 3']) == (3, 'out\n', 'err\n')
 
 
 def test_gluster_runs_without_forking_the_module(module, tmp_path, monkeypatch, popen_calls):

@@ -72,7 +72,7 @@ def route_gluster_calls(monkeypatch, answer):
     """Send every gluster call of a module (cli_for_module's runner, which runs the binary itself,
     not through run_command) to ``answer(argv, **options)``, with the options run_command would
     have been given for the same call: the environment update, and no expansion."""
-    monkeypatch.setattr(gluster_cli, 'command_runner', lambda module, environ_update=None: (
+    monkeypatch.setattr(gluster_cli, 'command_runner', lambda module, environ_update=None, timeout=None: (
         lambda argv: answer(argv, environ_update=environ_update, expand_user_and_vars=False)))
 
 
