@@ -68,6 +68,22 @@ def replying(version, replies, edited=None):
     return GlusterCli(run_command, gluster='gluster')
 
 
+def report_with_a_failing_read(version, command, word, stderr, **params):
+    """The healthy pool's report where the call of ``command`` (the one whose argv holds ``word``)
+    fails with ``stderr``, as gluster fails it."""
+    replies = dict(HEALTHY)
+    del replies[command]
+    cli = replying(version, replies)
+
+    def failing(argv):
+        if word in argv:
+            return 1, '', stderr
+        return original(argv)
+    original, cli._run_command = cli._run_command, failing
+    wanted = request(**params)
+    return facts_to_dict(read_facts(cli, wanted), wanted)
+
+
 def request(**params):
     return parse_info_request(dict({'gather_subset': ['all'], 'volumes': None, 'full_percent': 90,
                                     'split_brain_files': 100}, **params), validate_volume_name)
@@ -197,17 +213,8 @@ def test_a_full_brick_and_a_missing_volume_are_problems(version):
 
 @pytest.mark.parametrize('version', VERSIONS)
 def test_a_failed_read_is_a_problem_not_a_healthy_verdict(version):
-    replies = dict(HEALTHY)
-    del replies['volume heal rep info summary']
-    cli = replying(version, replies)
-
-    def refusing(argv):
-        if 'heal' in argv:
-            return 1, '', 'Self-heal daemon is not running.'
-        return original(argv)
-    original, cli._run_command = cli._run_command, refusing
-    wanted = request()
-    result = facts_to_dict(read_facts(cli, wanted), wanted)
+    result = report_with_a_failing_read(version, 'volume heal rep info summary', 'heal',
+                                        'Self-heal daemon is not running.')
     assert not result['healthy']
     assert result['problems'][-1].startswith('volume rep: the heal state could not be read: ')
 
@@ -271,17 +278,9 @@ def test_clients_sharing_an_address_report_the_lowest_op_version():
 
 @pytest.mark.parametrize('version', VERSIONS)
 def test_a_failed_clients_read_keeps_the_op_version_where_it_is(version):
-    replies = dict(HEALTHY)
-    del replies['volume status all clients']
-    cli = replying(version, replies)
-
-    def busy(argv):
-        if 'clients' in argv:
-            return 1, '', 'Another transaction is in progress for rep. Please try again after some time.'
-        return original(argv)
-    original, cli._run_command = cli._run_command, busy
-    wanted = request(gather_subset=['pool', 'clients'])
-    result = facts_to_dict(read_facts(cli, wanted), wanted)
+    result = report_with_a_failing_read(version, 'volume status all clients', 'clients',
+                                        'Another transaction is in progress for rep. Please try again after some time.',
+                                        gather_subset=['pool', 'clients'])
     # What the upgrade playbook reads: with the clients unknown, no raise (it cannot be undone).
     result['pool']['op_version'] = result['pool']['max_op_version'] - 1
     plan = gluster_upgrade_op_version(result)
