@@ -17,8 +17,6 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.glusterdock.storage.plugins.plugin_utils.role_argument_types import argument_type_problems
 
-SPEC_FILES = (os.path.join('meta', 'argument_specs.yml'), os.path.join('meta', 'argument_specs.yaml'))
-
 
 class ActionModule(ActionBase):
     """Fail, naming every variable of the role whose value is not of the type its spec declares."""
@@ -69,17 +67,15 @@ class ActionModule(ActionBase):
         name, extension = os.path.splitext(tasks_from)
         return name if extension in ('.yml', '.yaml') else tasks_from
 
-    def _entry_point_options(self, role, entry_point):
-        role_path = role.get_role_path()
-        for spec_file in SPEC_FILES:
-            path = os.path.join(role_path, spec_file)
-            if os.path.exists(path):
-                break
-        else:
+    @staticmethod
+    def _entry_point_options(role, entry_point):
+        # Read as Ansible reads them for its own check when the role starts: meta/argument_specs.yml
+        # (or .yaml), else the argument_specs of meta/main.yml.
+        specs = role._get_role_argspecs()  # pylint: disable=protected-access
+        if not specs:
             raise AnsibleActionFail('Role %s has no meta/argument_specs.yml to check its variables against (%s).'
-                                    % (role.get_name(), role_path))
-        specs = (self._loader.load_from_file(path) or {}).get('argument_specs') or {}
+                                    % (role.get_name(), role.get_role_path()))
         if entry_point not in specs:
-            raise AnsibleActionFail('Role %s has no entry point %s in %s (it has %s).'
-                                    % (role.get_name(), entry_point, path, ', '.join(sorted(specs)) or 'none'))
+            raise AnsibleActionFail('Role %s has no entry point %s in its argument specs (it has %s).'
+                                    % (role.get_name(), entry_point, ', '.join(sorted(specs))))
         return specs[entry_point].get('options') or {}
